@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema: string | undefined };
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  /** Public base URL without a trailing slash; also the OAuth issuer. */
+  appUrl: string;
+  storageDir: string;
+  database: DatabaseConfig;
+  viewsDir: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Load the bundled SR28 catalog into an empty database on start. */
+  loadBundledCatalog: boolean;
+  /** How long in-flight requests may run after SIGTERM before the process exits anyway. */
+  shutdownGraceMs: number;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads a `.env` file (KEY=value lines, # comments, optional quotes). Values already
+ * present in the real environment win, as with every dotenv loader.
+ */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const values: Record<string, string> = {};
+  for (const rawLine of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2] ?? '';
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+      value = value.slice(1, -1);
+      if (quote === '"') value = value.replace(/\\n/g, '\n');
+    } else {
+      value = value.replace(/\s+#.*$/, '');
+    }
+    values[match[1]!] = value;
+  }
+  return values;
+}
+
+/**
+ * Builds the one configuration object from the environment. Every bad value is
+ * reported at once, each with the variable's name, so an operator fixes them in one go.
+ */
+export function loadConfig(
+  environment: NodeJS.ProcessEnv = process.env,
+  options: { cwd?: string; readEnvFile?: boolean } = {},
+): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const fileValues = options.readEnvFile === false ? {} : readDotEnv(path.join(cwd, '.env'));
+  const source: Record<string, string | undefined> = { ...fileValues, ...environment };
+  const get = (name: string): string | undefined => {
+    const value = source[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const problems: string[] = [];
+
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  const env: Config['env'] = nodeEnv === 'production' ? 'production' : nodeEnv === 'test' ? 'test' : 'development';
+
+  let port = 3000;
+  const portText = get('PORT');
+  if (portText !== undefined) {
+    const parsed = Number(portText);
+    if (!/^\d+$/.test(portText) || parsed > 65535) problems.push(`PORT must be a whole number from 0 to 65535, got "${portText}"`);
+    else port = parsed;
+  }
+
+  const host = get('HOST') ?? (env === 'production' ? '0.0.0.0' : '127.0.0.1');
+
+  let appUrl = `http://localhost:${port}`;
+  const appUrlText = get('APP_URL');
+  if (appUrlText !== undefined) {
+    try {
+      const url = new URL(appUrlText);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+      if (url.search || url.hash) throw new Error('query');
+      appUrl = url.href.replace(/\/+$/, '');
+    } catch {
+      problems.push(`APP_URL must be an absolute http(s) URL without query or fragment, such as https://larder.example.com, got "${appUrlText}"`);
+    }
+  }
+
+  const storageDir = path.resolve(cwd, get('LARDER_STORAGE') ?? 'storage');
+
+  let database: DatabaseConfig = { kind: 'sqlite', file: path.join(storageDir, 'larder.db') };
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+      try {
+        const url = new URL(databaseUrl);
+        const schema = url.searchParams.get('schema') ?? undefined;
+        if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+          problems.push(`DATABASE_URL schema parameter must be a lower-case identifier, got "${schema}"`);
+        }
+        database = { kind: 'postgres', url: databaseUrl, schema };
+      } catch {
+        problems.push('DATABASE_URL is not a valid postgres:// URL');
+      }
+    } else if (/^sqlite:/i.test(databaseUrl)) {
+      const file = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+      if (!file) problems.push('DATABASE_URL sqlite: needs a file path, such as sqlite:./storage/larder.db');
+      else database = { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
+    } else {
+      problems.push('DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file)');
+    }
+  }
+
+  const viewsText = get('LARDER_VIEWS');
+  const viewsDir = viewsText === undefined ? undefined : path.resolve(cwd, viewsText);
+  if (viewsDir !== undefined && !existsSync(viewsDir)) problems.push(`LARDER_VIEWS names a folder that does not exist: ${viewsDir}`);
+
+  const logLevelText = get('LOG_LEVEL') ?? (env === 'test' ? 'silent' : 'info');
+  let logLevel: Config['logLevel'] = 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelText)) logLevel = logLevelText as Config['logLevel'];
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelText}"`);
+
+  const bundledText = get('LARDER_BUNDLED_CATALOG') ?? 'true';
+  if (!['true', 'false', '1', '0'].includes(bundledText)) problems.push(`LARDER_BUNDLED_CATALOG must be true or false, got "${bundledText}"`);
+  const loadBundledCatalog = bundledText === 'true' || bundledText === '1';
+
+  let shutdownGraceMs = 10_000;
+  const graceText = get('SHUTDOWN_GRACE_MS');
+  if (graceText !== undefined) {
+    if (!/^\d+$/.test(graceText)) problems.push(`SHUTDOWN_GRACE_MS must be a whole number of milliseconds, got "${graceText}"`);
+    else shutdownGraceMs = Number(graceText);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs };
+}
