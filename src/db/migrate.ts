@@ -1,6 +1,8 @@
+import { PostgresAdapter, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import type { Db } from './index.js';
 import * as catalog0001 from './migrations/0001_catalog.js';
+import * as oauth0002 from './migrations/0002_oauth.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -9,12 +11,20 @@ import * as catalog0001 from './migrations/0001_catalog.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_catalog': catalog0001,
+  '0002_oauth': oauth0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider });
+  // On PostgreSQL Kysely looks for its bookkeeping tables in every schema unless told
+  // which one; name the current schema so databases confined to a schema stay apart.
+  let migrationTableSchema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

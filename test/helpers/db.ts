@@ -53,7 +53,15 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   const opened = await openDatabase(config);
-  if (options.migrate !== false) await migrateToLatest(opened.db);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(opened.db);
+    } catch (error) {
+      await opened.close();
+      await cleanup();
+      throw error;
+    }
+  }
   let closed = false;
   return {
     ...opened,

@@ -1,0 +1,32 @@
+/**
+ * GPT Actions reject any response over 100,000 characters (ResponseTooLargeError);
+ * Larder keeps every API reply under this budget by trimming lists, never by failing.
+ */
+export const RESPONSE_BUDGET_CHARS = 100_000;
+
+/**
+ * Keeps as many items of `items` (in order) as fit, with `truncated: true` when some
+ * had to go. `wrap` builds the reply around the kept items.
+ */
+export function fitList<T, R extends object>(
+  items: readonly T[],
+  wrap: (kept: readonly T[], truncated: boolean) => R,
+  budget = RESPONSE_BUDGET_CHARS,
+): R {
+  const full = wrap(items, false);
+  if (JSON.stringify(full).length <= budget) return full;
+  // Binary search for the longest prefix that fits.
+  let low = 0;
+  let high = items.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (JSON.stringify(wrap(items.slice(0, mid), true)).length <= budget) low = mid;
+    else high = mid - 1;
+  }
+  return wrap(items.slice(0, low), true);
+}
+
+/** Cuts a string to `max` characters, ending in an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

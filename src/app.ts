@@ -1,0 +1,49 @@
+import './http/route-docs.js';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { catalogApiRoutes } from './catalog/api-routes.js';
+import type { Catalog } from './catalog/catalog.js';
+import { catalogPages } from './catalog/pages.js';
+import type { Config } from './config.js';
+import type { OpenedDatabase } from './db/index.js';
+import { installErrorHandling } from './http/errors.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { loggerOptions } from './log.js';
+import type { Views } from './views/render.js';
+
+export interface AppServices {
+  config: Config;
+  database: OpenedDatabase;
+  catalog: Catalog;
+  views: Views;
+}
+
+/** Builds the Fastify app from the modules; nothing else happens here. */
+export async function buildApp(services: AppServices): Promise<FastifyInstance> {
+  const { config, catalog, views } = services;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.env === 'production',
+    bodyLimit: 1024 * 1024,
+    maxParamLength: 300,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  });
+
+  installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
+  installErrorHandling(app, views);
+  await app.register(formbody);
+
+  app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    const asset = views.asset(request.params.name);
+    if (!asset) return reply.callNotFound();
+    const type = asset.file.endsWith('.css') ? 'text/css; charset=utf-8' : asset.file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
+    return reply.type(type).header('cache-control', 'public, max-age=3600').send(asset.body);
+  });
+
+  app.get('/health', async () => ({ status: 'ok', foods: catalog.size }));
+
+  await app.register(catalogApiRoutes, { catalog, appUrl: config.appUrl, tierFor: () => 'full' });
+  await app.register(catalogPages, { catalog, views });
+  return app;
+}

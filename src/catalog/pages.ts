@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { Views } from '../views/render.js';
+import type { Catalog } from './catalog.js';
+import { MAX_QUERY_LENGTH } from './api-routes.js';
+import { NUTRIENTS, roundAmount } from './nutrients.js';
+
+export interface CatalogPagesOptions {
+  catalog: Catalog;
+  views: Views;
+}
+
+/** Results shown on the catalog page: more than the API's 3, since a person scans a list. */
+const PAGE_RESULTS = 20;
+
+/** The public catalog: /catalog (search) and /catalog/{slug} (a food's nutrition facts). */
+export async function catalogPages(app: FastifyInstance, options: CatalogPagesOptions): Promise<void> {
+  const { catalog, views } = options;
+
+  app.get('/', async (_request, reply) => reply.redirect('/catalog'));
+
+  app.get<{ Querystring: { q?: string } }>('/catalog', async (request, reply) => {
+    const raw = typeof request.query.q === 'string' ? request.query.q : '';
+    const query = raw.trim();
+    let error: string | undefined;
+    let results: Array<{ slug: string; name: string; foodGroup: string; energy: string }> = [];
+    if (query.length > MAX_QUERY_LENGTH) {
+      error = `That search is too long: at most ${MAX_QUERY_LENGTH} characters.`;
+      reply.code(400);
+    } else if (query) {
+      const foods = await catalog.searchFoods(query, PAGE_RESULTS);
+      results = foods.map((food) => ({
+        slug: food.slug,
+        name: food.name,
+        foodGroup: food.foodGroup,
+        energy: food.nutrients.energy === undefined ? 'energy not reported' : `${roundAmount(food.nutrients.energy)} kcal`,
+      }));
+    }
+    const html = views.render('catalog', {
+      title: query ? `${query.slice(0, 60)} – search` : 'Food catalog',
+      query: query.slice(0, MAX_QUERY_LENGTH),
+      results,
+      error,
+      foodCount: await catalog.count(),
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: { portion?: string } }>('/catalog/:slug', async (request, reply) => {
+    const food = request.params.slug.length <= 200 ? await catalog.findBySlug(request.params.slug) : undefined;
+    if (!food) {
+      const html = views.render('not-found', {
+        title: 'Food not found',
+        message: 'There is no food at this address. It may have been renamed; search the catalog for it.',
+      });
+      return reply.code(404).type('text/html; charset=utf-8').send(html);
+    }
+    const portionParam = typeof request.query.portion === 'string' ? request.query.portion : '100g';
+    const portionIndex = /^\d{1,3}$/.test(portionParam) ? Number(portionParam) : -1;
+    const portion = food.portions[portionIndex];
+    const grams = portion ? portion.grams : 100;
+    const rows = NUTRIENTS.filter((n) => food.nutrients[n.key] !== undefined).map((n) => ({
+      name: n.name,
+      amount: roundAmount((food.nutrients[n.key]! * grams) / 100),
+      unit: n.unit,
+      sub: n.sub === true,
+      main: n.tier === 'main' && n.sub !== true,
+    }));
+    const html = views.render('food', {
+      title: food.name,
+      food,
+      rows,
+      portions: food.portions,
+      selectedPortion: portion ? String(portionIndex) : '100g',
+      basis: portion ? `${portion.label} (${portion.grams} g)` : '100 g',
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+}

@@ -1,0 +1,68 @@
+import { clip } from '../api/budget.js';
+import type { Food } from './model.js';
+import { nutritionPanel, type NutritionEntry } from './nutrients.js';
+
+export interface FoodJson {
+  id: string;
+  name: string;
+  url: string;
+  food_group: string;
+  source: { dataset: string; id: string };
+  nutrition_basis: string;
+  nutrition: NutritionEntry[];
+  portions: Array<{ label: string; grams: number }>;
+}
+
+/** Most portions a food lists in the API; USDA has up to a dozen for a few foods. */
+const MAX_PORTIONS = 12;
+
+/** A food as the API shows it: absolute catalog link, source for citing, the nutrients the plan allows. */
+export function presentFood(food: Food, appUrl: string, tier: 'main' | 'full'): FoodJson {
+  return {
+    id: food.id,
+    name: clip(food.name, 300),
+    url: `${appUrl}/catalog/${encodeURIComponent(food.slug)}`,
+    food_group: clip(food.foodGroup, 100),
+    source: { dataset: food.dataset, id: food.sourceId },
+    nutrition_basis: 'per 100 g',
+    nutrition: nutritionPanel(food.nutrients, tier),
+    portions: food.portions.slice(0, MAX_PORTIONS).map((p) => ({ label: clip(p.label, 120), grams: p.grams })),
+  };
+}
+
+export const foodJsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'url', 'food_group', 'source', 'nutrition_basis', 'nutrition', 'portions'],
+  properties: {
+    id: { type: 'string', description: 'Larder food id, stable; use it with getFood or to log a diary entry.' },
+    name: { type: 'string', description: 'Readable food name.' },
+    url: { type: 'string', format: 'uri', description: 'Public catalog page with the full nutrition facts; link it when citing.' },
+    food_group: { type: 'string' },
+    source: {
+      type: 'object',
+      required: ['dataset', 'id'],
+      properties: {
+        dataset: { type: 'string', description: 'Dataset the figures come from, such as "USDA SR28".' },
+        id: { type: 'string', description: "The dataset's own id for the food." },
+      },
+    },
+    nutrition_basis: { type: 'string', description: 'Amounts are per 100 g of the edible portion.' },
+    nutrition: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'amount', 'unit'],
+        properties: { name: { type: 'string' }, amount: { type: 'number' }, unit: { type: 'string' } },
+      },
+    },
+    portions: {
+      type: 'array',
+      description: 'Household portions with their weight, to convert a portion to grams.',
+      items: {
+        type: 'object',
+        required: ['label', 'grams'],
+        properties: { label: { type: 'string' }, grams: { type: 'number' } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,54 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LarderError } from '../errors.js';
+import type { Views } from '../views/render.js';
+
+/** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
+export function wantsJson(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json');
+}
+
+/** Fastify's own 4xx errors (bad JSON, unsupported media type, body too large) in our terms. */
+function codeForStatus(status: number): string {
+  if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 429) return 'too_many_requests';
+  return 'invalid_request';
+}
+
+/**
+ * The one place that turns failures into replies: `{ error, error_description }` for
+ * the API, a friendly page for people. Bad input never produces a 500 or a stack trace;
+ * anything unexpected is logged and answered with a generic message.
+ */
+export function installErrorHandling(app: FastifyInstance, views: Views): void {
+  const send = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
+    reply.code(status);
+    if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send({ error: code, error_description: description });
+    const heading = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That request could not be handled';
+    return reply.type('text/html; charset=utf-8').send(views.render('error', { title: heading, heading, message: description }));
+  };
+
+  app.setErrorHandler((error: FastifyError | LarderError, request, reply) => {
+    if (error instanceof LarderError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return send(request, reply, error.status, error.code, error.message);
+    }
+    if ('validation' in error && error.validation) {
+      return send(request, reply, 400, 'invalid_request', error.message.replace(/^querystring\//, '').replace(/^params\//, '').replace(/^body\//, ''));
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return send(request, reply, status, codeForStatus(status), error.message || 'The request could not be understood.');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(request, reply, 500, 'server_error', 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    return send(request, reply, 404, 'not_found', `Nothing is at ${request.method} ${path.slice(0, 200)}.`);
+  });
+}

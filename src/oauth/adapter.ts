@@ -1,0 +1,209 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/**
+ * Storage for oidc-provider 9 models (Session, Interaction, Grant, AuthorizationCode,
+ * AccessToken, RefreshToken, PushedAuthorizationRequest, DeviceCode, ...) in Larder's
+ * own database, through Kysely, on SQLite and PostgreSQL alike.
+ *
+ * One table, `oauth_models`, keyed by (model, id), holds every model. oidc-provider
+ * treats all models the same way (an opaque JSON payload plus a few lookup keys), the set
+ * of models grows with the features that are switched on, and a single table means one
+ * migration, one purge statement and one revoke-by-grant statement instead of fifteen.
+ *
+ * Times are integer epoch seconds (`bigint` columns). A row whose `expires_at` is at or
+ * before "now" is expired (the same rule as oidc-provider's own `isExpired`: exp <= now)
+ * and is never returned by `find*`, even though it stays in the table until
+ * {@link purgeExpired} removes it. Note this is stricter than oidc-provider's
+ * `clockTolerance` (15 s by default), which only matters across machines whose clocks
+ * disagree; the database host's clock is not used, the Node process's clock is.
+ *
+ * Clients: Larder keeps OAuth clients in its own `clients` module (hashed secrets), not
+ * in this table. oidc-provider 9 has no "findClient" hook: `Client.find(id)` looks at the
+ * static `clients` configuration and then asks the adapter for model "Client". So the
+ * intended wiring is an adapter *factory* that routes "Client" elsewhere, e.g.
+ * `adapter: (name) => name === 'Client' ? larderClientsAdapter : new KyselyAdapter(name)`
+ * (oidc-provider accepts a constructor or a plain, non-async factory function). This
+ * adapter stays generic: given model "Client" it stores and finds rows like any other.
+ */
+
+/** What oidc-provider hands to `upsert` and expects back from `find*`. */
+export interface AdapterPayload {
+  [key: string]: unknown;
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  /** Set by `consume` (epoch seconds); truthy means consumed. */
+  consumed?: unknown;
+}
+
+/** oidc-provider's Adapter interface (the package ships no TypeScript types). */
+export interface OidcAdapter {
+  upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<AdapterPayload | undefined>;
+  findByUserCode(userCode: string): Promise<AdapterPayload | undefined>;
+  findByUid(uid: string): Promise<AdapterPayload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+export type OidcAdapterConstructor = new (name: string) => OidcAdapter & { readonly name: string };
+
+export interface KyselyAdapterOptions {
+  /** The current time in epoch seconds; tests move it forward instead of sleeping. */
+  now?: () => number;
+}
+
+/**
+ * The models oidc-provider revokes by grant id (the same set as its memory adapter).
+ * Grant itself is destroyed by id, and Interaction/Session rows that mention a grant
+ * are left alone.
+ */
+export const GRANT_BOUND_MODELS: readonly string[] = [
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+];
+
+export function epochSeconds(date: Date = new Date()): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function toNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+/**
+ * Returns an adapter class for oidc-provider's `adapter` configuration option:
+ * `new Provider(issuer, { adapter: createKyselyAdapter(db) })`. oidc-provider constructs
+ * one instance per model, passing the model name.
+ */
+export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapterOptions = {}): OidcAdapterConstructor {
+  const now = options.now ?? (() => epochSeconds());
+
+  // oidc-provider's revoke() calls revokeByGrantId on several models at once with the same
+  // grant id; since one call already removes every grant-bound model, concurrent calls for
+  // the same grant share one DELETE rather than racing each other (which on PostgreSQL
+  // could only wait on each other's row locks).
+  const revoking = new Map<string, Promise<void>>();
+
+  return class KyselyAdapter implements OidcAdapter {
+    readonly name: string;
+
+    constructor(name: string) {
+      this.name = name;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const values = {
+        payload: JSON.stringify(payload),
+        grant_id: stringOrNull(payload.grantId),
+        user_code: stringOrNull(payload.userCode),
+        uid: stringOrNull(payload.uid),
+        expires_at: typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? now() + Math.floor(expiresIn) : null,
+        // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
+        consumed_at: null,
+      };
+      await db
+        .insertInto('oauth_models')
+        .values({ model: this.name, id, ...values })
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
+        .execute();
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return this.#findBy('id', id);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.#findBy('user_code', userCode);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.#findBy('uid', uid);
+    }
+
+    async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
+      if (typeof value !== 'string' || value === '') return undefined;
+      const row = await db
+        .selectFrom('oauth_models')
+        .select(['payload', 'consumed_at'])
+        .where('model', '=', this.name)
+        .where(column, '=', value)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const payload = JSON.parse(row.payload) as AdapterPayload;
+      const consumedAt = toNumber(row.consumed_at);
+      if (consumedAt !== null) payload.consumed = consumedAt;
+      return payload;
+    }
+
+    /**
+     * Marks the row consumed (keeps the first consumption time if consumed twice). The row
+     * stays findable, with `consumed` set, until it expires: oidc-provider relies on that
+     * to detect a reused authorization code or rotated refresh token and revoke the grant.
+     */
+    async consume(id: string): Promise<void> {
+      await db
+        .updateTable('oauth_models')
+        .set({ consumed_at: now() })
+        .where('model', '=', this.name)
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
+        .execute();
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', id).execute();
+    }
+
+    /** Removes every grant-bound model (see {@link GRANT_BOUND_MODELS}) issued under the grant. */
+    async revokeByGrantId(grantId: string): Promise<void> {
+      const pending = revoking.get(grantId);
+      if (pending) return pending;
+      const run = (async () => {
+        try {
+          await db
+            .deleteFrom('oauth_models')
+            .where('grant_id', '=', grantId)
+            .where('model', 'in', GRANT_BOUND_MODELS)
+            .execute();
+        } finally {
+          revoking.delete(grantId);
+        }
+      })();
+      revoking.set(grantId, run);
+      return run;
+    }
+  };
+}
+
+/**
+ * Deletes every row that has expired (expires_at <= now, epoch seconds), consumed or not,
+ * and returns how many it deleted. Expired rows are already invisible to the adapter; this
+ * only reclaims space. It deliberately keeps:
+ *  - consumed rows that have not expired yet: oidc-provider needs them to recognise a
+ *    replayed authorization code or refresh token (and then revokes the whole grant);
+ *  - rows stored without an expiry (expiresIn undefined), which oidc-provider's own models
+ *    never do except for a dynamically registered Client, which Larder does not use.
+ * `larder tokens:purge` and the server's purge timer call this.
+ */
+export async function purgeExpired(db: Kysely<Database>, now: Date | number = new Date()): Promise<number> {
+  const cutoff = typeof now === 'number' ? Math.floor(now) : epochSeconds(now);
+  const result = await db
+    .deleteFrom('oauth_models')
+    .where('expires_at', 'is not', null)
+    .where('expires_at', '<=', cutoff)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { Catalog } from './catalog/catalog.js';
+import type { Config } from './config.js';
+import { openDatabase, type OpenedDatabase } from './db/index.js';
+import { migrateToLatest } from './db/migrate.js';
+import { loggerOptions } from './log.js';
+import { createViews } from './views/render.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: OpenedDatabase;
+  catalog: Catalog;
+  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** How often a process checks whether another one changed the catalog. */
+const CATALOG_POLL_MS = 15_000;
+
+/**
+ * Everything `npm start` does before listening: open and migrate the database, load
+ * the bundled catalog on first start, build the search index, build the app.
+ */
+export async function startServer(config: Config, options: { listen?: boolean } = {}): Promise<RunningServer> {
+  const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  const database = await openDatabase(config.database);
+  try {
+    await migrateToLatest(database.db);
+    const catalog = new Catalog(database.db, log);
+    if (config.loadBundledCatalog) await catalog.loadBundledIfNeeded();
+    await catalog.refresh();
+    const views = createViews(config.viewsDir);
+    const app = await buildApp({ config, database, catalog, views });
+    const poll = setInterval(() => {
+      catalog.refresh().catch((error: unknown) => app.log.error({ err: error }, 'catalog refresh failed'));
+    }, CATALOG_POLL_MS);
+    poll.unref();
+    if (options.listen !== false) await app.listen({ port: config.port, host: config.host });
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      database,
+      catalog,
+      stop() {
+        stopping ??= (async () => {
+          clearInterval(poll);
+          await app.close();
+          await database.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
