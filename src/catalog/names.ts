@@ -712,7 +712,7 @@ function contextual(words: readonly string[], i: number, head: string): string |
     // "RED" is the colour ("PEPPERS,SWT,RED") unless it qualifies a nutrient ("RED FAT", "CA RED").
     case 'RED':
       return REDUCED_WHAT.has(next ?? '') || (next === undefined && REDUCED_WHAT.has(prev ?? '')) ? 'reduced' : 'red';
-    // STK: steak in meat, stick for butter, margarine, ice cream, cheese.
+    // STK: steak in meat, stick for butter, margarine, ice cream.
     case 'STK':
       return STICK_FOODS.has(head) ? 'stick' : undefined;
     case 'STKS':
@@ -743,10 +743,10 @@ const ACRONYMS = new Set([
  * OCEAN SPRAY would capitalise every "spray".
  */
 const PROPER_NOUNS = new Set([
-  'ABBOTT', 'ALASKA', 'ALASKAN', 'AMERICAN', 'MARS', 'APPLEBEE\'S', 'ARBY\'S', 'ATLANTIC', 'AUSTRALIAN', 'BOSTON',
+  'ABBOTT', 'ALASKA', 'ALASKAN', 'AMERICAN', 'APPLEBEE\'S', 'ARBY\'S', 'ATLANTIC', 'AUSTRALIAN', 'BOSTON',
   'BREYERS', 'CAMPBELL\'S', 'CANADIAN', 'CHEERIOS', 'CHEX', 'COCA-COLA', 'CROCKER', 'DANNON', 'DENVER',
   'DOMINO\'S', 'EGGO', 'ENFAMIL', 'ENGLISH', 'FRENCH', 'GATORADE', 'GERBER', 'GERMAN', 'GREEK', 'HAWAIIAN',
-  'HEINZ', 'HERSHEY\'S', 'ITALIAN', 'JELL-O', 'JOHNSON', 'KASHI', 'KELLOGG\'S', 'KRAFT', 'MALT-O-MEAL',
+  'HEINZ', 'HERSHEY\'S', 'ITALIAN', 'JELL-O', 'JOHNSON', 'KASHI', 'KELLOGG\'S', 'KRAFT', 'MALT-O-MEAL', 'MARS',
   'MCDONALD\'S', 'MEXICAN', 'MORNINGSTAR', 'NABISCO', 'NESTLE', 'OREO', 'PACIFIC', 'PEDIASURE', 'PILLSBURY',
   'POPEYES', 'PREGO', 'QUAKER', 'REESE\'S', 'SIMILAC', 'SNICKERS', 'SUBWAY', 'SWANSON', 'SWISS', 'TWIX',
   'WENDY\'S', 'WORTHINGTON',
