@@ -8,6 +8,8 @@ export interface IndexableFood {
   name: string;
   foodGroup: string;
   searchTerms?: string;
+  /** The nutrients the source reports: well-studied everyday foods have full panels. */
+  nutrients?: Readonly<Record<string, number>>;
 }
 
 export interface SearchHit {
@@ -21,10 +23,19 @@ interface IndexedFood {
   /** Stems of the name, in order, with the comma-separated segment each stands in. */
   stems: string[];
   segments: number[];
+  /** Whether each stem only qualifies (in parentheses, or negated). */
+  notes: boolean[];
   /** Stems of the extra search terms (common names, brand). */
   extraStems: Set<string>;
-  /** Stems of the first segment ("Bananas" in "Bananas, raw"), meaningful words only. */
+  /**
+   * Stems of the first segment ("Bananas" in "Bananas, raw"), without category words:
+   * in "Beverages, coffee, brewed" or "Crustaceans, shrimp, raw" the head is the second segment.
+   */
   headStems: string[];
+  /** USDA marks its representative entry: "all types", "mixed species", "year round average". */
+  generic: boolean;
+  /** Share of the catalog's largest nutrient panel this food reports (0 to 1). */
+  completeness: number;
   groupPenalty: number;
   nameLength: number;
 }
@@ -52,6 +63,8 @@ export const RANKING = {
   synonymMatch: 0.9,
   /** A word matched outside the name's first segment counts this much. */
   laterSegment: 0.8,
+  /** A word matched only in parentheses ("Chicken, skin (drumsticks and thighs)"). */
+  noteMatch: 0.5,
   extraTermMatch: 0.7,
   /** The food's first segment is fully covered by the query. */
   headCovered: 2.0,
@@ -65,45 +78,107 @@ export const RANKING = {
   unusualWord: 0.9,
   /** Foods from groups a person rarely means unless naming them (baby, fast, restaurant foods). */
   specialGroup: 1.6,
+  /** Words that make a food something else than what was named ("meatless", "imitation"). */
+  negatingWord: 2.5,
+  /** USDA's representative entry for a food. */
+  genericEntry: 0.6,
+  /** Full nutrient panel versus none. */
+  completeness: 0.6,
 } as const;
 
 const PLAIN_WORDS = new Set(
   ['raw', 'fresh', 'whole', 'plain', 'regular', 'fluid', 'all', 'varieti', 'commercial', 'mature', 'seed', 'ripe',
     'unprepared', 'unenriched', 'enriched', 'meat', 'only', 'edible', 'portion', 'solid', 'liquid', 'kernel',
     'includ', 'prepared', 'cooked', 'boiled', 'drained', 'without', 'salt', 'peeled', 'skin', 'flesh', 'natural',
-    'vitamin', 'milkfat', 'lean', 'fat', 'trimmed', 'separable', 'flavor'].map(stem),
+    'vitamin', 'milkfat', 'lean', 'fat', 'trimmed', 'separable', 'granulated', 'year', 'round', 'average',
+    'type', 'specie', 'mixed', 'generic', 'composite', 'drinking', 'unsweetened', 'recipe', 'cultured'].map(stem),
 );
 
 const UNUSUAL_WORDS = new Set(
   ['babyfood', 'infant', 'toddler', 'junior', 'strained', 'human', 'dehydrated', 'powder', 'imitation', 'substitute',
     'formula', 'canned', 'frozen', 'concentrate', 'reduced', 'sodium', 'dietetic', 'low', 'free', 'sweetened',
-    'unsweetened', 'instant', 'mix', 'dry', 'freeze', 'condensed', 'evaporated', 'glaze', 'juice', 'oil', 'sauce',
+    'instant', 'mix', 'dry', 'freeze', 'condensed', 'evaporated', 'glaze', 'juice', 'oil', 'sauce',
     'nectar', 'pickled', 'candied', 'syrup', 'heavy', 'light', 'school', 'lunch', 'restaurant', 'fast', 'industrial',
     'ready', 'rte', 'alaska', 'native', 'indian', 'fortified', 'byproduct', 'variety', 'meats',
     'spread', 'mechanically', 'separated', 'stick', 'bar', 'flavored', 'chips', 'chip', 'bread', 'breaded', 'buttermilk',
     'deli', 'prepackaged', 'sliced', 'seasoned', 'roll', 'loaf', 'patty', 'patties', 'nugget', 'tenders', 'sandwich',
-    'luncheon', 'canned', 'smoked', 'cured', 'salted', 'brine', 'marinated', 'processed', 'nuggets', 'prepared',
-    'recipe', 'home', 'microwaved', 'frozen', 'entree', 'dinner', 'meal'].map(stem),
+    'luncheon', 'canned', 'smoked', 'cured', 'salted', 'brine', 'marinated', 'processed', 'nuggets',
+    'microwaved', 'frozen', 'entree', 'dinner', 'meal', 'cake', 'glutinous'].map(stem),
+);
+
+const NEGATING_WORDS = new Set(['meatless', 'imitation', 'substitute', 'mock', 'replacer', 'replacement', 'analog', 'simulated', 'vegetarian', 'vegan'].map(stem));
+
+/** Words USDA puts first to file a food under a category: the food itself is named next. */
+const CATEGORY_WORDS = new Set(
+  ['beverages', 'alcoholic', 'beverage', 'crustaceans', 'mollusks', 'fish', 'cereals', 'nuts', 'seeds', 'spices',
+    'candies', 'snacks', 'sweeteners', 'sweetener', 'fruit', 'vegetables', 'game', 'meat', 'ready', 'eat', 'rte',
+    'fast', 'foods', 'infant', 'formula', 'babyfood', 'toddler', 'cheese'].map(stem),
 );
 
 const SPECIAL_GROUPS = new Set([
   'Baby Foods', 'Fast Foods', 'Restaurant Foods', 'American Indian/Alaska Native Foods', 'Meals, Entrees, and Side Dishes',
 ]);
 
-/** Splits a name into stems, remembering which comma-separated segment each came from. */
-function nameStems(name: string): { stems: string[]; segments: number[] } {
+/** Nutrients in a complete SR28 panel of the ones Larder keeps. */
+const FULL_PANEL = 34;
+
+function headOf(stems: string[], segments: number[]): string[] {
+  for (let segment = 0; segment <= 1; segment++) {
+    const head = stems.filter((s, i) => segments[i] === segment && !CATEGORY_WORDS.has(s));
+    if (head.length > 0) return head;
+  }
+  return [];
+}
+
+function isGenericEntry(stems: string[]): boolean {
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i]!;
+    const next = stems[i + 1];
+    if (s === 'generic' || s === 'average' || s === 'composite') return true;
+    if (s === 'all' && (next === 'type' || next === 'varieti' || next === 'commercial' || next === 'kind')) return true;
+    if (s === 'mixed' && next === 'specie') return true;
+  }
+  return false;
+}
+
+/**
+ * Splits a name into stems, remembering which comma-separated segment each came from.
+ * Words in parentheses and the word after "not" only qualify ("(maybe previously
+ * frozen)", "not fortified"): they are marked so they cost no more than a plain word.
+ */
+function nameStems(name: string): { stems: string[]; segments: number[]; notes: boolean[] } {
   const stems: string[] = [];
   const segments: number[] = [];
-  normalize(name)
-    .split(/[,;(]/)
-    .forEach((segment, index) => {
-      for (const word of words(segment)) {
-        if (STOPWORDS.has(word)) continue;
-        stems.push(stem(word));
-        segments.push(index);
+  const notes: boolean[] = [];
+  let segment = 0;
+  let depth = 0;
+  let negated = false;
+  for (const piece of normalize(name).split(/([,;()])/)) {
+    if (piece === ',' || piece === ';') {
+      if (depth === 0) segment++;
+      continue;
+    }
+    if (piece === '(') {
+      depth++;
+      continue;
+    }
+    if (piece === ')') {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    for (const word of words(piece)) {
+      if (word === 'not') {
+        negated = true;
+        continue;
       }
-    });
-  return { stems, segments };
+      if (STOPWORDS.has(word)) continue;
+      stems.push(stem(word));
+      segments.push(segment);
+      notes.push(depth > 0 || negated);
+      negated = false;
+    }
+  }
+  return { stems, segments, notes };
 }
 
 /**
@@ -122,17 +197,19 @@ export class FoodSearchIndex {
   constructor(foods: Iterable<IndexableFood>) {
     const surface = new Set<string>();
     for (const food of foods) {
-      const { stems, segments } = nameStems(food.name);
+      const { stems, segments, notes } = nameStems(food.name);
       const extraWords = food.searchTerms ? words(food.searchTerms).filter((w) => !STOPWORDS.has(w)) : [];
       const extraStems = new Set(extraWords.map(stem));
       const index = this.foods.length;
-      const headStems = stems.filter((_, i) => segments[i] === 0);
       this.foods.push({
         id: food.id,
         stems,
         segments,
+        notes,
         extraStems,
-        headStems,
+        headStems: headOf(stems, segments),
+        generic: isGenericEntry(stems),
+        completeness: Math.min(1, (food.nutrients ? Object.keys(food.nutrients).length : 0) / FULL_PANEL),
         groupPenalty: SPECIAL_GROUPS.has(food.foodGroup) ? 1 : 0,
         nameLength: food.name.length,
       });
@@ -167,6 +244,15 @@ export class FoodSearchIndex {
     let text = normalize(query);
     for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
     const typed = words(text).filter((w) => !STOPWORDS.has(w));
+    // "soy milk" also matches "Soymilk", and "soymilk" also matches "soy milk" names.
+    const compounds = new Map<number, string>();
+    for (let i = 0; i + 1 < typed.length; i++) {
+      const joined = stem(typed[i]! + typed[i + 1]!);
+      if (this.postings.has(joined)) {
+        compounds.set(i, joined);
+        compounds.set(i + 1, joined);
+      }
+    }
     const terms: QueryTerm[] = [];
     const seen = new Set<string>();
     typed.forEach((word, position) => {
@@ -178,6 +264,8 @@ export class FoodSearchIndex {
         if ((matches.get(candidate) ?? 0) < weight) matches.set(candidate, weight);
       };
       if (this.postings.has(s)) offer(s, 1);
+      const compound = compounds.get(position);
+      if (compound) offer(compound, RANKING.synonymMatch);
       for (const synonym of WORD_SYNONYMS[s] ?? []) if (this.postings.has(synonym)) offer(synonym, RANKING.synonymMatch);
       const isLast = position === typed.length - 1;
       const known = matches.size > 0;
@@ -196,6 +284,10 @@ export class FoodSearchIndex {
           const d = editDistanceWithin(word, candidate, max);
           if (d <= max) offer(this.stemOfSurface.get(candidate)!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2);
         }
+      }
+      // Synonyms of what a prefix or typo expanded to ("oatmeel" -> "oatmeal" -> "oat").
+      for (const [candidate, w] of [...matches]) {
+        for (const synonym of WORD_SYNONYMS[candidate] ?? []) if (this.postings.has(synonym)) offer(synonym, w * RANKING.synonymMatch);
       }
       // A word weighs what its own stem weighs when known; a typo or a prefix weighs what
       // its most common reading weighs, so a rare look-alike never outweighs the real word.
@@ -238,7 +330,8 @@ export class FoodSearchIndex {
           let scores = perFood.get(index);
           if (!scores) perFood.set(index, (scores = new Float64Array(terms.length)));
           const at = food.stems.indexOf(s);
-          const position = at < 0 ? RANKING.extraTermMatch : food.segments[at] === 0 ? 1 : RANKING.laterSegment;
+          const position =
+            at < 0 ? RANKING.extraTermMatch : food.notes[at] ? RANKING.noteMatch : food.segments[at] === 0 ? 1 : RANKING.laterSegment;
           const value = weight * idf * position;
           if (value > scores[t]!) scores[t] = value;
         }
@@ -287,15 +380,19 @@ export class FoodSearchIndex {
     for (let i = 0; i < food.stems.length; i++) {
       const s = food.stems[i]!;
       if (matched.has(s)) {
-        if (food.segments[i] === 0) headMatched = true;
+        if (food.headStems.includes(s)) headMatched = true;
         continue;
       }
       if (s.length < 2 || /\d/.test(s)) continue;
-      if (UNUSUAL_WORDS.has(s)) fit -= RANKING.unusualWord;
+      if (food.notes[i]) fit -= RANKING.plainWord;
+      else if (NEGATING_WORDS.has(s)) fit -= RANKING.negatingWord;
+      else if (UNUSUAL_WORDS.has(s)) fit -= RANKING.unusualWord;
       else if (PLAIN_WORDS.has(s)) fit -= RANKING.plainWord;
       else fit -= RANKING.extraWord;
     }
-    if (food.groupPenalty && !headMatched) fit -= RANKING.specialGroup;
+    if (food.groupPenalty) fit -= headMatched ? RANKING.specialGroup / 2 : RANKING.specialGroup;
+    if (food.generic) fit += RANKING.genericEntry;
+    fit += RANKING.completeness * food.completeness;
     return fit;
   }
 }
