@@ -27,9 +27,16 @@ export class Catalog {
     return this.index.size;
   }
 
-  /** Loads the bundled SR28 catalog into an empty database, once in the database's life. */
+  /**
+   * Loads the bundled SR28 catalog into an empty database, once in the database's life:
+   * never over foods an operator imported first, never again after it was loaded.
+   */
   async loadBundledIfNeeded(): Promise<UpsertSummary | undefined> {
     if ((await getMeta(this.db, BUNDLED_LOADED)) !== undefined) return undefined;
+    if ((await countFoods(this.db)) > 0) {
+      await setMeta(this.db, BUNDLED_LOADED, 'skipped: the catalog already had foods');
+      return undefined;
+    }
     const started = Date.now();
     const foods = readBundledCatalog();
     const summary = await this.importFoods(foods, async (trx) => {
@@ -40,7 +47,7 @@ export class Catalog {
   }
 
   /** Writes foods in one transaction and bumps the catalog version so every process re-indexes. */
-  async importFoods(foods: Iterable<ImportedFood>, alsoInTransaction?: (trx: Db) => Promise<void>): Promise<UpsertSummary> {
+  async importFoods(foods: Iterable<ImportedFood> | AsyncIterable<ImportedFood>, alsoInTransaction?: (trx: Db) => Promise<void>): Promise<UpsertSummary> {
     const summary = await this.db.transaction().execute(async (trx) => {
       const result = await upsertFoods(trx, foods);
       if (result.added + result.updated > 0) await setMeta(trx, CATALOG_VERSION, `${Date.now()}-${Math.random().toString(36).slice(2)}`);

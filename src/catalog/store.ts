@@ -52,7 +52,7 @@ const BATCH = 200;
  * place (their id and slug never change, so links and diary entries stay valid).
  * Runs inside the caller's transaction when given one, so a bad file changes nothing.
  */
-export async function upsertFoods(db: Db, foods: Iterable<ImportedFood>, now = new Date()): Promise<UpsertSummary> {
+export async function upsertFoods(db: Db, foods: Iterable<ImportedFood> | AsyncIterable<ImportedFood>, now = new Date()): Promise<UpsertSummary> {
   const existing = new Map<string, { slug: string; fingerprint: string }>();
   for (const row of await db.selectFrom('foods').select(['id', 'slug', 'name', 'food_group', 'dataset', 'nutrients', 'portions', 'search_terms']).execute()) {
     existing.set(row.id, { slug: row.slug, fingerprint: fingerprintOf(row) });
@@ -84,7 +84,7 @@ export async function upsertFoods(db: Db, foods: Iterable<ImportedFood>, now = n
     batch = [];
   };
 
-  for (const food of foods) {
+  for await (const food of foods) {
     const id = foodIdFor(food.dataset, food.sourceId);
     if (seen.has(id)) continue; // a file listing one food twice: the first wins
     seen.add(id);

@@ -1,0 +1,56 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Config } from '../config.js';
+
+/** What a command may print to; tests capture both. */
+export interface CliOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** True when stderr is a terminal (progress bars are drawn only then). */
+  isTerminal: boolean;
+}
+
+export interface CommandContext {
+  /** The configuration, loaded lazily: `--help` works even with a broken environment. */
+  config: () => Config;
+  output: CliOutput;
+  stdin: NodeJS.ReadableStream;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Usage line(s) and option descriptions shown by `--help`. */
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  allowPositionals?: boolean;
+  run(args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] }, context: CommandContext): Promise<number>;
+}
+
+/** A mistake in how a command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ReturnType<Command['run']> extends Promise<number> ? Parameters<Command['run']>[0] : never {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: command.options,
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+    return { values: parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.') : String(error));
+  }
+}
+
+/** Formats rows as an aligned text table for people (scripts use --json). */
+export function formatTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
