@@ -20,6 +20,10 @@ export interface Config {
   loadBundledCatalog: boolean;
   /** How long in-flight requests may run after SIGTERM before the process exits anyway. */
   shutdownGraceMs: number;
+  /** LARDER_SIGNING_KEYS: a JWKS (JSON text) used instead of the keys file under storageDir. */
+  signingKeys: string | undefined;
+  /** API requests a person may make per UTC day, by plan. */
+  quotas: { free: number; pro: number };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -137,6 +141,27 @@ export function loadConfig(
     else shutdownGraceMs = Number(graceText);
   }
 
+  const signingKeys = get('LARDER_SIGNING_KEYS');
+  if (signingKeys !== undefined) {
+    try {
+      const parsed = JSON.parse(signingKeys) as { keys?: unknown };
+      if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('no keys');
+    } catch {
+      problems.push('LARDER_SIGNING_KEYS must be a JWKS as JSON, {"keys": [...]}, with private keys (`larder keys:generate` writes one to copy)');
+    }
+  }
+
+  const quota = (name: string, fallback: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      problems.push(`${name} must be a whole number of requests per day (at least 1), got "${text}"`);
+      return fallback;
+    }
+    return Number(text);
+  };
+  const quotas = { free: quota('LARDER_QUOTA_FREE', 1000), pro: quota('LARDER_QUOTA_PRO', 20000) };
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas };
 }

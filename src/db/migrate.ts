@@ -3,6 +3,8 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './index.js';
 import * as catalog0001 from './migrations/0001_catalog.js';
 import * as oauth0002 from './migrations/0002_oauth.js';
+import * as accounts0003 from './migrations/0003_accounts.js';
+import * as clients0004 from './migrations/0004_clients.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -12,6 +14,8 @@ import * as oauth0002 from './migrations/0002_oauth.js';
 const migrations: Record<string, Migration> = {
   '0001_catalog': catalog0001,
   '0002_oauth': oauth0002,
+  '0003_accounts': accounts0003,
+  '0004_clients': clients0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -108,6 +108,8 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         grant_id: stringOrNull(payload.grantId),
         user_code: stringOrNull(payload.userCode),
         uid: stringOrNull(payload.uid),
+        client_id: stringOrNull(payload.clientId),
+        account_id: stringOrNull(payload.accountId),
         expires_at: typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? now() + Math.floor(expiresIn) : null,
         // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
         consumed_at: null,

@@ -35,6 +35,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 const enum State {
   Start,
@@ -98,8 +99,6 @@ export async function* streamTopLevelArray(source: ByteSource, options: ArrayStr
     if (step.done) break;
     const chunk = step.value;
     let i = 0;
-    // A UTF-8 byte order mark is allowed before the first "{".
-    if (consumed === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
 
     while (i < chunk.length) {
       if (state === State.Key || state === State.InElement) {
@@ -174,6 +173,11 @@ export async function* streamTopLevelArray(source: ByteSource, options: ArrayStr
         continue;
       }
       const offset = consumed + i;
+      // A UTF-8 byte order mark may open the file (and be cut across chunks).
+      if (state === State.Start && offset < 3 && c === UTF8_BOM[offset]) {
+        i++;
+        continue;
+      }
       const unexpected = (): ImportError =>
         new ImportError(at(offset), `expected ${EXPECTED[state]}, found ${describeByte(c)}`);
       if (state === State.Start) {

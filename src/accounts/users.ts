@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.js';
+import type { UsersTable } from '../db/schema.js';
+import { AccountInputError, EmailTakenError, UserNotFoundError, type AccountField } from './errors.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+
+export type Plan = 'free' | 'pro';
+export const PLANS: readonly Plan[] = ['free', 'pro'];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  plan: Plan;
+  timeZone: string;
+  createdAt: string;
+}
+
+export const EMAIL_MAX_LENGTH = 254;
+export const NAME_MAX_LENGTH = 100;
+
+/** Emails are compared trimmed and lower-cased, as people expect (`Ann@Example.com` is `ann@example.com`). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Deliberately loose: one @, something on both sides, a dot in the domain, no spaces or markup. */
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
+
+export function emailProblem(email: string): string | undefined {
+  if (email === '') return 'Enter your email address.';
+  if (email.length > EMAIL_MAX_LENGTH) return `An email address has at most ${EMAIL_MAX_LENGTH} characters.`;
+  if (!EMAIL_PATTERN.test(email)) return 'Enter an email address like name@example.com.';
+  return undefined;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export function nameProblem(name: string): string | undefined {
+  if (name === '') return 'Enter your name.';
+  if ([...name].length > NAME_MAX_LENGTH) return `Use at most ${NAME_MAX_LENGTH} characters for your name.`;
+  if (CONTROL_CHARACTERS.test(name)) return 'Your name cannot contain control characters or line breaks.';
+  return undefined;
+}
+
+function toUser(row: Pick<Selectable<UsersTable>, 'id' | 'email' | 'name' | 'plan' | 'time_zone' | 'created_at'>): User {
+  return { id: row.id, email: row.email, name: row.name, plan: row.plan, timeZone: row.time_zone, createdAt: row.created_at };
+}
+
+const USER_COLUMNS = ['id', 'email', 'name', 'plan', 'time_zone', 'created_at'] as const;
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : undefined;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').select(USER_COLUMNS).where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  return row ? toUser(row) : undefined;
+}
+
+/** The user and their password hash, for checking a log-in; never leaves this module's callers. */
+export async function findCredentials(db: Db, email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select([...USER_COLUMNS, 'password_hash'])
+    .where('email', '=', normalizeEmail(email))
+    .executeTakeFirst();
+  return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // PostgreSQL unique_violation; better-sqlite3's extended result code.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Creates an account. The email is stored lower-cased; the name defaults to the part of
+ * the email before the @. Throws AccountInputError (400) naming each bad field, or
+ * EmailTakenError (409).
+ *
+ * @example await createUser(db, { email: 'ann@example.com', password: 'correct horse battery' })
+ */
+export async function createUser(db: Db, input: { email: string; password: string; name?: string; plan?: Plan }): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const name = (input.name ?? '').trim() || email.split('@')[0] || email;
+  const plan = input.plan ?? 'free';
+  const problems: Partial<Record<AccountField, string>> = {};
+  const emailIssue = emailProblem(email);
+  if (emailIssue) problems.email = emailIssue;
+  const nameIssue = nameProblem(name);
+  if (nameIssue) problems.name = nameIssue;
+  const passwordIssue = passwordProblem(input.password);
+  if (passwordIssue) problems.password = passwordIssue;
+  if (!PLANS.includes(plan)) problems.plan = `The plan must be one of: ${PLANS.join(', ')}.`;
+  if (Object.keys(problems).length > 0) throw new AccountInputError(problems);
+
+  if (await findUserByEmail(db, email)) throw new EmailTakenError();
+  const row = {
+    id: `usr_${randomBytes(16).toString('base64url')}`,
+    email,
+    name,
+    password_hash: await hashPassword(input.password),
+    plan,
+    time_zone: 'UTC',
+    created_at: new Date().toISOString(),
+  };
+  try {
+    await db.insertInto('users').values(row).execute();
+  } catch (error) {
+    // Two registrations for one email at the same moment: the unique index decides.
+    if (isUniqueViolation(error)) throw new EmailTakenError();
+    throw error;
+  }
+  return toUser(row);
+}
+
+export async function setUserPlan(db: Db, email: string, plan: Plan): Promise<User> {
+  if (!PLANS.includes(plan)) throw new AccountInputError({ plan: `The plan must be one of: ${PLANS.join(', ')}.` });
+  const result = await db.updateTable('users').set({ plan }).where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new UserNotFoundError(normalizeEmail(email));
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new UserNotFoundError(normalizeEmail(email));
+  return user;
+}
+
+/** Every account, oldest first. */
+export async function listUsers(db: Db): Promise<User[]> {
+  const rows = await db.selectFrom('users').select(USER_COLUMNS).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toUser);
+}
