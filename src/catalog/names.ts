@@ -815,9 +815,11 @@ export function readableName(shortDescription: string): string {
     .replace(/\bWO\/\s*/g, 'without ')
     .replace(/\bW\/\s*/g, 'with ')
     // "&" joins words ("BANANAS&PNAPPL"); between single letters it is part of a name (M&M'S, A&W).
-    .replace(/\b([A-Za-z])&([A-Za-z])\b/g, '$1\u0000$2')
-    .replace(/\s*&\s*/g, ' and ')
-    .replace(/\u0000/g, '&')
+    .replace(/\s*&\s*/g, (match: string, offset: number, whole: string) =>
+      /(?:^|[^A-Za-z0-9])[A-Za-z]$/.test(whole.slice(0, offset)) && /^[A-Za-z](?:$|[^A-Za-z0-9])/.test(whole.slice(offset + match.length))
+        ? '&'
+        : ' and ',
+    )
     .replace(/\s+/g, ' ');
   const parts = text.split(/\s*,\s*/).filter((part) => part !== '');
   const head = (parts[0]?.match(WORD)?.[0] ?? '').toUpperCase();

@@ -192,6 +192,8 @@ export class FoodSearchIndex {
   /** Every distinct word as written (before stemming), sorted: prefix and typo look-ups. */
   private readonly surfaceWords: string[];
   private readonly stemOfSurface = new Map<string, string>();
+  /** Surface words by length: a typo is within two letters of the word's length. */
+  private readonly surfaceByLength: string[][] = [];
   private readonly idfCache = new Map<string, number>();
 
   constructor(foods: Iterable<IndexableFood>) {
@@ -222,7 +224,10 @@ export class FoodSearchIndex {
       for (const word of extraWords) surface.add(word);
     }
     this.surfaceWords = [...surface].sort();
-    for (const word of this.surfaceWords) this.stemOfSurface.set(word, stem(word));
+    for (const word of this.surfaceWords) {
+      this.stemOfSurface.set(word, stem(word));
+      (this.surfaceByLength[word.length] ??= []).push(word);
+    }
   }
 
   get size(): number {
@@ -280,9 +285,11 @@ export class FoodSearchIndex {
       // Typos: only when the word itself is unknown, so a real word is never "corrected".
       if (matches.size === 0 && word.length >= 4 && !/\d/.test(word)) {
         const max = word.length >= 8 ? 2 : 1;
-        for (const candidate of this.surfaceWords) {
-          const d = editDistanceWithin(word, candidate, max);
-          if (d <= max) offer(this.stemOfSurface.get(candidate)!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2);
+        for (let length = word.length - max; length <= word.length + max; length++) {
+          for (const candidate of this.surfaceByLength[length] ?? []) {
+            const d = editDistanceWithin(word, candidate, max);
+            if (d <= max) offer(this.stemOfSurface.get(candidate)!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2);
+          }
         }
       }
       // Synonyms of what a prefix or typo expanded to ("oatmeel" -> "oatmeal" -> "oat").
@@ -318,54 +325,70 @@ export class FoodSearchIndex {
   /** The best `limit` foods for what a person typed, best first. */
   search(query: string, limit = 3): SearchHit[] {
     const terms = this.parseQuery(query).filter((t) => t.matches.size > 0);
-    if (terms.length === 0) return [];
+    if (terms.length === 0 || limit <= 0) return [];
 
-    // Per candidate food: the best score each query word reached in it.
-    const perFood = new Map<number, Float64Array>();
-    terms.forEach((term, t) => {
-      for (const [s, weight] of term.matches) {
-        const idf = term.weight;
-        for (const index of this.postings.get(s) ?? []) {
-          const food = this.foods[index]!;
-          let scores = perFood.get(index);
-          if (!scores) perFood.set(index, (scores = new Float64Array(terms.length)));
-          const at = food.stems.indexOf(s);
-          const position =
-            at < 0 ? RANKING.extraTermMatch : food.notes[at] ? RANKING.noteMatch : food.segments[at] === 0 ? 1 : RANKING.laterSegment;
-          const value = weight * idf * position;
-          if (value > scores[t]!) scores[t] = value;
-        }
-      }
+    // The foods each query word can match, then the foods matching every word; when
+    // none has them all, the foods matching most of them compete.
+    const perTerm = terms.map((term) => {
+      const found = new Set<number>();
+      for (const s of term.matches.keys()) for (const index of this.postings.get(s) ?? []) found.add(index);
+      return found;
     });
+    const bySize = [...perTerm].sort((a, b) => a.size - b.size);
+    let candidates: Iterable<number> = [...bySize[0]!].filter((index) => bySize.every((set) => set.has(index)));
+    let required = terms.length;
+    if ((candidates as number[]).length === 0) {
+      const coverage = new Map<number, number>();
+      for (const set of perTerm) for (const index of set) coverage.set(index, (coverage.get(index) ?? 0) + 1);
+      required = Math.max(...coverage.values());
+      candidates = [...coverage].filter(([, count]) => count === required).map(([index]) => index);
+    }
 
     // Stem -> how well it was matched (1 exact, less for prefixes and typos).
     const allStems = new Map<string, number>();
     for (const term of terms) for (const [s, w] of term.matches) allStems.set(s, Math.max(w, allStems.get(s) ?? 0));
     const firstTermStems = terms[0]!.matches;
 
-    let bestCoverage = 0;
-    const ranked: Array<{ index: number; coverage: number; score: number }> = [];
-    for (const [index, scores] of perFood) {
-      let coverage = 0;
-      let score = 0;
-      for (const value of scores) {
-        if (value > 0) coverage++;
-        score += value;
-      }
-      if (coverage < bestCoverage) continue;
-      bestCoverage = Math.max(bestCoverage, coverage);
+    const best: Array<{ index: number; score: number }> = [];
+    for (const index of candidates) {
       const food = this.foods[index]!;
-      score += this.nameFit(food, allStems, firstTermStems);
-      ranked.push({ index, coverage, score });
+      let score = this.nameFit(food, allStems, firstTermStems);
+      for (const term of terms) score += this.termScore(food, term);
+      if (best.length === limit && !this.ranksBefore(score, index, best[best.length - 1]!)) continue;
+      // Keep the best `limit` in order: a short insertion beats sorting every candidate.
+      let at = best.length;
+      while (at > 0 && this.ranksBefore(score, index, best[at - 1]!)) at--;
+      best.splice(at, 0, { index, score });
+      if (best.length > limit) best.pop();
     }
-    ranked.sort(
-      (a, b) =>
-        b.coverage - a.coverage ||
-        b.score - a.score ||
-        this.foods[a.index]!.nameLength - this.foods[b.index]!.nameLength ||
-        (this.foods[a.index]!.id < this.foods[b.index]!.id ? -1 : 1),
-    );
-    return ranked.slice(0, limit).map((r) => ({ id: this.foods[r.index]!.id, score: Math.round(r.score * 1000) / 1000 }));
+    return best.map((r) => ({ id: this.foods[r.index]!.id, score: Math.round(r.score * 1000) / 1000 }));
+  }
+
+  /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
+  private ranksBefore(score: number, index: number, other: { index: number; score: number }): boolean {
+    if (score !== other.score) return score > other.score;
+    const a = this.foods[index]!;
+    const b = this.foods[other.index]!;
+    if (a.nameLength !== b.nameLength) return a.nameLength < b.nameLength;
+    return a.id < b.id;
+  }
+
+  /** The best a query word scores in a food: where in the name it matched, and how exactly. */
+  private termScore(food: IndexedFood, term: QueryTerm): number {
+    let best = 0;
+    for (let i = 0; i < food.stems.length; i++) {
+      const weight = term.matches.get(food.stems[i]!);
+      if (weight === undefined) continue;
+      const position = food.notes[i] ? RANKING.noteMatch : food.segments[i] === 0 ? 1 : RANKING.laterSegment;
+      best = Math.max(best, weight * position);
+    }
+    if (best === 0) {
+      for (const s of food.extraStems) {
+        const weight = term.matches.get(s);
+        if (weight !== undefined) best = Math.max(best, weight * RANKING.extraTermMatch);
+      }
+    }
+    return best * term.weight;
   }
 
   /** How well the name as a whole fits the query, beyond the words it matched. */

@@ -1,0 +1,107 @@
+/**
+ * Search benchmark: relevance and latency of Larder's in-memory index against a
+ * baseline run in the same process, SQLite FTS5 with bm25 over the same names.
+ *
+ *   npm run build && node dist/bench/search.js
+ *
+ * Catalogs: the bundled 8,790 foods, and 100,000 foods made of the same foods repeated
+ * with variations (brand, pack, preparation words), as a large catalog would be.
+ */
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { readBundledCatalog } from '../src/catalog/bundled.js';
+import { foodIdFor } from '../src/catalog/slug.js';
+import { FoodSearchIndex, type IndexableFood } from '../src/catalog/search/index.js';
+import { repoRoot } from '../test/helpers/paths.js';
+import { measureSearch, readJudgments, type Judgment } from '../test/helpers/search-eval.js';
+
+type Searcher = (query: string) => string[];
+
+const judged = readJudgments(path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'));
+const holdout = readJudgments(path.join(repoRoot, 'bench', 'search-holdout.json'));
+const queries = [...judged, ...holdout].map((j) => j.query);
+
+function fts5Baseline(foods: IndexableFood[]): { search: Searcher; buildMs: number } {
+  const started = performance.now();
+  const db = new SQLite(':memory:');
+  db.exec("CREATE VIRTUAL TABLE names USING fts5(id UNINDEXED, name, tokenize = 'porter unicode61')");
+  const insert = db.prepare('INSERT INTO names (id, name) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const food of foods) insert.run(food.id, food.name);
+  })();
+  const select = db.prepare('SELECT id FROM names WHERE names MATCH ? ORDER BY bm25(names) LIMIT 3');
+  const buildMs = performance.now() - started;
+  const search: Searcher = (query) => {
+    const tokens = query.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+    if (tokens.length === 0) return [];
+    // All words (the last one as a prefix, as typed); if nothing has them all, any word.
+    const quoted = tokens.map((t, i) => `"${t}"${i === tokens.length - 1 ? '*' : ''}`);
+    let rows = select.all(quoted.join(' ')) as Array<{ id: string }>;
+    if (rows.length === 0) rows = select.all(quoted.join(' OR ')) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  };
+  return { search, buildMs };
+}
+
+function larderIndex(foods: IndexableFood[]): { search: Searcher; buildMs: number } {
+  const started = performance.now();
+  const index = new FoodSearchIndex(foods);
+  const buildMs = performance.now() - started;
+  return { search: (query) => index.search(query, 3).map((h) => h.id), buildMs };
+}
+
+function latency(search: Searcher, rounds: number): { medianUs: number; p99Us: number } {
+  for (const q of queries) search(q); // warm up
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const q of queries) {
+      const started = process.hrtime.bigint();
+      search(q);
+      samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    }
+  }
+  samples.sort((a, b) => a - b);
+  const at = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!;
+  return { medianUs: at(0.5), p99Us: at(0.99) };
+}
+
+const VARIATIONS = ['store brand', 'organic', 'family pack', 'value size', 'club pack', 'deli style', 'restaurant style', 'homestyle', 'classic', 'original', 'select', 'premium'];
+
+function largeCatalog(base: IndexableFood[], size: number): IndexableFood[] {
+  const foods: IndexableFood[] = [...base];
+  for (let i = 0; foods.length < size; i++) {
+    const food = base[i % base.length]!;
+    const variation = `${VARIATIONS[i % VARIATIONS.length]} ${Math.floor(i / base.length) + 1}`;
+    foods.push({ ...food, id: `${food.id}-v${i}`, name: `${food.name}, ${variation}`, foodGroup: food.foodGroup });
+  }
+  return foods;
+}
+
+function report(label: string, foods: IndexableFood[], judgments: Judgment[] | undefined, rounds: number): void {
+  const ours = larderIndex(foods);
+  const baseline = fts5Baseline(foods);
+  console.log(`\n## ${label}: ${foods.length.toLocaleString('en-US')} foods`);
+  console.log(`index build: Larder ${ours.buildMs.toFixed(0)} ms, FTS5 ${baseline.buildMs.toFixed(0)} ms`);
+  if (judgments) {
+    for (const [name, set] of [['judged', judged], ['held-out', holdout]] as const) {
+      const a = measureSearch(set, ours.search);
+      const b = measureSearch(set, baseline.search);
+      console.log(
+        `${name} (${set.length} queries): success@1 Larder ${a.successAt1.toFixed(3)} vs FTS5 ${b.successAt1.toFixed(3)}; ` +
+          `success@3 Larder ${a.successAt3.toFixed(3)} vs FTS5 ${b.successAt3.toFixed(3)}`,
+      );
+    }
+  }
+  const a = latency(ours.search, rounds);
+  const b = latency(baseline.search, rounds);
+  console.log(
+    `latency over ${queries.length} queries x ${rounds}: Larder median ${a.medianUs.toFixed(0)} µs, p99 ${a.p99Us.toFixed(0)} µs; ` +
+      `FTS5 median ${b.medianUs.toFixed(0)} µs, p99 ${b.p99Us.toFixed(0)} µs; ` +
+      `ratio Larder/FTS5 median ${(a.medianUs / b.medianUs).toFixed(2)}, p99 ${(a.p99Us / b.p99Us).toFixed(2)}`,
+  );
+}
+
+const bundled: IndexableFood[] = readBundledCatalog().map((f) => ({ ...f, id: foodIdFor(f.dataset, f.sourceId) }));
+report('bundled catalog', bundled, judged, 20);
+report('large catalog', largeCatalog(bundled, 100_000), undefined, 3);
+console.log(`\nmemory: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB after both`);
