@@ -132,3 +132,8 @@ export async function listUsers(db: Db): Promise<User[]> {
   const rows = await db.selectFrom('users').select(USER_COLUMNS).orderBy('created_at').orderBy('id').execute();
   return rows.map(toUser);
 }
+
+/** Sets the time zone that decides what "today" is for the person's diary (an IANA name, checked by the caller). */
+export async function setUserTimeZone(db: Db, userId: string, timeZone: string): Promise<void> {
+  await db.updateTable('users').set({ time_zone: timeZone }).where('id', '=', userId).execute();
+}

@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../db/index.js';
+
+/** What the account helpers need on every request; set once by accountRoutes. */
+export interface AccountsContext {
+  db: Db;
+  /** Cookies carry `Secure` when the public URL is https. */
+  secureCookies: boolean;
+  /** Signs the pre-session CSRF cookie; shared by every instance through the database. */
+  csrfSecret: Buffer;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    larderAccounts: AccountsContext | null;
+  }
+}
+
+export function accountsContext(request: FastifyRequest): AccountsContext {
+  const context = request.server.larderAccounts;
+  if (!context) throw new Error('accountRoutes must be registered before sessions or CSRF tokens are used');
+  return context;
+}
+
+/** One cookie's value from the request, whether or not @fastify/cookie parsed this route's cookies. */
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  const cookies = request.cookies ?? (request.headers.cookie ? request.server.parseCookie(request.headers.cookie) : {});
+  const value = cookies[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export async function loadCsrfSecret(db: Db): Promise<Buffer> {
+  const read = () => db.selectFrom('account_secrets').select('value').where('name', '=', 'csrf').executeTakeFirst();
+  let row = await read();
+  if (!row) {
+    // Migration 0003 creates it; this covers a row deleted by hand. Many instances may
+    // race here: the first insert wins and everyone reads the same value back.
+    const { randomBytes } = await import('node:crypto');
+    await db
+      .insertInto('account_secrets')
+      .values({ name: 'csrf', value: randomBytes(32).toString('base64url') })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    row = await read();
+  }
+  if (!row) throw new Error('The CSRF signing secret could not be stored');
+  return Buffer.from(row.value, 'base64url');
+}

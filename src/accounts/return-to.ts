@@ -1,0 +1,21 @@
+const PROBE_ORIGIN = 'http://larder.invalid';
+
+/**
+ * `value` if it is a path on this site, else undefined: the guard against open redirects
+ * through `?return_to=`. A local path starts with exactly one `/`; `//host` and `/\host`
+ * are other hosts to a browser, and browsers drop tabs and line breaks from URLs, so
+ * `/\t/host` is refused too.
+ */
+export function safeReturnTo(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return undefined;
+  if (value[0] !== '/' || value[1] === '/' || value.includes('\\')) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f]/.test(value)) return undefined;
+  try {
+    // Belt and braces: however a URL parser reads it, it must stay on this origin.
+    if (new URL(value, PROBE_ORIGIN).origin !== PROBE_ORIGIN) return undefined;
+  } catch {
+    return undefined;
+  }
+  return value;
+}

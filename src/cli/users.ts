@@ -1,0 +1,99 @@
+import { PLANS, createUser, listUsers, setUserPlan, type Plan, type User } from '../accounts/users.js';
+import { openDatabase, type Db } from '../db/index.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { formatTable, UsageError, type Command, type CommandContext } from './command.js';
+
+/** Opens and migrates the configured database for one command (a fresh install may have no tables yet). */
+async function withDatabase<T>(context: CommandContext, work: (db: Db) => Promise<T>): Promise<T> {
+  const database = await openDatabase(context.config().database);
+  try {
+    await migrateToLatest(database.db);
+    return await work(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+function parsePlan(value: unknown): Plan {
+  if (typeof value !== 'string' || !(PLANS as readonly string[]).includes(value)) {
+    throw new UsageError(`the plan must be one of: ${PLANS.join(', ')}${typeof value === 'string' ? ` (got "${value}")` : ''}`);
+  }
+  return value as Plan;
+}
+
+/** The whole of stdin, without the one line break `echo` or a here-document adds. */
+async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+function describe(user: User): string {
+  return `${user.email} (${user.name}), plan ${user.plan}, id ${user.id}`;
+}
+
+export const userCommands: Command[] = [
+  {
+    name: 'users:create',
+    summary: 'Create a person\'s account',
+    usage: [
+      'Usage: larder users:create --email EMAIL (--password PASSWORD | --password-stdin) [--name NAME] [--plan free|pro] [--json]',
+      '',
+      '  --email EMAIL       the log-in email (stored lower-cased)',
+      '  --password PASS     10 to 256 characters (visible in your shell history: prefer --password-stdin)',
+      '  --password-stdin    read the password from standard input',
+      '  --name NAME         the name shown on pages (default: the part of the email before @)',
+      '  --plan free|pro     the plan (default: free)',
+      '  --json              print the new account as JSON',
+    ].join('\n'),
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      name: { type: 'string' },
+      plan: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run({ values }, context) {
+      if (typeof values.email !== 'string') throw new UsageError('--email is required');
+      const fromStdin = values['password-stdin'] === true;
+      if (fromStdin && values.password !== undefined) throw new UsageError('give either --password or --password-stdin, not both');
+      if (!fromStdin && typeof values.password !== 'string') throw new UsageError('--password or --password-stdin is required');
+      const password = fromStdin ? await readPassword(context.stdin) : (values.password as string);
+      const plan = values.plan === undefined ? 'free' : parsePlan(values.plan);
+      const user = await withDatabase(context, (db) =>
+        createUser(db, { email: values.email as string, password, plan, ...(typeof values.name === 'string' ? { name: values.name } : {}) }),
+      );
+      context.output.out(values.json ? JSON.stringify(user) : `Created ${describe(user)}`);
+      return 0;
+    },
+  },
+  {
+    name: 'users:plan',
+    summary: 'Change a person\'s plan (free or pro)',
+    usage: 'Usage: larder users:plan EMAIL free|pro [--json]\n\n  --json  print the updated account as JSON',
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    async run({ values, positionals }, context) {
+      if (positionals.length !== 2) throw new UsageError('give the email and the plan, such as: larder users:plan ann@example.com pro');
+      const [email, planText] = positionals as [string, string];
+      const plan = parsePlan(planText);
+      const user = await withDatabase(context, (db) => setUserPlan(db, email, plan));
+      context.output.out(values.json ? JSON.stringify(user) : `${user.email} is now on the ${user.plan} plan.`);
+      return 0;
+    },
+  },
+  {
+    name: 'users:list',
+    summary: 'List accounts',
+    usage: 'Usage: larder users:list [--json]\n\n  --json  print the accounts as a JSON array',
+    options: { json: { type: 'boolean' } },
+    async run({ values }, context) {
+      const users = await withDatabase(context, listUsers);
+      if (values.json) context.output.out(JSON.stringify(users));
+      else if (users.length === 0) context.output.out('No accounts yet. Create one with: larder users:create --email EMAIL --password-stdin');
+      else context.output.out(formatTable(['EMAIL', 'NAME', 'PLAN', 'CREATED', 'ID'], users.map((u) => [u.email, u.name, u.plan, u.createdAt.slice(0, 10), u.id])));
+      return 0;
+    },
+  },
+];
