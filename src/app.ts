@@ -1,6 +1,11 @@
 import './http/route-docs.js';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { accountRoutes } from './accounts/routes.js';
+import { findUserById } from './accounts/users.js';
+import { installBearerAuth, tierForRequest } from './api/bearer.js';
+import { meRoutes } from './api/me-routes.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
 import { catalogPages } from './catalog/pages.js';
@@ -9,6 +14,7 @@ import type { OpenedDatabase } from './db/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './log.js';
+import { createOAuthServer } from './oauth/index.js';
 import type { Views } from './views/render.js';
 
 export interface AppServices {
@@ -33,6 +39,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
   await app.register(formbody);
+  await app.register(cookie);
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = views.asset(request.params.name);
@@ -43,7 +50,16 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   app.get('/health', async () => ({ status: 'ok', foods: catalog.size }));
 
-  await app.register(catalogApiRoutes, { catalog, appUrl: config.appUrl, tierFor: () => 'full' });
+  // The authorization server (/oauth/*, /.well-known/*, /interaction/*) and the bearer
+  // check every /api route passes (installed before any /api route is added).
+  const db = services.database.db;
+  const oauth = createOAuthServer({ config, db, views });
+  await oauth.routes(app);
+  installBearerAuth(app, { provider: oauth.provider, db, config, apiResource: oauth.apiResource, findUser: (id) => findUserById(db, id) });
+
+  await app.register(catalogApiRoutes, { catalog, appUrl: config.appUrl, tierFor: tierForRequest });
+  await app.register(meRoutes);
   await app.register(catalogPages, { catalog, views });
+  await app.register(accountRoutes, { db, config, views, accountSections: oauth.accountSections });
   return app;
 }

@@ -29,6 +29,7 @@ export async function catalogApiRoutes(app: FastifyInstance, options: CatalogApi
     {
       schema: {
         operationId: 'searchFoods',
+        scopes: ['foods:read'],
         summary: 'Search foods by name',
         description:
           'Finds foods in the catalog by what a person calls them ("banana", "chicken breast roasted", typos welcome) and returns the best matches first, with nutrients per 100 g and a link to each food page.',
@@ -69,6 +70,7 @@ export async function catalogApiRoutes(app: FastifyInstance, options: CatalogApi
     {
       schema: {
         operationId: 'getFood',
+        scopes: ['foods:read'],
         summary: 'Get one food',
         description: 'Returns one food by its Larder id (from searchFoods): name, source, nutrients per 100 g and household portions.',
         params: {

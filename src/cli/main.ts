@@ -1,11 +1,15 @@
 import { loadConfig, type Config } from '../config.js';
 import { ConfigError, ImportError } from '../errors.js';
 import { catalogCommands } from './catalog.js';
+import { clientCommands } from './clients.js';
 import { parseCommandArgs, UsageError, type CliOutput, type Command } from './command.js';
 import { dbCommands } from './db.js';
+import { keyCommands } from './keys.js';
+import { tokenCommands } from './tokens.js';
+import { userCommands } from './users.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
-export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands];
+export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

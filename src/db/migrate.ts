@@ -5,6 +5,7 @@ import * as catalog0001 from './migrations/0001_catalog.js';
 import * as oauth0002 from './migrations/0002_oauth.js';
 import * as accounts0003 from './migrations/0003_accounts.js';
 import * as clients0004 from './migrations/0004_clients.js';
+import * as diary0010 from './migrations/0010_diary.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0002_oauth': oauth0002,
   '0003_accounts': accounts0003,
   '0004_clients': clients0004,
+  '0010_diary': diary0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,11 +2,17 @@ import type { ColumnType } from 'kysely';
 
 /** The tables Larder keeps. Each module owns its own tables and reaches others through functions. */
 export interface Database {
+  diary_entries: DiaryEntriesTable;
+  diary_goals: DiaryGoalsTable;
   foods: FoodsTable;
   larder_meta: MetaTable;
   oauth_models: OAuthModelsTable;
   oauth_clients: OAuthClientsTable;
   api_requests: ApiRequestsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  account_secrets: AccountSecretsTable;
 }
 
 export interface FoodsTable {
@@ -117,4 +123,27 @@ export interface LoginAttemptsTable {
 export interface AccountSecretsTable {
   name: string;
   value: string;
+}
+
+/** A food diary entry: what was eaten, as it was when logged (module diary). */
+export interface DiaryEntriesTable {
+  id: string;
+  user_id: string;
+  entry_date: string;
+  meal: string;
+  food_id: string;
+  food_name: string;
+  amount_label: string;
+  grams: number;
+  nutrients: string;
+  client_id: string | null;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  created_at: string;
+}
+
+export interface DiaryGoalsTable {
+  user_id: string;
+  goals: string;
+  updated_at: string;
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { RESPONSE_BUDGET_CHARS } from '../../src/api/budget.js';
 import { NUTRIENTS } from '../../src/catalog/nutrients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { issueApiToken } from '../oauth/oauth-helpers.js';
 
 interface FoodReply {
   id: string;
@@ -15,13 +16,16 @@ interface FoodReply {
 
 describe('food API', () => {
   let t: TestServer;
+  /** A pro account's token: the full nutrient panel (free accounts see the main nutrients). */
+  let accessToken: string;
   before(async () => {
     t = await startTestServer();
+    ({ accessToken } = await issueApiToken(t));
   });
   after(async () => t?.close());
 
   const get = async (path: string) => {
-    const response = await fetch(`${t.baseUrl}${path}`);
+    const response = await fetch(`${t.baseUrl}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as Record<string, unknown> };
   };

@@ -1,0 +1,81 @@
+import type { Db } from '../db/index.js';
+
+/** One API request as recorded for history and usage; the token itself is never stored. */
+export interface ApiRequestRecord {
+  userId: string;
+  clientId: string;
+  grantId: string | undefined;
+  method: string;
+  /** The route pattern (`/api/foods/:id`), not the URL, so no query text is kept. */
+  route: string;
+  status: number;
+  durationMs: number;
+  at: Date;
+}
+
+export async function recordApiRequest(db: Db, record: ApiRequestRecord): Promise<void> {
+  await db
+    .insertInto('api_requests')
+    .values({
+      user_id: record.userId,
+      client_id: record.clientId,
+      grant_id: record.grantId ?? null,
+      method: record.method,
+      route: record.route.slice(0, 200),
+      status: record.status,
+      duration_ms: Math.max(0, Math.round(record.durationMs)),
+      created_at: record.at.getTime(),
+    })
+    .execute();
+}
+
+/** Start of the UTC day holding `now`, and of the next one: quotas reset at midnight UTC. */
+export function utcDay(now: Date): { start: number; end: number } {
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return { start, end: start + 24 * 60 * 60 * 1000 };
+}
+
+/** Requests counted against today's quota (refused ones, 429, do not count). */
+export async function countRequestsToday(db: Db, userId: string, now = new Date()): Promise<number> {
+  const { start } = utcDay(now);
+  const row = await db
+    .selectFrom('api_requests')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>=', start)
+    .where('status', '!=', 429)
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+export interface HistoryEntry {
+  clientId: string;
+  method: string;
+  route: string;
+  status: number;
+  at: string;
+}
+
+export async function recentHistory(db: Db, userId: string, limit = 20): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('api_requests')
+    .select(['client_id', 'method', 'route', 'status', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ clientId: r.client_id, method: r.method, route: r.route, status: Number(r.status), at: new Date(Number(r.created_at)).toISOString() }));
+}
+
+/** When each grant was last used, by grant id (epoch ms). */
+export async function lastUsedByGrant(db: Db, grantIds: string[]): Promise<Map<string, number>> {
+  if (grantIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('api_requests')
+    .select(['grant_id', (eb) => eb.fn.max('created_at').as('last')])
+    .where('grant_id', 'in', grantIds)
+    .groupBy('grant_id')
+    .execute();
+  return new Map(rows.filter((r) => r.grant_id !== null).map((r) => [r.grant_id as string, Number(r.last)]));
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
+import { findUserById } from '../accounts/users.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Views } from '../views/render.js';
+import { accountAppRoutes, oauthAccountSections, type AccountSection } from './account-sections.js';
+import { purgeExpired } from './adapter.js';
+import { findClient } from './clients.js';
+import { contentSecurityPolicyAllowing, interactionRoutes } from './interactions.js';
+import { loadProviderKeys, type ProviderKeys } from './keys.js';
+import { mountProvider } from './mount.js';
+import { apiResourceFor, createProvider } from './provider.js';
+
+/** How often a server deletes expired grants, codes and tokens. */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface OAuthServer {
+  provider: Provider;
+  /** The API's resource indicator: the audience of every access token. */
+  apiResource: string;
+  keys: ProviderKeys;
+  /** Connected apps and recent history, for accountRoutes' /account page. */
+  accountSections: AccountSection[];
+  /** Registers the provider's endpoints, the interaction pages and /account app routes. */
+  routes: (app: FastifyInstance) => Promise<void>;
+}
+
+/**
+ * The authorization server: oidc-provider with Larder's clients, keys, storage and
+ * pages. Keys come from LARDER_SIGNING_KEYS or are created under the storage folder.
+ */
+export function createOAuthServer(options: { config: Config; db: Db; views: Views }): OAuthServer {
+  const { config, db, views } = options;
+  const keys = loadProviderKeys(config);
+  const apiResource = apiResourceFor(config.appUrl);
+  const provider = createProvider({
+    config,
+    db,
+    keys,
+    views,
+    accountExists: async (id) => (await findUserById(db, id)) !== undefined,
+  });
+  provider.on('server_error', (_ctx: unknown, error: unknown) => {
+    console.error('oidc-provider server_error', error);
+  });
+
+  const routes = async (app: FastifyInstance): Promise<void> => {
+    mountProvider(app, { provider, db });
+    await interactionRoutes(app, { provider, db, views, apiResource });
+    await accountAppRoutes(app, { db });
+
+    // /login and /register pages that continue an authorization request start the
+    // redirect chain back to the client, which `form-action` must allow (see interactions.ts).
+    app.addHook('onRequest', async (request, reply) => {
+      const [path, query] = request.url.split('?');
+      if ((path !== '/login' && path !== '/register') || request.method !== 'GET' || !query) return;
+      const uid = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(new URLSearchParams(query).get('return_to') ?? '')?.[1];
+      if (!uid) return;
+      const interaction = (await provider.Interaction.find(uid)) as { params?: { client_id?: unknown } } | undefined;
+      const client = interaction?.params?.client_id ? await findClient(db, String(interaction.params.client_id)) : undefined;
+      if (client) reply.header('content-security-policy', contentSecurityPolicyAllowing(client.redirectUris));
+    });
+
+    const purge = setInterval(() => {
+      purgeExpired(db).catch((error: unknown) => app.log.error({ err: error }, 'token purge failed'));
+    }, PURGE_INTERVAL_MS);
+    purge.unref();
+    app.addHook('onClose', async () => clearInterval(purge));
+  };
+
+  return { provider, apiResource, keys, accountSections: oauthAccountSections({ db, views }), routes };
+}

@@ -1,0 +1,204 @@
+import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Views } from '../views/render.js';
+import { createKyselyAdapter } from './adapter.js';
+import { createClientsAdapter, findClient, secretMatchesHash } from './clients.js';
+import { findGrantFor } from './grants.js';
+import type { ProviderKeys } from './keys.js';
+import { LARDER_SCOPES } from './scopes.js';
+
+/** Every oidc-provider endpoint lives under /oauth on Larder's own origin (SPEC.md). */
+export const OAUTH_ROUTES = {
+  authorization: '/oauth/authorize',
+  token: '/oauth/token',
+  revocation: '/oauth/revoke',
+  introspection: '/oauth/introspect',
+  jwks: '/oauth/jwks',
+  registration: '/oauth/register',
+  userinfo: '/oauth/userinfo',
+  end_session: '/oauth/logout',
+  pushed_authorization_request: '/oauth/par',
+  device_authorization: '/oauth/device/auth',
+  code_verification: '/oauth/device',
+  backchannel_authentication: '/oauth/backchannel',
+  challenge: '/oauth/challenge',
+  credential: '/oauth/credential',
+} as const;
+
+export const TOKEN_LIFETIMES = {
+  /** Seconds. Short, since a refresh is cheap and a leaked token should not live long. */
+  accessToken: 60 * 60,
+  authorizationCode: 60,
+  /** Each refresh token; rotation hands out a new one on every use. */
+  refreshToken: 30 * 24 * 60 * 60,
+  /** The grant (the "connected app"): a year without use and it lapses. */
+  grant: 365 * 24 * 60 * 60,
+  interaction: 60 * 60,
+  session: 14 * 24 * 60 * 60,
+} as const;
+
+/** The resource indicator (RFC 8707) of Larder's API: the audience of every access token. */
+export function apiResourceFor(appUrl: string): string {
+  return `${appUrl}/api`;
+}
+
+export interface LarderProviderOptions {
+  config: Config;
+  db: Db;
+  keys: ProviderKeys;
+  views: Views;
+  /** Whether an account id still names a person (a deleted account's tokens stop working). */
+  accountExists: (accountId: string) => Promise<boolean>;
+}
+
+/**
+ * Larder's policy on top of oidc-provider's login prompt: the provider's own session
+ * cookie is not trusted on its own; every authorization request passes through
+ * /interaction, where Larder's session decides who is signed in (and a person who has
+ * logged out of Larder is asked again).
+ */
+function interactionPolicyForLarder(): unknown {
+  const { Check, base } = interactionPolicy;
+  const policy = base();
+  const login = policy.get('login');
+  login.checks.add(
+    new Check('larder_session', 'Larder checks its own session on every authorization request', (ctx: KoaContextWithOIDC) =>
+      ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
+}
+
+/**
+ * Builds the oidc-provider instance: plain OAuth 2.0 (no `openid` needed), the
+ * authorization code grant with PKCE, rotating refresh tokens, opaque access tokens for
+ * one resource server (the API), and Larder's clients, pages and storage.
+ */
+export function createProvider(options: LarderProviderOptions): Provider {
+  const { config, db, keys, views, accountExists } = options;
+  const apiResource = apiResourceFor(config.appUrl);
+  const Adapter = createKyselyAdapter(db);
+  const clientsAdapter = createClientsAdapter(db);
+
+  const provider = new Provider(config.appUrl, {
+    adapter: (name: string) => (name === 'Client' ? clientsAdapter : new Adapter(name)),
+    clients: [],
+    jwks: keys.jwks,
+    cookies: {
+      keys: keys.cookieKeys,
+      names: { session: '_larder_oauth_session', interaction: '_larder_interaction', resume: '_larder_interaction_resume' },
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+    routes: OAUTH_ROUTES,
+    // Only `openid` is an OpenID Connect scope; Larder's scopes belong to the API resource.
+    scopes: ['openid'],
+    claims: { openid: ['sub'] },
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
+    // RFC 9700 section 2.1.1: PKCE for public clients; GPT Actions (confidential) send none.
+    pkce: { required: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod === 'none' },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: false },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
+      },
+      introspection: {
+        enabled: true,
+        // A client may learn about its own tokens only.
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        // GPT Actions never send `resource` (RFC 8707); the API is the one resource server.
+        defaultResource: async () => apiResource,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string, client: { clientId: string }) => {
+          if (resourceIndicator !== apiResource) throw new errors.InvalidTarget!(`the only resource is ${apiResource}`);
+          const registered = await findClient(db, client.clientId);
+          return {
+            scope: (registered?.scopes ?? []).join(' '),
+            audience: apiResource,
+            accessTokenTTL: TOKEN_LIFETIMES.accessToken,
+            // Opaque: looked up by key on every API call, so revocation is immediate.
+            accessTokenFormat: 'opaque',
+          };
+        },
+      },
+    },
+    // Refresh tokens for every client allowed the grant, not only with offline_access.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    // RFC 9700 section 4.14.2: rotate on every use; oidc-provider revokes the grant on reuse.
+    rotateRefreshToken: () => true,
+    // Tokens outlive the browser session that approved them.
+    expiresWithSession: async () => false,
+    // A person who already approved this client is not asked again (SPEC.md), whichever browser they use.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const { oidc } = ctx;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+      if (grantId) {
+        const grant = await oidc.provider.Grant.find(grantId);
+        if (grant && grant.accountId === oidc.session.accountId) return grant;
+      }
+      const existing = await findGrantFor(db, { accountId: oidc.session.accountId, clientId: oidc.client.clientId });
+      return existing ? oidc.provider.Grant.find(existing) : undefined;
+    },
+    findAccount: async (_ctx: unknown, sub: string) => {
+      if (!(await accountExists(sub))) return undefined;
+      return { accountId: sub, claims: () => ({ sub }) };
+    },
+    interactions: {
+      url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyForLarder(),
+    },
+    ttl: {
+      AccessToken: TOKEN_LIFETIMES.accessToken,
+      AuthorizationCode: TOKEN_LIFETIMES.authorizationCode,
+      RefreshToken: TOKEN_LIFETIMES.refreshToken,
+      Grant: TOKEN_LIFETIMES.grant,
+      Interaction: TOKEN_LIFETIMES.interaction,
+      Session: TOKEN_LIFETIMES.session,
+      IdToken: TOKEN_LIFETIMES.accessToken,
+    },
+    // An unknown client or redirect URI ends here: a page for the person, never a redirect.
+    renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
+      ctx.type = 'html';
+      ctx.body = views.render('oauth-error', {
+        title: 'This sign-in cannot continue',
+        heading: 'This sign-in cannot continue',
+        error: out.error,
+        description: out.error_description,
+      });
+    },
+    clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) =>
+      origin !== 'null' && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
+    discovery: { service_documentation: `${config.appUrl}/openapi.json` },
+  });
+
+  provider.proxy = config.env === 'production';
+
+  // Only a hash of each secret is stored (clients.ts); compare the hash, in constant time.
+  (provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> } }).prototype.compareClientSecret =
+    async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+      return secretMatchesHash(actual, this.clientSecret);
+    };
+
+  // RFC 8414 metadata names the scopes of the API, which oidc-provider only learns per request.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      const body = ctx.body as Record<string, unknown>;
+      body.scopes_supported = [...LARDER_SCOPES];
+      body.code_challenge_methods_supported = ['S256'];
+      body.grant_types_supported = ['authorization_code', 'refresh_token'];
+    }
+  });
+
+  return provider;
+}
