@@ -14,6 +14,10 @@ import type { OpenedDatabase } from './db/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './log.js';
+import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
+import { diaryRoutes } from './diary/routes.js';
+import { collectApiRoutes } from './gpt/openapi.js';
+import { apiDocumentRoutes } from './gpt/routes.js';
 import { createOAuthServer } from './oauth/index.js';
 import type { Views } from './views/render.js';
 
@@ -38,6 +42,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
+  // Every documented /api route, as it is added: the OpenAPI document is generated from them.
+  const apiRoutes = collectApiRoutes(app);
   await app.register(formbody);
   await app.register(cookie);
 
@@ -59,7 +65,10 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   await app.register(catalogApiRoutes, { catalog, appUrl: config.appUrl, tierFor: tierForRequest });
   await app.register(meRoutes);
+  await app.register(diaryRoutes, { db, catalog, config });
+  await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
-  await app.register(accountRoutes, { db, config, views, accountSections: oauth.accountSections });
+  await app.register(diarySettingsRoutes, { db, views });
+  await app.register(accountRoutes, { db, config, views, accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
   return app;
 }

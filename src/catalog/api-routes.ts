@@ -35,6 +35,7 @@ export async function catalogApiRoutes(app: FastifyInstance, options: CatalogApi
           'Finds foods in the catalog by what a person calls them ("banana", "chicken breast roasted", typos welcome) and returns the best matches first, with nutrients per 100 g and a link to each food page.',
         querystring: {
           type: 'object',
+          required: ['query'],
           properties: {
             query: { type: 'string', description: 'Food name as a person would say it, up to 200 characters.' },
             limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: 3, description: 'How many matches to return, 1 to 10 (default 3).' },

@@ -4,12 +4,13 @@ import { catalogCommands } from './catalog.js';
 import { clientCommands } from './clients.js';
 import { parseCommandArgs, UsageError, type CliOutput, type Command } from './command.js';
 import { dbCommands } from './db.js';
+import { gptCommands } from './gpt.js';
 import { keyCommands } from './keys.js';
 import { tokenCommands } from './tokens.js';
 import { userCommands } from './users.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
-export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands];
+export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...gptCommands];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

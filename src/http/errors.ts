@@ -37,7 +37,7 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
       return send(request, reply, error.status, error.code, error.message);
     }
     if ('validation' in error && error.validation) {
-      return send(request, reply, 400, 'invalid_request', error.message.replace(/^querystring\//, '').replace(/^params\//, '').replace(/^body\//, ''));
+      return send(request, reply, 400, 'invalid_request', describeValidation(error));
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
@@ -51,4 +51,17 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
     const path = request.url.split('?')[0] ?? '';
     return send(request, reply, 404, 'not_found', `Nothing is at ${request.method} ${path.slice(0, 200)}.`);
   });
+}
+
+/** Ajv's first complaint in words a caller can act on: "limit must be <= 10", "query is required". */
+function describeValidation(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const where = error.validationContext === 'querystring' ? 'query parameter' : error.validationContext === 'params' ? 'path parameter' : 'field';
+  if (!first) return error.message;
+  const params = first.params as Record<string, unknown>;
+  const name = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (first.keyword === 'required') return `The ${where} ${String(params.missingProperty)} is required.`;
+  if (first.keyword === 'additionalProperties') return `Unknown ${where} ${String(params.additionalProperty)}.`;
+  if (first.keyword === 'enum') return `${name || where} must be one of: ${(params.allowedValues as unknown[]).join(', ')}.`;
+  return `${name || where} ${first.message ?? 'is not valid'}.`;
 }

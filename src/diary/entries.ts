@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Catalog } from '../catalog/catalog.js';
+import { NUTRIENTS, roundAmount, type NutrientAmounts } from '../catalog/nutrients.js';
+import type { Db } from '../db/index.js';
+import { InvalidRequestError, LarderError, NotFoundError } from '../errors.js';
+import { resolveAmount, type AmountInput } from './amount.js';
+
+export const MEALS = ['breakfast', 'lunch', 'dinner', 'snack'] as const;
+export type Meal = (typeof MEALS)[number];
+
+/** Entries one day may hold; far above any real day, low enough to keep replies small. */
+export const MAX_ENTRIES_PER_DAY = 100;
+
+export interface DiaryEntry {
+  id: string;
+  date: string;
+  meal: Meal;
+  foodId: string;
+  foodName: string;
+  amount: string;
+  grams: number;
+  /** For the amount eaten, not per 100 g. */
+  nutrients: NutrientAmounts;
+  createdAt: string;
+}
+
+export interface NewDiaryEntry extends AmountInput {
+  foodId: string;
+  date: string;
+  meal: Meal;
+}
+
+interface EntryRow {
+  id: string;
+  entry_date: string;
+  meal: string;
+  food_id: string;
+  food_name: string;
+  amount_label: string;
+  grams: number;
+  nutrients: string;
+  created_at: string;
+}
+
+function toEntry(row: EntryRow): DiaryEntry {
+  return {
+    id: row.id,
+    date: row.entry_date,
+    meal: row.meal as Meal,
+    foodId: row.food_id,
+    foodName: row.food_name,
+    amount: row.amount_label,
+    grams: Number(row.grams),
+    nutrients: JSON.parse(row.nutrients) as NutrientAmounts,
+    createdAt: row.created_at,
+  };
+}
+
+const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'created_at'] as const;
+
+export class IdempotencyConflictError extends LarderError {
+  constructor() {
+    super('idempotency_key_reused', 409, 'This idempotency key was already used for a different entry; use a new key for a new entry.');
+  }
+}
+
+export class DiaryDayFullError extends LarderError {
+  constructor(date: string) {
+    super('diary_day_full', 409, `The diary for ${date} already holds ${MAX_ENTRIES_PER_DAY} entries, the most a day may hold.`);
+  }
+}
+
+function fingerprint(input: NewDiaryEntry): string {
+  const canonical = JSON.stringify([input.foodId, input.date, input.meal, input.grams ?? null, input.portion ?? null, input.quantity ?? 1]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function scaled(per100: NutrientAmounts, grams: number): NutrientAmounts {
+  const result: NutrientAmounts = {};
+  for (const nutrient of NUTRIENTS) {
+    const value = per100[nutrient.key];
+    if (value !== undefined) result[nutrient.key] = roundAmount((value * grams) / 100);
+  }
+  return result;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+async function findByIdempotencyKey(db: Db, userId: string, key: string): Promise<{ entry: DiaryEntry; fingerprint: string | null } | undefined> {
+  const row = await db
+    .selectFrom('diary_entries')
+    .select([...ENTRY_COLUMNS, 'request_fingerprint'])
+    .where('user_id', '=', userId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return row ? { entry: toEntry(row), fingerprint: row.request_fingerprint } : undefined;
+}
+
+/**
+ * Logs what a person ate. With an idempotency key, a retried request (the same key and
+ * the same entry) returns the entry already written instead of writing it twice.
+ */
+export async function addDiaryEntry(
+  db: Db,
+  catalog: Catalog,
+  userId: string,
+  input: NewDiaryEntry,
+  options: { clientId?: string; idempotencyKey?: string } = {},
+): Promise<{ entry: DiaryEntry; replayed: boolean }> {
+  const key = options.idempotencyKey;
+  const print = fingerprint(input);
+  if (key !== undefined) {
+    const existing = await findByIdempotencyKey(db, userId, key);
+    if (existing) {
+      if (existing.fingerprint !== print) throw new IdempotencyConflictError();
+      return { entry: existing.entry, replayed: true };
+    }
+  }
+  if (!(MEALS as readonly string[]).includes(input.meal)) throw new InvalidRequestError(`meal must be one of ${MEALS.join(', ')}.`);
+  const food = await catalog.findById(input.foodId);
+  if (!food) throw new NotFoundError(`No food has the id "${input.foodId.slice(0, 64)}". Find the id with searchFoods first.`);
+  const amount = resolveAmount(input, food.portions);
+  const row = {
+    id: `de_${randomBytes(12).toString('base64url')}`,
+    user_id: userId,
+    entry_date: input.date,
+    meal: input.meal,
+    food_id: food.id,
+    food_name: food.name,
+    amount_label: amount.label,
+    grams: amount.grams,
+    nutrients: JSON.stringify(scaled(food.nutrients, amount.grams)),
+    client_id: options.clientId ?? null,
+    idempotency_key: key ?? null,
+    request_fingerprint: key === undefined ? null : print,
+    created_at: new Date().toISOString(),
+  };
+  try {
+    await db.transaction().execute(async (trx) => {
+      const count = await trx
+        .selectFrom('diary_entries')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('entry_date', '=', input.date)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= MAX_ENTRIES_PER_DAY) throw new DiaryDayFullError(input.date);
+      await trx.insertInto('diary_entries').values(row).execute();
+    });
+  } catch (error) {
+    // Two tries with one key at the same moment: the first one written wins.
+    if (key !== undefined && isUniqueViolation(error)) {
+      const existing = await findByIdempotencyKey(db, userId, key);
+      if (existing && existing.fingerprint === print) return { entry: existing.entry, replayed: true };
+      throw new IdempotencyConflictError();
+    }
+    throw error;
+  }
+  return { entry: toEntry(row), replayed: false };
+}
+
+/** A person's entries for one day, in the order they were logged. */
+export async function listDiaryEntries(db: Db, userId: string, date: string): Promise<DiaryEntry[]> {
+  const rows = await db
+    .selectFrom('diary_entries')
+    .select(ENTRY_COLUMNS)
+    .where('user_id', '=', userId)
+    .where('entry_date', '=', date)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(MAX_ENTRIES_PER_DAY)
+    .execute();
+  return rows.map(toEntry);
+}
+
+/** Deletes one of the person's own entries; another person's entry is "not found", never revealed. */
+export async function deleteDiaryEntry(db: Db, userId: string, id: string): Promise<DiaryEntry> {
+  const row = await db.selectFrom('diary_entries').select(ENTRY_COLUMNS).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No diary entry of yours has the id "${id.slice(0, 64)}".`);
+  await db.deleteFrom('diary_entries').where('id', '=', id).where('user_id', '=', userId).execute();
+  return toEntry(row);
+}
+
+/** Nutrient totals of a set of entries. */
+export function totalNutrients(entries: readonly DiaryEntry[]): NutrientAmounts {
+  const totals: NutrientAmounts = {};
+  for (const entry of entries) {
+    for (const [key, value] of Object.entries(entry.nutrients)) totals[key] = (totals[key] ?? 0) + value;
+  }
+  for (const key of Object.keys(totals)) totals[key] = roundAmount(totals[key]!);
+  return totals;
+}

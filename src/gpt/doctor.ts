@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
+import { DoctorBrowser, formAction, hiddenField, locationOf, pageText } from './http-client.js';
+
+export interface DoctorOptions {
+  /** The running Larder, e.g. https://larder.example.com (APP_URL). */
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  email: string;
+  password: string;
+  /** What the client registration allows, when the doctor could read it (for diagnoses). */
+  registeredRedirectUris?: string[];
+  allowedScopes?: string[];
+  /** The scope parameter to send; ChatGPT sends an empty one. */
+  scope?: string;
+}
+
+export interface DoctorStep {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skipped';
+  detail: string;
+  fix?: string;
+}
+
+/** A failed step: what went wrong and how to fix it. */
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
+const CLOCK_SKEW_LIMIT_SECONDS = 60;
+const GPT_TIMEOUT_MS = 45_000;
+
+interface Metadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  revocation_endpoint?: string;
+}
+
+interface TokenSet {
+  access_token: string;
+  refresh_token?: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+}
+
+/**
+ * Runs the sign-in exactly as ChatGPT's GPT Actions drive it, against a running
+ * Larder: discovery, authorization request with state and an empty scope, log-in and
+ * consent through the real pages, the callback, the code exchange with the secret in
+ * the body and again with HTTP Basic, an API call, a refresh and a revocation. Each
+ * step says what went wrong and how to fix it.
+ */
+export async function runDoctor(options: DoctorOptions, report: (step: DoctorStep) => void = () => {}): Promise<DoctorStep[]> {
+  const base = options.url.replace(/\/+$/, '');
+  const browser = new DoctorBrowser();
+  const steps: DoctorStep[] = [];
+  let failed = false;
+  const updateClientLine = `larder clients:update ${options.clientId} --add-redirect-uri "${options.redirectUri}"`;
+
+  const step = async (name: string, work: () => Promise<string | { warn: string; fix?: string }>): Promise<void> => {
+    let result: DoctorStep;
+    if (failed) {
+      result = { name, status: 'skipped', detail: 'skipped: an earlier step failed' };
+    } else {
+      try {
+        const outcome = await work();
+        result = typeof outcome === 'string' ? { name, status: 'ok', detail: outcome } : { name, status: 'warn', detail: outcome.warn, ...(outcome.fix ? { fix: outcome.fix } : {}) };
+      } catch (error) {
+        failed = true;
+        if (error instanceof StepFailure) result = { name, status: 'fail', detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };
+        else result = { name, status: 'fail', detail: describeNetworkError(error, base), fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
+      }
+    }
+    steps.push(result);
+    report(result);
+  };
+
+  let metadata: Metadata | undefined;
+  await step('discovery', async () => {
+    const response = await browser.request(`${base}/.well-known/oauth-authorization-server`);
+    if (response.status !== 200) throw new StepFailure(`GET /.well-known/oauth-authorization-server answered ${response.status}.`, 'Check that --url points at Larder itself, not at another service on the same host.');
+    metadata = (await response.json()) as Metadata;
+    if (metadata.issuer !== base) {
+      throw new StepFailure(
+        `The issuer is ${metadata.issuer} but Larder was reached at ${base}.`,
+        `Set APP_URL=${base} on the server (the public address people and ChatGPT use) and restart it, or pass --url ${metadata.issuer}.`,
+      );
+    }
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    const skew = Number.isFinite(serverDate) ? Math.abs(serverDate - Date.now()) / 1000 : 0;
+    if (skew > CLOCK_SKEW_LIMIT_SECONDS) {
+      return { warn: `The server clock is ${Math.round(skew)} s away from this machine's.`, fix: 'Turn on time synchronisation (NTP) on the server: tokens expire early or look not yet valid otherwise.' };
+    }
+    return `issuer ${metadata.issuer}`;
+  });
+
+  await step('openapi', async () => {
+    const response = await browser.request(`${base}/openapi.json`);
+    if (response.status !== 200) throw new StepFailure(`GET /openapi.json answered ${response.status}.`, 'Update Larder: the GPT builder imports its actions from this URL.');
+    const document = (await response.json()) as { servers?: Array<{ url: string }> };
+    const server = document.servers?.[0]?.url ?? '';
+    const apiHost = URL.parse(server)?.host;
+    const authHost = URL.parse(metadata!.authorization_endpoint)?.host;
+    if (apiHost !== authHost) {
+      throw new StepFailure(
+        `The API is served from ${server || '(no server URL)'} but sign-in from ${metadata!.authorization_endpoint}: GPT Actions require one domain.`,
+        'Serve the API and /oauth from the same public domain and set APP_URL to it.',
+      );
+    }
+    if (!server.startsWith('https://')) return { warn: `The API URL ${server} is not https: ChatGPT refuses it.`, fix: 'Put Larder behind an HTTPS reverse proxy and set APP_URL to the https address (docs/deploy.md).' };
+    return `servers[0] ${server}`;
+  });
+
+  const authorize = async (): Promise<{ code: string; consented: boolean }> => {
+    const state = randomBytes(12).toString('base64url');
+    const query = new URLSearchParams({ response_type: 'code', client_id: options.clientId, redirect_uri: options.redirectUri, state, scope: options.scope ?? '' });
+    let url = `${metadata!.authorization_endpoint}?${query}`;
+    let consented = false;
+    let loggedIn = false;
+    for (let hop = 0; hop < 15; hop++) {
+      const response = await browser.request(url);
+      const next = locationOf(response, url);
+      if (next?.startsWith(options.redirectUri)) return { code: callbackCode(next, state), consented };
+      if (response.status >= 300 && response.status < 400 && next) {
+        if (!next.startsWith(base)) throw new StepFailure(`Larder redirected to ${next}, which is not the redirect URI ${options.redirectUri}.`, `Check the redirect URI: ${updateClientLine}`);
+        url = next;
+        continue;
+      }
+      const html = await response.text();
+      if (response.status >= 400) throw authorizationError(response.status, html, options, updateClientLine);
+      if (new URL(url).pathname === '/login') {
+        if (loggedIn) throw new StepFailure('Log-in did not take: Larder showed the log-in page again.', 'Check the email and password of the test person (larder users:list), or use --create-test-user.');
+        url = await logIn(browser, url, html, options);
+        loggedIn = true;
+        continue;
+      }
+      const action = formAction(html, /^\/interaction\//);
+      if (action && html.includes('name="decision"')) {
+        const csrf = hiddenField(html, '_csrf') ?? '';
+        const answer = await browser.postForm(new URL(action, base).href, { _csrf: csrf, decision: 'allow' });
+        const after = locationOf(answer, base);
+        if (!after) throw new StepFailure(`Consent answered ${answer.status} without sending the person on: ${pageText(await answer.text())}`);
+        consented = true;
+        if (after.startsWith(options.redirectUri)) return { code: callbackCode(after, state), consented };
+        url = after;
+        continue;
+      }
+      throw new StepFailure(`Unexpected page at ${url} (${response.status}): ${pageText(html)}`);
+    }
+    throw new StepFailure('The authorization request kept redirecting without reaching the callback.');
+  };
+
+  let firstCode: string | undefined;
+  await step('authorize, log in, consent', async () => {
+    const { code, consented } = await authorize();
+    firstCode = code;
+    return `code received at the callback with state intact${consented ? ' (consent given)' : ' (consent remembered)'}`;
+  });
+
+  let tokens: TokenSet | undefined;
+  await step('token: secret in the body (Default POST request)', async () => {
+    tokens = await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code: firstCode!, redirect_uri: options.redirectUri, client_id: options.clientId, client_secret: options.clientSecret }, options);
+    return `access token for scope "${tokens.scope ?? ''}", expires in ${tokens.expires_in} s${tokens.refresh_token ? ', with a refresh token' : ''}`;
+  });
+
+  await step('token: HTTP Basic (Basic authorization header)', async () => {
+    const { code } = await authorize();
+    const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
+    const second = await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code, redirect_uri: options.redirectUri }, options, { authorization: `Basic ${basic}` });
+    return `access token for scope "${second.scope ?? ''}"`;
+  });
+
+  await step('API call', async () => {
+    const started = Date.now();
+    const response = await browser.request(`${base}/api/foods/search?query=banana`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
+    const text = await response.text();
+    const ms = Date.now() - started;
+    if (response.status === 403) throw new StepFailure(`The token lacks the scope to search foods: ${text.slice(0, 200)}`, `Give the client foods:read: larder clients:update ${options.clientId} --scope "foods:read …", and set Scope in the GPT builder to match.`);
+    if (response.status !== 200) throw new StepFailure(`GET /api/foods/search answered ${response.status}: ${text.slice(0, 200)}`);
+    if (text.length > RESPONSE_BUDGET_CHARS) throw new StepFailure(`The response has ${text.length} characters; GPT Actions refuse more than ${RESPONSE_BUDGET_CHARS}.`, 'Update Larder: every reply should be trimmed to the budget.');
+    if (ms > GPT_TIMEOUT_MS) throw new StepFailure(`The API took ${ms} ms; GPT Actions give up after 45 s.`);
+    const first = (JSON.parse(text) as { data: Array<{ name: string }> }).data[0];
+    return `searchFoods "banana" -> ${first?.name ?? 'no result'} (${text.length} characters, ${ms} ms)`;
+  });
+
+  await step('refresh', async () => {
+    if (!tokens!.refresh_token) throw new StepFailure('No refresh token was issued.', `Allow refresh tokens for the client (larder clients:show ${options.clientId}); without them the person signs in again every hour.`);
+    const refreshed = await exchange(browser, metadata!.token_endpoint, { grant_type: 'refresh_token', refresh_token: tokens!.refresh_token, client_id: options.clientId, client_secret: options.clientSecret }, options);
+    if (refreshed.refresh_token === tokens!.refresh_token) return { warn: 'The refresh token was not rotated.' };
+    tokens = refreshed;
+    return 'new access token and a rotated refresh token';
+  });
+
+  await step('revoke', async () => {
+    const endpoint = metadata!.revocation_endpoint ?? `${base}/oauth/revoke`;
+    const response = await browser.postForm(endpoint, { token: tokens!.access_token, token_type_hint: 'access_token', client_id: options.clientId, client_secret: options.clientSecret });
+    if (response.status !== 200) throw new StepFailure(`Revocation answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    const after = await browser.request(`${base}/api/foods/search?query=banana`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
+    if (after.status !== 401) throw new StepFailure(`The revoked token still works (${after.status}).`, 'Report this as a Larder bug: revocation must take effect at once.');
+    return 'the revoked token is refused at once (401)';
+  });
+
+  return steps;
+}
+
+function callbackCode(location: string, state: string): string {
+  const url = new URL(location);
+  const error = url.searchParams.get('error');
+  if (error) {
+    const description = url.searchParams.get('error_description') ?? '';
+    if (error === 'invalid_scope') throw new StepFailure(`The client may not have the scope asked for: ${description}`, 'Ask only for scopes the client has (larder clients:show), or give it more with larder clients:update --scope "…".');
+    if (error === 'access_denied') throw new StepFailure('The person denied access on the consent page.');
+    throw new StepFailure(`The callback received error=${error}: ${description}`);
+  }
+  if (url.searchParams.get('state') !== state) throw new StepFailure('The callback did not return the state the request sent.', 'Report this as a Larder bug: state must come back untouched.');
+  const code = url.searchParams.get('code');
+  if (!code) throw new StepFailure('The callback carried neither a code nor an error.');
+  return code;
+}
+
+async function logIn(browser: DoctorBrowser, url: string, html: string, options: DoctorOptions): Promise<string> {
+  const csrf = hiddenField(html, '_csrf');
+  if (!csrf) throw new StepFailure('The log-in page has no CSRF field: is a custom login template missing `_csrf`?', 'Compare your LARDER_VIEWS/login.eta with the default in views/.');
+  const response = await browser.postForm(new URL('/login', url).href, { _csrf: csrf, return_to: hiddenField(html, 'return_to') ?? '', email: options.email, password: options.password });
+  const next = locationOf(response, url);
+  if (response.status === 429) throw new StepFailure('Too many failed log-ins: the test person is locked for a while.', 'Wait 15 minutes, or use --create-test-user.');
+  if (!next) throw new StepFailure(`Log-in failed (${response.status}): ${pageText(await response.text(), 200)}`, 'Check the test person\'s email and password (larder users:list), or use --create-test-user.');
+  return next;
+}
+
+function authorizationError(status: number, html: string, options: DoctorOptions, updateClientLine: string): StepFailure {
+  const text = pageText(html);
+  if (/redirect/i.test(text) && /(uri|url)/i.test(text)) {
+    const registered = options.registeredRedirectUris?.length ? ` Registered: ${options.registeredRedirectUris.join(', ')}.` : '';
+    return new StepFailure(`The redirect URI ${options.redirectUri} is not registered for this client (${status}).${registered}`, `Register the exact Callback URL the GPT builder shows: ${updateClientLine}`);
+  }
+  if (/client/i.test(text)) return new StepFailure(`Larder does not know the client ${options.clientId} (${status}): ${text}`, 'Check the Client ID (larder clients:list) and the --url of the Larder it was created on.');
+  if (/scope/i.test(text)) return new StepFailure(`The scope was refused (${status}): ${text}`, 'Ask only for scopes the client has (larder clients:show).');
+  return new StepFailure(`The authorization request was refused (${status}): ${text}`);
+}
+
+async function exchange(browser: DoctorBrowser, endpoint: string, fields: Record<string, string>, options: DoctorOptions, headers: Record<string, string> = {}): Promise<TokenSet> {
+  const response = await browser.postForm(endpoint, fields, headers);
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.status !== 200) {
+    const error = String(body.error ?? response.status);
+    const description = String(body.error_description ?? '');
+    if (error === 'invalid_client') {
+      throw new StepFailure(`The client secret was refused (invalid_client): ${description}`, `Use the secret printed when the client was created, or make a new one: larder clients:rotate-secret ${options.clientId} (then paste it into the GPT builder).`);
+    }
+    if (error === 'invalid_grant') throw new StepFailure(`The code or refresh token was refused (invalid_grant): ${description}`, 'Check that the server clocks agree and that redirect_uri matches the authorization request exactly.');
+    throw new StepFailure(`The token endpoint answered ${response.status} ${error}: ${description}`);
+  }
+  for (const field of ['access_token', 'token_type', 'expires_in']) {
+    if (body[field] === undefined) throw new StepFailure(`The token response lacks ${field}.`);
+  }
+  if (String(body.token_type).toLowerCase() !== 'bearer') throw new StepFailure(`token_type is ${String(body.token_type)}, not Bearer.`);
+  return body as unknown as TokenSet;
+}
+
+function describeNetworkError(error: unknown, base: string): string {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
+  if (cause === 'ECONNREFUSED') return `Nothing answers at ${base} (connection refused).`;
+  if (cause === 'ENOTFOUND') return `The host of ${base} does not resolve.`;
+  if (error instanceof Error && error.name === 'TimeoutError') return `${base} did not answer in time.`;
+  return `Request failed: ${error instanceof Error ? error.message : String(error)}`;
+}
