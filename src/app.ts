@@ -35,7 +35,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     logger: loggerOptions(config),
     trustProxy: config.env === 'production',
     bodyLimit: 1024 * 1024,
-    maxParamLength: 300,
+    routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
