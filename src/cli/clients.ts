@@ -35,6 +35,12 @@ function secretNotice(secret: string | undefined): string {
   return secret === undefined ? '' : `\nClient secret:  ${secret}\n\nThe secret is shown only now; Larder keeps only its hash. Lost it? Run \`larder clients:rotate-secret\`.`;
 }
 
+/** A name for the consent page when the operator gave none. */
+function defaultClientName(redirectUri: string): string {
+  const host = URL.parse(redirectUri)?.hostname ?? '';
+  return host === 'chatgpt.com' || host === 'chat.openai.com' ? 'Custom GPT' : host || 'OAuth client';
+}
+
 function oneClientId(positionals: string[], name: string): string {
   if (positionals.length !== 1) throw new UsageError(`${name} takes exactly one CLIENT_ID`);
   return positionals[0]!;
@@ -53,9 +59,10 @@ export const clientCommands: Command[] = [
     name: 'clients:create',
     summary: 'Register an OAuth client (a GPT, an MCP client); prints its secret once',
     usage: [
-      'Usage: larder clients:create --name NAME --redirect-uri URI [--redirect-uri URI …] [--scope "S1 S2"] [--public] [--json]',
+      'Usage: larder clients:create [--name NAME] --redirect-uri URI [--redirect-uri URI …] [--scope "S1 S2"] [--public] [--json]',
       '',
-      '  --name NAME          shown to people on the consent page',
+      '  --name NAME          shown to people on the consent page (default: "Custom GPT" for a ChatGPT',
+      '                       callback, else the callback\'s host)',
       '  --redirect-uri URI   an exact callback URL (https, or http on localhost); repeat for more',
       '  --scope "S1 S2"      scopes it may ask for (default: foods:read); also what an empty scope= means',
       '                       one or more of: foods:read diary:read diary:write profile',
@@ -64,11 +71,11 @@ export const clientCommands: Command[] = [
     ].join('\n'),
     options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, scope: { type: 'string', multiple: true }, public: { type: 'boolean' }, json: { type: 'boolean' } },
     async run({ values }, context) {
-      if (typeof values.name !== 'string') throw new UsageError('--name is required');
       const redirectUris = stringList(values['redirect-uri']);
       if (redirectUris.length === 0) throw new UsageError('at least one --redirect-uri is required (use a placeholder and `clients:update` once the GPT shows its callback)');
+      const name = typeof values.name === 'string' ? values.name : defaultClientName(redirectUris[0]!);
       const { client, clientSecret } = await run(context, (db) =>
-        createClient(db, { name: values.name as string, redirectUris, scopes: stringList(values.scope).flatMap(splitScopes), isPublic: values.public === true }),
+        createClient(db, { name, redirectUris, scopes: stringList(values.scope).flatMap(splitScopes), isPublic: values.public === true }),
       );
       if (values.json) context.output.out(JSON.stringify(clientJson(client, clientSecret)));
       else context.output.out(`Created client "${client.name}".\n\n${describeClient(client)}${secretNotice(clientSecret)}`);

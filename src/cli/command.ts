@@ -14,6 +14,8 @@ export interface CommandContext {
   config: () => Config;
   output: CliOutput;
   stdin: NodeJS.ReadableStream;
+  /** The raw environment, for the rare command that must work before the configuration is valid. */
+  environment: NodeJS.ProcessEnv;
 }
 
 export interface Command {

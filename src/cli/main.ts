@@ -5,12 +5,13 @@ import { clientCommands } from './clients.js';
 import { parseCommandArgs, UsageError, type CliOutput, type Command } from './command.js';
 import { dbCommands } from './db.js';
 import { gptCommands } from './gpt.js';
+import { viewCommands } from './views.js';
 import { keyCommands } from './keys.js';
 import { tokenCommands } from './tokens.js';
 import { userCommands } from './users.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
-export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...gptCommands];
+export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...gptCommands, ...viewCommands];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -53,6 +54,7 @@ export async function runCli(argv: string[], output: CliOutput, stdin: NodeJS.Re
       config: () => (config ??= loadConfig(environment)),
       output,
       stdin,
+      environment,
     });
   } catch (error) {
     if (error instanceof UsageError) {
