@@ -85,7 +85,18 @@ function hasQueryToken(request: FastifyRequest): boolean {
 export function installBearerAuth(app: FastifyInstance, options: BearerAuthOptions): void {
   const { provider, db, config, apiResource, findUser } = options;
 
+  // RFC 9728 section 5.1: point clients (MCP) at the protected resource metadata.
+  const metadataUrl = `${config.appUrl}/.well-known/oauth-protected-resource`;
   const authenticate = async (request: FastifyRequest, needed: string[]): Promise<void> => {
+    try {
+      await checkToken(request, needed);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) error.headers['www-authenticate'] += `, resource_metadata=${quoted(metadataUrl)}`;
+      throw error;
+    }
+  };
+
+  const checkToken = async (request: FastifyRequest, needed: string[]): Promise<void> => {
     if (hasQueryToken(request)) throw new InvalidTokenError('Send the access token in the Authorization header (Bearer), never in the URL.');
     const header = request.headers.authorization;
     if (header === undefined) throw new InvalidTokenError('This request needs an access token: Authorization: Bearer <token>.');
@@ -108,6 +119,18 @@ export function installBearerAuth(app: FastifyInstance, options: BearerAuthOptio
       throw new QuotaExceededError(limit, Math.max(1, Math.ceil((utcDay(now).end - now.getTime()) / 1000)), user.plan);
     }
   };
+
+  const resourceMetadata = {
+    resource: apiResource,
+    authorization_servers: [config.appUrl],
+    scopes_supported: ['foods:read', 'diary:read', 'diary:write', 'profile'],
+    bearer_methods_supported: ['header'],
+    resource_name: 'Larder API',
+    resource_documentation: `${config.appUrl}/docs`,
+  };
+  const servesMetadata = { schema: { hide: true } };
+  app.get('/.well-known/oauth-protected-resource', servesMetadata, async () => resourceMetadata);
+  app.get('/.well-known/oauth-protected-resource/api', servesMetadata, async () => resourceMetadata);
 
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url.startsWith('/api/') && route.url !== '/api') return;

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
+import { purgeStaleLoginAttempts } from '../accounts/rate-limit.js';
+import { purgeExpiredSessions } from '../accounts/session.js';
 import { findUserById } from '../accounts/users.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
@@ -63,7 +65,9 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     });
 
     const purge = setInterval(() => {
-      purgeExpired(db).catch((error: unknown) => app.log.error({ err: error }, 'token purge failed'));
+      Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db)]).catch((error: unknown) =>
+        app.log.error({ err: error }, 'purge of expired rows failed'),
+      );
     }, PURGE_INTERVAL_MS);
     purge.unref();
     app.addHook('onClose', async () => clearInterval(purge));

@@ -61,7 +61,10 @@ describe('larder clients:*, keys:generate, tokens:purge', () => {
     const scope = await larder('clients:create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--scope', 'foods:read admin');
     assert.equal(scope.code, 1);
     assert.match(scope.err, /Unknown scope "admin"/);
-    assert.equal((await larder('clients:create', '--redirect-uri', 'https://a.example/cb')).code, 2, 'missing --name is a usage error');
+    assert.equal((await larder('clients:create', '--name', 'X')).code, 2, 'missing --redirect-uri is a usage error');
+    // Without --name the consent page still names the client sensibly (the issue's `clients:create --redirect-uri … --json`).
+    const unnamed = JSON.parse((await larder('clients:create', '--redirect-uri', 'https://chatgpt.com/aip/g-test/oauth/callback', '--json')).out) as { name: string };
+    assert.equal(unnamed.name, 'Custom GPT');
   });
 
   test('clients:update replaces or adds redirect URIs (the GPT callback known only after saving)', async () => {
