@@ -119,6 +119,43 @@ const SPECIAL_GROUPS = new Set([
   'Baby Foods', 'Fast Foods', 'Restaurant Foods', 'American Indian/Alaska Native Foods', 'Meals, Entrees, and Side Dishes',
 ]);
 
+/** Units an assistant may leave in a query ("100 g oats", "1 cup cooked quinoa"). */
+const UNITS = new Set([
+  'g', 'gr', 'gram', 'grams', 'kg', 'mg', 'oz', 'ounce', 'ounces', 'lb', 'lbs', 'ml', 'l', 'liter', 'litre', 'cup', 'cups',
+  'tbsp', 'tbs', 'tablespoon', 'tablespoons', 'tsp', 'teaspoon', 'teaspoons', 'slice', 'slices', 'piece', 'pieces', 'serving',
+  'servings', 'portion', 'portions', 'glass', 'glasses', 'bowl', 'bowls', 'can', 'cans', 'bottle', 'bottles', 'scoop', 'scoops',
+  'handful', 'handfuls', 'plate', 'x', 'small', 'medium', 'large', 'pound', 'pounds', 'stick', 'sticks', 'pinch', 'dash', 'fl',
+]);
+const COUNT_WORDS = new Set(['a', 'an', 'one', 'two', 'three', 'four', 'five', 'six', 'half', 'quarter', 'some', 'few', 'couple']);
+
+/**
+ * Drops amounts from a query: bare numbers ("2 eggs"), a unit after a number or a
+ * count word ("100 g", "a cup of", "two slices of"); keeps numbers that name a food
+ * ("2%" milk) and unit words that are part of a name ("pound cake", "stick" alone).
+ */
+function withoutQuantities(tokens: string[]): string[] {
+  const kept: string[] = [];
+  let afterAmount = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (/^\d+(?:[./]\d+)*$/.test(token)) {
+      afterAmount = true;
+      continue;
+    }
+    if (COUNT_WORDS.has(token) && UNITS.has(tokens[i + 1] ?? '')) {
+      afterAmount = true;
+      continue;
+    }
+    if (afterAmount && UNITS.has(token)) {
+      if (tokens[i + 1] === 'of') i++;
+      continue;
+    }
+    afterAmount = false;
+    kept.push(token);
+  }
+  return kept;
+}
+
 /** Nutrients in a complete SR28 panel of the ones Larder keeps. */
 const FULL_PANEL = 34;
 
@@ -248,7 +285,7 @@ export class FoodSearchIndex {
   private parseQuery(query: string): QueryTerm[] {
     let text = normalize(query);
     for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
-    const typed = words(text).filter((w) => !STOPWORDS.has(w));
+    const typed = withoutQuantities(words(text)).filter((w) => !STOPWORDS.has(w));
     // "soy milk" also matches "Soymilk", and "soymilk" also matches "soy milk" names.
     const compounds = new Map<number, string>();
     for (let i = 0; i + 1 < typed.length; i++) {
@@ -395,8 +432,11 @@ export class FoodSearchIndex {
   private nameFit(food: IndexedFood, matched: Map<string, number>, firstTermStems: Map<string, number>): number {
     let fit = 0;
     const head = food.headStems;
-    if (head.length > 0 && head.every((s) => matched.has(s))) {
-      fit += RANKING.headCovered * Math.min(...head.map((s) => matched.get(s)!));
+    // The head is covered when every word in it that matters was asked for ("Sunflower seed
+    // kernels" is covered by "sunflower seeds": "kernels" only says which part).
+    const needed = head.filter((s) => !PLAIN_WORDS.has(s) || matched.has(s));
+    if (needed.length > 0 && needed.every((s) => matched.has(s))) {
+      fit += RANKING.headCovered * Math.min(...needed.map((s) => matched.get(s)!));
     }
     if (food.stems.length > 0 && firstTermStems.has(food.stems[0]!)) fit += RANKING.leadingWord * firstTermStems.get(food.stems[0]!)!;
     let headMatched = false;
