@@ -1,7 +1,7 @@
 import './http/route-docs.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { accountRoutes } from './accounts/routes.js';
 import { findUserById } from './accounts/users.js';
 import { installBearerAuth, tierForRequest } from './api/bearer.js';
@@ -38,6 +38,14 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Malformed URLs and the like, before any route: the same JSON error shape as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as unknown as FastifyReply)
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send({ error: 'invalid_request', error_description: 'The request address or headers are not valid (for example a broken %-escape).' });
+    },
   });
 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });

@@ -29,24 +29,31 @@ async function readAll(request: IncomingMessage, limit: number): Promise<Buffer 
  * is converted to a form and handed over as a fresh request with the same socket and
  * headers. Only flat string (and number/boolean) values are meaningful in a token request.
  */
+/** A JSON body Larder cannot turn into a token request: answered at once, in RFC 6749 terms. */
+class UnreadableJsonBody extends Error {
+  constructor(readonly status: number, readonly description: string) {
+    super(description);
+  }
+}
+
 async function jsonRequestAsForm(request: IncomingMessage): Promise<IncomingMessage> {
   const body = await readAll(request, JSON_BODY_LIMIT);
-  let form = '';
+  if (body === undefined) throw new UnreadableJsonBody(413, `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB.`);
   let parsed: unknown;
   try {
-    parsed = body === undefined ? undefined : JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    parsed = undefined;
+    throw new UnreadableJsonBody(400, 'The request body is not valid JSON; send a JSON object or a form (application/x-www-form-urlencoded).');
   }
-  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.append(name, String(value));
-      else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') params.append(name, item);
-    }
-    form = params.toString();
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UnreadableJsonBody(400, 'The JSON body must be an object of parameters, such as {"grant_type": "authorization_code", ...}.');
   }
-  // An unparsable body becomes an empty form: oidc-provider then answers invalid_request.
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.append(name, String(value));
+    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') params.append(name, item);
+  }
+  const form = params.toString();
   const replacement = new IncomingMessage(request.socket);
   replacement.method = request.method;
   replacement.url = request.url;
@@ -110,6 +117,13 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
         incoming = await jsonRequestAsForm(incoming);
       }
     } catch (error) {
+      if (error instanceof UnreadableJsonBody) {
+        raw.statusCode = error.status;
+        raw.setHeader('content-type', 'application/json; charset=utf-8');
+        raw.setHeader('cache-control', 'no-store');
+        raw.end(JSON.stringify({ error: 'invalid_request', error_description: error.description }));
+        return;
+      }
       request.log.error({ err: error }, 'could not prepare an OAuth request');
       raw.statusCode = 500;
       raw.setHeader('content-type', 'application/json; charset=utf-8');
