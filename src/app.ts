@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { findUserById } from './accounts/users.js';
 import { installBearerAuth, tierForRequest } from './api/bearer.js';
 import { meRoutes } from './api/me-routes.js';
+import { installResponseGuard } from './api/response-guard.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
 import { catalogPages } from './catalog/pages.js';
@@ -50,6 +51,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
+  installResponseGuard(app);
   // Every documented /api route, as it is added: the OpenAPI document is generated from them.
   const apiRoutes = collectApiRoutes(app);
   await app.register(formbody);
