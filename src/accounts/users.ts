@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import type { UsersTable } from '../db/schema.js';
 import { AccountInputError, EmailTakenError, UserNotFoundError, type AccountField } from './errors.js';
@@ -71,11 +72,6 @@ export async function findCredentials(db: Db, email: string): Promise<{ user: Us
   return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  // PostgreSQL unique_violation; better-sqlite3's extended result code.
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /**
  * Creates an account. The email is stored lower-cased; the name defaults to the part of

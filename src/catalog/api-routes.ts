@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { fitList } from '../api/budget.js';
+import { errorSchema } from '../api/schemas.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { foodJsonSchema, presentFood } from './present.js';
@@ -14,11 +15,6 @@ export interface CatalogApiOptions {
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_LIMIT = 10;
 
-const errorSchema = {
-  type: 'object',
-  required: ['error', 'error_description'],
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-} as const;
 
 /** GET /api/foods/search and GET /api/foods/{id}. */
 export async function catalogApiRoutes(app: FastifyInstance, options: CatalogApiOptions): Promise<void> {

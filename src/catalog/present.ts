@@ -1,4 +1,5 @@
 import { clip } from '../api/budget.js';
+import { nutritionSchema } from '../api/schemas.js';
 import type { Food } from './model.js';
 import { nutritionPanel, type NutritionEntry } from './nutrients.js';
 
@@ -47,14 +48,7 @@ export const foodJsonSchema = {
       },
     },
     nutrition_basis: { type: 'string', description: 'Amounts are per 100 g of the edible portion.' },
-    nutrition: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'amount', 'unit'],
-        properties: { name: { type: 'string' }, amount: { type: 'number' }, unit: { type: 'string' } },
-      },
-    },
+    nutrition: nutritionSchema,
     portions: {
       type: 'array',
       description: 'Household portions with their weight, to convert a portion to grams.',

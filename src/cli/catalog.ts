@@ -2,9 +2,8 @@ import path from 'node:path';
 import { Catalog } from '../catalog/catalog.js';
 import { readFoodFile } from '../catalog/import/detect.js';
 import type { ImportedFood } from '../catalog/model.js';
-import { openDatabase } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { UsageError, type Command } from './command.js';
+import { withDatabase } from './database.js';
 import { createProgressBar } from './progress-bar.js';
 
 export const catalogCommands: Command[] = [
@@ -24,13 +23,12 @@ export const catalogCommands: Command[] = [
     ].join('\n'),
     options: { json: { type: 'boolean' } },
     allowPositionals: true,
-    async run({ values, positionals }, { config, output }) {
+    async run({ values, positionals }, context) {
+      const { output } = context;
       if (positionals.length === 0) throw new UsageError('name at least one file or folder to import');
       const files = positionals.map((file) => path.resolve(file));
-      const database = await openDatabase(config().database);
-      try {
-        await migrateToLatest(database.db);
-        const catalog = new Catalog(database.db);
+      return withDatabase(context, async (db) => {
+        const catalog = new Catalog(db);
         const started = Date.now();
         let count = 0;
         async function* allFoods(): AsyncGenerator<ImportedFood> {
@@ -59,9 +57,7 @@ export const catalogCommands: Command[] = [
           );
         }
         return 0;
-      } finally {
-        await database.close();
-      }
+      });
     },
   },
 ];

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret, updateClient, type OAuthClient } from '../oauth/clients.js';
 import { splitScopes } from '../oauth/scopes.js';
 import { formatTable, UsageError, type Command, type CommandContext } from './command.js';
-import { stringList, withOAuthDatabase } from './oauth-db.js';
+import { stringList, withDatabase } from './database.js';
 
 function clientJson(client: OAuthClient, secret?: string): Record<string, unknown> {
   return {
@@ -52,7 +52,7 @@ async function requireClient(db: Db, clientId: string): Promise<OAuthClient> {
   return client;
 }
 
-const run = <T>(context: CommandContext, work: (db: Db) => Promise<T>) => withOAuthDatabase(context, work);
+const run = <T>(context: CommandContext, work: (db: Db) => Promise<T>) => withDatabase(context, work);
 
 export const clientCommands: Command[] = [
   {

@@ -4,7 +4,7 @@ import { runDoctor, type DoctorStep } from '../gpt/doctor.js';
 import { gptConfiguration, formatGptConfiguration } from '../gpt/gpt-config.js';
 import { findClient, rotateClientSecret } from '../oauth/clients.js';
 import { UsageError, type Command } from './command.js';
-import { withOAuthDatabase } from './oauth-db.js';
+import { withDatabase } from './database.js';
 
 export const gptCommands: Command[] = [
   {
@@ -24,7 +24,7 @@ export const gptCommands: Command[] = [
       if (positionals.length !== 1) throw new UsageError('gpt:config takes exactly one CLIENT_ID');
       const clientId = positionals[0]!;
       const config = context.config();
-      return withOAuthDatabase(context, async (db) => {
+      return withDatabase(context, async (db) => {
         let client = await findClient(db, clientId);
         if (!client) throw new Error(`no client has the id "${clientId}" (see \`larder clients:list\`, or create one with \`larder clients:create\`)`);
         let secret: string | undefined;
@@ -107,7 +107,7 @@ gptCommands.push({
     let email = typeof values.email === 'string' ? values.email : '';
     let password = values['password-stdin'] ? await readAll(context.stdin) : typeof values.password === 'string' ? values.password : '';
     try {
-      await withOAuthDatabase(context, async (db) => {
+      await withDatabase(context, async (db) => {
         const client = await findClient(db, clientId);
         if (client) registered = { redirectUris: client.redirectUris, scopes: client.scopes };
         if (createTestUser) {

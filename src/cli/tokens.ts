@@ -2,7 +2,7 @@ import { purgeStaleLoginAttempts } from '../accounts/rate-limit.js';
 import { purgeExpiredSessions } from '../accounts/session.js';
 import { purgeExpired } from '../oauth/adapter.js';
 import type { Command } from './command.js';
-import { withOAuthDatabase } from './oauth-db.js';
+import { withDatabase } from './database.js';
 
 export const tokenCommands: Command[] = [
   {
@@ -12,7 +12,7 @@ export const tokenCommands: Command[] = [
       'Usage: larder tokens:purge [--json]\n\n  --json  print {"deleted": N} as JSON (N counts OAuth rows)\n\nCodes and refresh tokens that were used stay until they expire: a replay of one must still be recognised.',
     options: { json: { type: 'boolean' } },
     async run({ values }, context) {
-      const deleted = await withOAuthDatabase(context, async (db) => {
+      const deleted = await withDatabase(context, async (db) => {
         await purgeExpiredSessions(db);
         await purgeStaleLoginAttempts(db);
         return purgeExpired(db);

@@ -1,18 +1,6 @@
 import { PLANS, createUser, listUsers, setUserPlan, type Plan, type User } from '../accounts/users.js';
-import { openDatabase, type Db } from '../db/index.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { formatTable, UsageError, type Command, type CommandContext } from './command.js';
-
-/** Opens and migrates the configured database for one command (a fresh install may have no tables yet). */
-async function withDatabase<T>(context: CommandContext, work: (db: Db) => Promise<T>): Promise<T> {
-  const database = await openDatabase(context.config().database);
-  try {
-    await migrateToLatest(database.db);
-    return await work(database.db);
-  } finally {
-    await database.close();
-  }
-}
+import { formatTable, UsageError, type Command } from './command.js';
+import { withDatabase } from './database.js';
 
 function parsePlan(value: unknown): Plan {
   if (typeof value !== 'string' || !(PLANS as readonly string[]).includes(value)) {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import { NUTRIENTS, roundAmount, type NutrientAmounts } from '../catalog/nutrients.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import { InvalidRequestError, LarderError, NotFoundError } from '../errors.js';
 import { resolveAmount, type AmountInput } from './amount.js';
@@ -84,10 +85,6 @@ function scaled(per100: NutrientAmounts, grams: number): NutrientAmounts {
   return result;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 async function findByIdempotencyKey(db: Db, userId: string, key: string): Promise<{ entry: DiaryEntry; fingerprint: string | null } | undefined> {
   const row = await db

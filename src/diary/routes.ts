@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fitList } from '../api/budget.js';
+import { errorSchema, nutritionSchema } from '../api/schemas.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { nutritionPanel, type NutrientAmounts } from '../catalog/nutrients.js';
 import type { Config } from '../config.js';
@@ -16,20 +17,7 @@ export interface DiaryRoutesOptions {
   config: Config;
 }
 
-const errorSchema = {
-  type: 'object',
-  required: ['error', 'error_description'],
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-} as const;
 
-const nutritionSchema = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['name', 'amount', 'unit'],
-    properties: { name: { type: 'string' }, amount: { type: 'number' }, unit: { type: 'string' } },
-  },
-} as const;
 
 const entrySchema = {
   type: 'object',

@@ -3,7 +3,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { CommandContext } from './command.js';
 
 /** Opens and migrates the configured database for one command, then closes it. */
-export async function withOAuthDatabase<T>(context: CommandContext, work: (db: Db) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(context: CommandContext, work: (db: Db) => Promise<T>): Promise<T> {
   const database = await openDatabase(context.config().database);
   try {
     await migrateToLatest(database.db);
