@@ -64,6 +64,14 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
       if (client) reply.header('content-security-policy', contentSecurityPolicyAllowing(client.redirectUris));
     });
 
+    // See provider.proxy in provider.ts: the public origin is APP_URL's, not the Host a
+    // request happened to carry (a load balancer's internal name, 127.0.0.1 instead of localhost).
+    const publicOrigin = new URL(config.appUrl);
+    app.addHook('onRequest', async (request) => {
+      request.raw.headers['x-forwarded-host'] = publicOrigin.host;
+      request.raw.headers['x-forwarded-proto'] = publicOrigin.protocol.replace(':', '');
+    });
+
     const purge = setInterval(() => {
       Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db)]).catch((error: unknown) =>
         app.log.error({ err: error }, 'purge of expired rows failed'),

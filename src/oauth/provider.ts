@@ -181,7 +181,10 @@ export function createProvider(options: LarderProviderOptions): Provider {
     discovery: { service_documentation: `${config.appUrl}/openapi.json` },
   });
 
-  provider.proxy = config.env === 'production';
+  // Every URL the provider writes (metadata, redirects, the resume step) is built from the
+  // request's host and protocol; Larder hands it APP_URL's (see publicOrigin in index.ts), so
+  // the URLs are the same whichever instance, port or internal address a request arrived at.
+  provider.proxy = true;
 
   // Only a hash of each secret is stored (clients.ts); compare the hash, in constant time.
   (provider.Client as unknown as { prototype: { compareClientSecret(this: { clientSecret?: string }, actual: string): Promise<boolean> } }).prototype.compareClientSecret =
