@@ -19,7 +19,8 @@ type Searcher = (query: string) => string[];
 
 const judged = readJudgments(path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'));
 const holdout = readJudgments(path.join(repoRoot, 'bench', 'search-holdout.json'));
-const queries = [...judged, ...holdout].map((j) => j.query);
+const assistant = readJudgments(path.join(repoRoot, 'bench', 'search-assistant.json'));
+const queries = [...judged, ...holdout, ...assistant].map((j) => j.query);
 
 function fts5Baseline(foods: IndexableFood[]): { search: Searcher; buildMs: number } {
   const started = performance.now();
@@ -83,7 +84,7 @@ function report(label: string, foods: IndexableFood[], judgments: Judgment[] | u
   console.log(`\n## ${label}: ${foods.length.toLocaleString('en-US')} foods`);
   console.log(`index build: Larder ${ours.buildMs.toFixed(0)} ms, FTS5 ${baseline.buildMs.toFixed(0)} ms`);
   if (judgments) {
-    for (const [name, set] of [['judged', judged], ['held-out', holdout]] as const) {
+    for (const [name, set] of [['judged', judged], ['held-out', holdout], ['assistant-style', assistant]] as const) {
       const a = measureSearch(set, ours.search);
       const b = measureSearch(set, baseline.search);
       console.log(

@@ -14,6 +14,7 @@ const search = (query: string) => index.search(query, 3).map((hit) => hit.id);
 for (const [label, file, minimumAt1, minimumAt3] of [
   ['judged queries', path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), 0.8, 0.95],
   ['held-out queries', path.join(repoRoot, 'bench', 'search-holdout.json'), 0.8, 0.93],
+  ['assistant-style queries', path.join(repoRoot, 'bench', 'search-assistant.json'), 0.75, 0.9],
 ] as const) {
   test(`search quality on the ${label} (success@1 and success@3)`, (t) => {
     const judgments = readJudgments(file);

@@ -91,7 +91,7 @@ const PLAIN_WORDS = new Set(
     'unprepared', 'unenriched', 'enriched', 'meat', 'only', 'edible', 'portion', 'solid', 'liquid', 'kernel',
     'includ', 'prepared', 'cooked', 'boiled', 'drained', 'without', 'salt', 'peeled', 'skin', 'flesh', 'natural',
     'vitamin', 'milkfat', 'lean', 'fat', 'trimmed', 'separable', 'granulated', 'year', 'round', 'average',
-    'type', 'specie', 'mixed', 'generic', 'composite', 'drinking', 'unsweetened', 'recipe', 'cultured'].map(stem),
+    'type', 'specie', 'mixed', 'generic', 'composite', 'drinking', 'unsweetened', 'recipe', 'cultured', 'commercially'].map(stem),
 );
 
 const UNUSUAL_WORDS = new Set(
@@ -114,6 +114,9 @@ const CATEGORY_WORDS = new Set(
     'candies', 'snacks', 'sweeteners', 'sweetener', 'fruit', 'vegetables', 'game', 'meat', 'ready', 'eat', 'rte',
     'fast', 'foods', 'infant', 'formula', 'babyfood', 'toddler', 'cheese'].map(stem),
 );
+
+/** Another animal or a plant stand-in than the one asked for makes it another food ("Bacon, turkey"). */
+const SPECIES_WORDS = new Set(['turkey', 'chicken', 'beef', 'pork', 'lamb', 'veal', 'soy', 'duck', 'goose', 'bison', 'venison', 'goat', 'mutton', 'emu', 'ostrich'].map(stem));
 
 const SPECIAL_GROUPS = new Set([
   'Baby Foods', 'Fast Foods', 'Restaurant Foods', 'American Indian/Alaska Native Foods', 'Meals, Entrees, and Side Dishes',
@@ -171,7 +174,7 @@ function isGenericEntry(stems: string[]): boolean {
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i]!;
     const next = stems[i + 1];
-    if (s === 'generic' || s === 'average' || s === 'composite') return true;
+    if (s === 'generic' || s === 'average' || s === 'composite' || s === 'plain') return true;
     if (s === 'all' && (next === 'type' || next === 'varieti' || next === 'commercial' || next === 'kind')) return true;
     if (s === 'mixed' && next === 'specie') return true;
   }
@@ -449,7 +452,7 @@ export class FoodSearchIndex {
       if (s.length < 2 || /\d/.test(s)) continue;
       if (food.notes[i]) fit -= RANKING.plainWord;
       else if (NEGATING_WORDS.has(s)) fit -= RANKING.negatingWord;
-      else if (UNUSUAL_WORDS.has(s)) fit -= RANKING.unusualWord;
+      else if (UNUSUAL_WORDS.has(s) || SPECIES_WORDS.has(s)) fit -= RANKING.unusualWord;
       else if (PLAIN_WORDS.has(s)) fit -= RANKING.plainWord;
       else fit -= RANKING.extraWord;
     }
