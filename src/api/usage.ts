@@ -14,6 +14,15 @@ export interface ApiRequestRecord {
 }
 
 export async function recordApiRequest(db: Db, record: ApiRequestRecord): Promise<void> {
+  // Refused requests (429) do not count against the quota.
+  if (record.status !== 429) {
+    const day = new Date(utcDay(record.at).start).toISOString().slice(0, 10);
+    await db
+      .insertInto('api_usage_daily')
+      .values({ user_id: record.userId, day, requests: 1 })
+      .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ requests: eb('api_usage_daily.requests', '+', 1) })))
+      .execute();
+  }
   await db
     .insertInto('api_requests')
     .values({
@@ -37,15 +46,9 @@ export function utcDay(now: Date): { start: number; end: number } {
 
 /** Requests counted against today's quota (refused ones, 429, do not count). */
 export async function countRequestsToday(db: Db, userId: string, now = new Date()): Promise<number> {
-  const { start } = utcDay(now);
-  const row = await db
-    .selectFrom('api_requests')
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .where('user_id', '=', userId)
-    .where('created_at', '>=', start)
-    .where('status', '!=', 429)
-    .executeTakeFirst();
-  return Number(row?.count ?? 0);
+  const day = new Date(utcDay(now).start).toISOString().slice(0, 10);
+  const row = await db.selectFrom('api_usage_daily').select('requests').where('user_id', '=', userId).where('day', '=', day).executeTakeFirst();
+  return Number(row?.requests ?? 0);
 }
 
 export interface HistoryEntry {

@@ -6,6 +6,7 @@ import * as oauth0002 from './migrations/0002_oauth.js';
 import * as accounts0003 from './migrations/0003_accounts.js';
 import * as clients0004 from './migrations/0004_clients.js';
 import * as diary0010 from './migrations/0010_diary.js';
+import * as usage0011 from './migrations/0011_usage_counts.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0003_accounts': accounts0003,
   '0004_clients': clients0004,
   '0010_diary': diary0010,
+  '0011_usage_counts': usage0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

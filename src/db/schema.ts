@@ -2,6 +2,7 @@ import type { ColumnType } from 'kysely';
 
 /** The tables Larder keeps. Each module owns its own tables and reaches others through functions. */
 export interface Database {
+  api_usage_daily: ApiUsageDailyTable;
   diary_entries: DiaryEntriesTable;
   diary_goals: DiaryGoalsTable;
   foods: FoodsTable;
@@ -146,4 +147,11 @@ export interface DiaryGoalsTable {
   user_id: string;
   goals: string;
   updated_at: string;
+}
+
+/** Requests per person per UTC day (YYYY-MM-DD), for quotas (module api). */
+export interface ApiUsageDailyTable {
+  user_id: string;
+  day: string;
+  requests: number;
 }
