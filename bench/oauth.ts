@@ -213,6 +213,12 @@ async function larderRole(): Promise<void> {
     }));
     await db.insertInto('api_requests').values(rows).execute();
   }
+  // The quota reads the per-day counter that recordApiRequest keeps: make the busy day count there too.
+  await db
+    .insertInto('api_usage_daily')
+    .values({ user_id: busy.id, day: new Date(at).toISOString().slice(0, 10), requests: BUSY_ROWS })
+    .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet({ requests: BUSY_ROWS }))
+    .execute();
 
   const handlers: Record<string, Handler> = {
     mintCodes: async (count: number) => mint(models, 'AuthorizationCode', first.templates, count),
