@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { NUTRIENTS, roundAmount, type NutrientAmounts } from '../catalog/nutrients.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
+import type { DiaryEntriesTable } from '../db/schema.js';
 import { InvalidRequestError, LarderError, NotFoundError } from '../errors.js';
 import { resolveAmount, type AmountInput } from './amount.js';
 
@@ -31,17 +32,9 @@ export interface NewDiaryEntry extends AmountInput {
   meal: Meal;
 }
 
-interface EntryRow {
-  id: string;
-  entry_date: string;
-  meal: string;
-  food_id: string;
-  food_name: string;
-  amount_label: string;
-  grams: number;
-  nutrients: string;
-  created_at: string;
-}
+const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'created_at'] as const;
+
+type EntryRow = Pick<DiaryEntriesTable, (typeof ENTRY_COLUMNS)[number]>;
 
 function toEntry(row: EntryRow): DiaryEntry {
   return {
@@ -57,7 +50,6 @@ function toEntry(row: EntryRow): DiaryEntry {
   };
 }
 
-const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'created_at'] as const;
 
 export class IdempotencyConflictError extends LarderError {
   constructor() {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/index.js';
+import type { OAuthClientsTable } from '../db/schema.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { AdapterPayload, OidcAdapter } from './adapter.js';
 import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES, isScope, orderScopes, splitScopes, type Scope } from './scopes.js';
@@ -27,17 +28,7 @@ export interface ClientWithSecret {
   clientSecret: string | undefined;
 }
 
-type ClientRow = {
-  client_id: string;
-  name: string;
-  secret_hash: string | null;
-  redirect_uris: string;
-  scopes: string;
-  is_public: number;
-  grant_types: string;
-  created_at: string;
-  updated_at: string;
-};
+type ClientRow = OAuthClientsTable;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
