@@ -59,8 +59,8 @@ for (let round = 0; round < ROUNDS; round++) {
   results.bare!.push(await timeToFirstAnswer(bare, {}));
   const storage = mkdtempSync(path.join(os.tmpdir(), 'larder-bench-'));
   try {
-    results.first!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/api/foods/search?query=banana'));
-    results.next!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/api/foods/search?query=banana'));
+    results.first!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/catalog?q=banana'));
+    results.next!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/catalog?q=banana'));
   } finally {
     rmSync(storage, { recursive: true, force: true });
   }
