@@ -54,6 +54,6 @@ export async function apiContext(api: FastifyInstance, options: ApiContextOption
   api.addHook('onRequest', loadCaller(options.findUser, resource));
   api.addHook('onRequest', requireScopes(resource));
   api.addHook('onRequest', enforceQuota(db, options.quotas));
-  api.addHook('onResponse', recordUsage(db));
+  api.addHook('onSend', recordUsage(db));
   await options.routes(api);
 }
