@@ -2,11 +2,13 @@ import './http/route-docs.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { findUserById } from './accounts/users.js';
-import { installBearerAuth, tierForRequest } from './api/bearer.js';
-import { meRoutes } from './api/me-routes.js';
-import { installResponseGuard } from './api/response-guard.js';
+import { apiContext } from './api/context.js';
+import { apiProtectedResource } from './api/protected-resource.js';
+import { apiResourceMetadataRoutes } from './api/protected-resource-routes.js';
+import { findAccessTokenIn } from './api/steps/read-bearer-token.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
 import { catalogPages } from './catalog/pages.js';
@@ -17,7 +19,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
 import { diaryRoutes } from './diary/routes.js';
-import { collectApiRoutes } from './gpt/openapi.js';
+import { collectApiRoutes, type CollectedRoute } from './gpt/openapi.js';
 import { apiDocumentRoutes } from './gpt/routes.js';
 import { createOAuthServer } from './oauth/index.js';
 import type { Views } from './views/render.js';
@@ -51,9 +53,6 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
-  installResponseGuard(app);
-  // Every documented /api route, as it is added: the OpenAPI document is generated from them.
-  const apiRoutes = collectApiRoutes(app);
   await app.register(formbody);
   await app.register(cookie);
 
@@ -66,16 +65,29 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
 
   app.get('/health', async () => ({ status: 'ok', foods: catalog.size }));
 
-  // The authorization server (/oauth/*, /.well-known/*, /interaction/*) and the bearer
-  // check every /api route passes (installed before any /api route is added).
+  // The authorization server (/oauth/*, /.well-known/*, /interaction/*).
   const db = services.database.db;
   const oauth = createOAuthServer({ config, db, views });
   await oauth.routes(app);
-  installBearerAuth(app, { provider: oauth.provider, db, config, apiResource: oauth.apiResource, findUser: (id) => findUserById(db, id) });
 
-  await app.register(catalogApiRoutes, { catalog, appUrl: config.appUrl, tierFor: tierForRequest });
-  await app.register(meRoutes);
-  await app.register(diaryRoutes, { db, catalog, config });
+  // The API: one context whose hooks are the resource server's steps; the OpenAPI
+  // document is generated from the routes registered inside it.
+  const apiResource = apiProtectedResource(config.appUrl);
+  const apiRoutes: CollectedRoute[] = [];
+  await app.register(apiContext, {
+    resource: apiResource,
+    findAccessToken: findAccessTokenIn(oauth.provider),
+    findUser: (id) => findUserById(db, id),
+    db,
+    quotas: config.quotas,
+    routes: async (api) => {
+      collectApiRoutes(api, apiRoutes);
+      await api.register(catalogApiRoutes, { catalog, appUrl: config.appUrl });
+      await api.register(meRoutes);
+      await api.register(diaryRoutes, { db, catalog });
+    },
+  });
+  await app.register(apiResourceMetadataRoutes, { resource: apiResource, config });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(diarySettingsRoutes, { db, views });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Plan } from './accounts/plans.js';
 import { ConfigError } from './errors.js';
 
 export type DatabaseConfig =
@@ -23,7 +24,7 @@ export interface Config {
   /** LARDER_SIGNING_KEYS: a JWKS (JSON text) used instead of the keys file under storageDir. */
   signingKeys: string | undefined;
   /** API requests a person may make per UTC day, by plan. */
-  quotas: { free: number; pro: number };
+  quotas: Record<Plan, number>;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -7,6 +7,7 @@ import { loadCsrfSecret, type AccountsContext } from './context.js';
 import { csrfField, verifyCsrf } from './csrf.js';
 import { AccountInputError } from './errors.js';
 import { logIn } from './login.js';
+import { planLabel } from './plans.js';
 import { safeReturnTo } from './return-to.js';
 import { currentSession, currentUser, endSession, loginUrl, resendRenewedSessionCookie, startSession } from './session.js';
 import { createUser, type User } from './users.js';
@@ -171,7 +172,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     return page(reply, 'account', {
       title: 'Your account',
       user,
-      planName: user.plan === 'pro' ? 'Pro' : 'Free',
+      planName: planLabel(user.plan),
       csrf: csrfField(request, reply),
       sections: rendered,
       signedIn: true,

@@ -5,9 +5,9 @@ import type { Db } from '../db/index.js';
 import type { UsersTable } from '../db/schema.js';
 import { AccountInputError, EmailTakenError, UserNotFoundError, type AccountField } from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { PLANS, type Plan } from './plans.js';
 
-export type Plan = 'free' | 'pro';
-export const PLANS: readonly Plan[] = ['free', 'pro'];
+export { PLANS, type Plan } from './plans.js';
 
 export interface User {
   id: string;

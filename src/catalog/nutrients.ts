@@ -5,13 +5,16 @@
  * same quantity in some datasets (Foundation foods report Atwater energy, NLEA sugars).
  * `tier` decides who sees it: `main` for every plan, `full` for the pro panel.
  */
+/** Which panel a nutrient belongs to: `main` for every plan, `full` for the pro panel. */
+export type NutrientTier = 'main' | 'full';
+
 export interface NutrientDefinition {
   key: string;
   name: string;
   unit: 'kcal' | 'g' | 'mg' | 'µg' | 'IU';
   srNumber: string;
   alternates?: string[];
-  tier: 'main' | 'full';
+  tier: NutrientTier;
   /** Indent on the facts panel: a part of the nutrient above it. */
   sub?: boolean;
 }
@@ -79,7 +82,7 @@ export interface NutritionEntry {
  * The nutrients of a food as the API shows them, scaled from per-100 g to `grams`,
  * limited to the tier a plan may see. Amounts are rounded to what a label shows.
  */
-export function nutritionPanel(amounts: NutrientAmounts, tier: 'main' | 'full', grams = 100): NutritionEntry[] {
+export function nutritionPanel(amounts: NutrientAmounts, tier: NutrientTier, grams = 100): NutritionEntry[] {
   const panel: NutritionEntry[] = [];
   for (const nutrient of NUTRIENTS) {
     if (tier === 'main' && nutrient.tier !== 'main') continue;

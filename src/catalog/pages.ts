@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Views } from '../views/render.js';
 import type { Catalog } from './catalog.js';
-import { MAX_QUERY_LENGTH } from './api-routes.js';
+import { MAX_QUERY_LENGTH } from './operations.js';
 import { NUTRIENTS, roundAmount } from './nutrients.js';
 
 export interface CatalogPagesOptions {

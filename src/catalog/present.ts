@@ -1,7 +1,8 @@
 import { clip } from '../api/budget.js';
+import type { OperationRef } from '../api/operation.js';
 import { nutritionSchema } from '../api/schemas.js';
 import type { Food } from './model.js';
-import { nutritionPanel, type NutritionEntry } from './nutrients.js';
+import { nutritionPanel, type NutrientTier, type NutritionEntry } from './nutrients.js';
 
 export interface FoodJson {
   id: string;
@@ -18,7 +19,7 @@ export interface FoodJson {
 const MAX_PORTIONS = 12;
 
 /** A food as the API shows it: absolute catalog link, source for citing, the nutrients the plan allows. */
-export function presentFood(food: Food, appUrl: string, tier: 'main' | 'full'): FoodJson {
+export function presentFood(food: Food, appUrl: string, tier: NutrientTier): FoodJson {
   return {
     id: food.id,
     name: clip(food.name, 300),
@@ -31,11 +32,12 @@ export function presentFood(food: Food, appUrl: string, tier: 'main' | 'full'): 
   };
 }
 
-export const foodJsonSchema = {
+/** The JSON schema of a FoodJson; `ref` names the operations as the surface calls them. */
+export const foodJsonSchema = (ref: OperationRef) => ({
   type: 'object',
   required: ['id', 'name', 'url', 'food_group', 'source', 'nutrition_basis', 'nutrition', 'portions'],
   properties: {
-    id: { type: 'string', description: 'Larder food id, stable; use it with getFood or to log a diary entry.' },
+    id: { type: 'string', description: `Larder food id, stable; use it with ${ref('getFood')} or to log a diary entry.` },
     name: { type: 'string', description: 'Readable food name.' },
     url: { type: 'string', format: 'uri', description: 'Public catalog page with the full nutrition facts; link it when citing.' },
     food_group: { type: 'string' },
@@ -59,4 +61,4 @@ export const foodJsonSchema = {
       },
     },
   },
-} as const;
+}) as const;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret, updateClient, type OAuthClient } from '../oauth/clients.js';
-import { splitScopes } from '../oauth/scopes.js';
+import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES, splitScopes } from '../oauth/scopes.js';
 import { formatTable, UsageError, type Command, type CommandContext } from './command.js';
 import { stringList, withDatabase } from './database.js';
 
@@ -64,8 +64,8 @@ export const clientCommands: Command[] = [
       '  --name NAME          shown to people on the consent page (default: "Custom GPT" for a ChatGPT',
       '                       callback, else the callback\'s host)',
       '  --redirect-uri URI   an exact callback URL (https, or http on localhost); repeat for more',
-      '  --scope "S1 S2"      scopes it may ask for (default: foods:read); also what an empty scope= means',
-      '                       one or more of: foods:read diary:read diary:write profile',
+      `  --scope "S1 S2"      scopes it may ask for (default: ${DEFAULT_CLIENT_SCOPES.join(' ')}); also what an empty scope= means`,
+      `                       one or more of: ${LARDER_SCOPES.join(' ')}`,
       '  --public             a public client: no secret, PKCE required (default: confidential)',
       '  --json               print {"client_id", "client_secret", ...} as JSON',
     ].join('\n'),
@@ -91,7 +91,7 @@ export const clientCommands: Command[] = [
       '  --redirect-uri URI       replace all redirect URIs with these (repeat for more)',
       '  --add-redirect-uri URI   add a redirect URI, keeping the others (repeatable)',
       '  --name NAME              rename the client',
-      '  --scope "S1 S2"          replace the scopes it may ask for',
+      `  --scope "S1 S2"          replace the scopes it may ask for: ${LARDER_SCOPES.join(' ')}`,
       '  --json                   print the client as JSON',
     ].join('\n'),
     options: {

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { Plan } from '../accounts/plans.js';
 
 /** The tables Larder keeps. Each module owns its own tables and reaches others through functions. */
 export interface Database {
@@ -98,7 +99,7 @@ export interface UsersTable {
   name: string;
   /** argon2id PHC string. */
   password_hash: string;
-  plan: 'free' | 'pro';
+  plan: Plan;
   time_zone: ColumnType<string, string | undefined, string>;
   created_at: string;
 }

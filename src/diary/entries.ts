@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
+import { UnknownFoodError } from '../catalog/operations.js';
 import { NUTRIENTS, roundAmount, type NutrientAmounts } from '../catalog/nutrients.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
@@ -110,7 +111,7 @@ export async function addDiaryEntry(
   }
   if (!(MEALS as readonly string[]).includes(input.meal)) throw new InvalidRequestError(`meal must be one of ${MEALS.join(', ')}.`);
   const food = await catalog.findById(input.foodId);
-  if (!food) throw new NotFoundError(`No food has the id "${input.foodId.slice(0, 64)}". Find the id with searchFoods first.`);
+  if (!food) throw new UnknownFoodError(input.foodId);
   const amount = resolveAmount(input, food.portions);
   const row = {
     id: `de_${randomBytes(12).toString('base64url')}`,

@@ -6,7 +6,7 @@ import { SCOPE_DESCRIPTIONS } from '../oauth/scopes.js';
 export const OPERATION_DESCRIPTION_LIMIT = 300;
 export const PARAMETER_DESCRIPTION_LIMIT = 700;
 
-interface CollectedRoute {
+export interface CollectedRoute {
   method: string;
   url: string;
   schema: FastifySchema;
@@ -15,13 +15,13 @@ interface CollectedRoute {
 type JsonSchema = Record<string, unknown>;
 
 /**
- * Remembers every /api route with an operationId as it is added, so the OpenAPI
- * document is generated from the routes themselves. Call before the routes are registered.
+ * Remembers every route of the API context with an operationId as it is added, so the
+ * OpenAPI document is generated from the routes themselves. Call inside the context,
+ * before its routes are registered.
  */
-export function collectApiRoutes(app: FastifyInstance): CollectedRoute[] {
-  const routes: CollectedRoute[] = [];
-  app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.url.startsWith('/api/') || !route.schema?.operationId || route.schema.hide) return;
+export function collectApiRoutes(api: FastifyInstance, routes: CollectedRoute[] = []): CollectedRoute[] {
+  api.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.schema?.operationId || route.schema.hide) return;
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push({ method: method.toLowerCase(), url: route.url, schema: route.schema });

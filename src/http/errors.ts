@@ -4,6 +4,8 @@ import type { Views } from '../views/render.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
+  // Routes of a protected context (the API, /mcp) say so; unmatched URLs go by their path.
+  if (request.routeOptions.config?.jsonReplies === true) return true;
   const path = request.url.split('?')[0] ?? '';
   return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json');
 }

@@ -1,3 +1,5 @@
+import type { Scope } from '../oauth/scopes.js';
+
 /**
  * Route schemas carry their own documentation (operationId, summary, description),
  * from which the OpenAPI document is generated: a route added is documented where
@@ -10,7 +12,7 @@ declare module 'fastify/types/schema.js' {
     description?: string;
     tags?: string[];
     /** OAuth scopes the route needs; shown in OpenAPI and enforced by the bearer check. */
-    scopes?: string[];
+    scopes?: readonly Scope[];
     'x-openai-isConsequential'?: boolean;
     hide?: boolean;
   }

@@ -1,6 +1,10 @@
 /**
  * The scopes Larder grants (SPEC.md, "Scopes and plans"), each with the plain words the
  * consent page shows a person. The order here is the order on the page.
+ *
+ * This is the only list: the consent page, the RFC 8414 `scopes_supported`, the RFC 9728
+ * protected resource metadata, the OpenAPI security scheme, the CLI help and every
+ * operation's `scopes` derive from it (test/oauth/scopes.test.ts fails if a copy drifts).
  */
 export const SCOPE_DESCRIPTIONS = {
   'foods:read': 'Search the food catalog and read nutrition facts',

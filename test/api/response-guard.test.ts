@@ -5,13 +5,16 @@ import { installResponseGuard } from '../../src/api/response-guard.js';
 
 async function guardedApp() {
   const app = Fastify();
-  installResponseGuard(app, { maxChars: 1000, timeBudgetMs: 200 });
-  app.get('/api/huge', async () => ({ data: 'x'.repeat(5000) }));
-  app.get('/api/small', async () => ({ data: 'x'.repeat(10) }));
-  app.get('/api/slow', async (_request, reply) => {
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    if (!reply.sent) return { data: 'late' };
-    return reply;
+  // The guard belongs to a protected context: only the routes registered inside it are guarded.
+  await app.register(async (api) => {
+    installResponseGuard(api, { maxChars: 1000, timeBudgetMs: 200 });
+    api.get('/api/huge', async () => ({ data: 'x'.repeat(5000) }));
+    api.get('/api/small', async () => ({ data: 'x'.repeat(10) }));
+    api.get('/api/slow', async (_request, reply) => {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      if (!reply.sent) return { data: 'late' };
+      return reply;
+    });
   });
   app.get('/page', async () => 'y'.repeat(5000));
   await app.ready();

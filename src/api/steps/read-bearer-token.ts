@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { InvalidTokenError } from '../errors.js';
+import type { ProtectedResource } from '../protected-resource.js';
+
+/** An access token as the authorization server stored it (oidc-provider's AccessToken model). */
+export interface IssuedAccessToken {
+  /** RFC 8707: the resource(s) it was issued for. */
+  aud?: string | string[];
+  accountId?: string;
+  clientId?: string;
+  grantId?: string;
+  scope?: string;
+  isExpired: boolean;
+}
+
+/** Finds an access token by its value; undefined when unknown, revoked or consumed. */
+export type FindAccessToken = (value: string) => Promise<IssuedAccessToken | undefined>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by readBearerToken: the valid, unexpired access token the request carried. */
+    accessToken?: IssuedAccessToken;
+  }
+}
+
+/** Tokens are opaque and looked up by key, so a revoked grant stops its tokens on the very next call. */
+export function findAccessTokenIn(provider: Provider): FindAccessToken {
+  return async (value) => (await provider.AccessToken.find(value)) as IssuedAccessToken | undefined;
+}
+
+/** RFC 6750 section 2.1: `Authorization: Bearer <b64token>`. */
+const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** RFC 6750 section 2.3 allows tokens in the query string; Larder refuses them (RFC 9700 section 4.3.2: they leak into logs). */
+function hasQueryToken(request: FastifyRequest): boolean {
+  const query = request.url.split('?')[1];
+  return query !== undefined && new URLSearchParams(query).has('access_token');
+}
+
+/**
+ * Step 1: the request carries a bearer token in its Authorization header, and that token
+ * is one Larder issued and has not expired or been revoked.
+ */
+export function readBearerToken(findAccessToken: FindAccessToken, resource: ProtectedResource) {
+  return async function readBearerTokenStep(request: FastifyRequest): Promise<void> {
+    if (hasQueryToken(request)) throw new InvalidTokenError('Send the access token in the Authorization header (Bearer), never in the URL.', resource);
+    const header = request.headers.authorization;
+    if (header === undefined) throw new InvalidTokenError('This request needs an access token: Authorization: Bearer <token>.', resource);
+    const match = BEARER_PATTERN.exec(header);
+    if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".', resource);
+    const token = await findAccessToken(match[1]!);
+    if (!token || token.isExpired) throw new InvalidTokenError('The access token is invalid, expired or revoked.', resource);
+    request.accessToken = token;
+  };
+}

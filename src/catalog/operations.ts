@@ -1,0 +1,107 @@
+import { nutrientTierFor } from '../accounts/plans.js';
+import { fitList } from '../api/budget.js';
+import type { Caller } from '../api/caller.js';
+import type { Operation } from '../api/operation.js';
+import { InvalidRequestError, NotFoundError } from '../errors.js';
+import type { Catalog } from './catalog.js';
+import { foodJsonSchema, presentFood, type FoodJson } from './present.js';
+
+export const MAX_QUERY_LENGTH = 200;
+export const MAX_SEARCH_LIMIT = 10;
+export const DEFAULT_SEARCH_LIMIT = 3;
+
+/** What the catalog operations read: the catalog, and APP_URL for absolute food links. */
+export interface CatalogOperationsDeps {
+  catalog: Catalog;
+  appUrl: string;
+}
+
+/** A food id that names no food: the caller should search first. */
+export class UnknownFoodError extends NotFoundError {
+  constructor(id: string) {
+    super(`No food has the id "${id.slice(0, 64)}". Search the catalog by name first to find its id.`);
+  }
+}
+
+export interface SearchFoodsInput {
+  query: string;
+  limit?: number;
+}
+
+export interface FoodList {
+  data: FoodJson[];
+  truncated?: true;
+}
+
+export const searchFoodsOperation: Operation = {
+  id: 'searchFoods',
+  scopes: ['foods:read'],
+  writes: false,
+  document: (ref) => ({
+    summary: 'Search foods by name',
+    description:
+      'Finds foods in the catalog by what a person calls them ("banana", "chicken breast roasted", typos welcome) and returns the best matches first, with nutrients per 100 g and a link to each food page.',
+    input: {
+      type: 'object',
+      required: ['query'],
+      properties: {
+        query: { type: 'string', description: `Food name as a person would say it, up to ${MAX_QUERY_LENGTH} characters.` },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_SEARCH_LIMIT,
+          default: DEFAULT_SEARCH_LIMIT,
+          description: `How many matches to return, 1 to ${MAX_SEARCH_LIMIT} (default ${DEFAULT_SEARCH_LIMIT}).`,
+        },
+      },
+    },
+    output: {
+      type: 'object',
+      required: ['data'],
+      properties: {
+        data: { type: 'array', items: foodJsonSchema(ref) },
+        truncated: { type: 'boolean', description: 'True when some matches were left out to keep the response small.' },
+      },
+    },
+  }),
+};
+
+/**
+ * The best matches for what a person calls a food, with the nutrients the caller's plan
+ * may see, trimmed to the response budget.
+ *
+ * @example
+ *   const { data } = await searchFoods({ catalog, appUrl }, caller, { query: 'banana', limit: 3 });
+ */
+export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<FoodList> {
+  const query = input.query.trim();
+  if (!query) throw new InvalidRequestError('The query parameter is required: the name of a food, such as "banana".');
+  if (query.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`The query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
+  const foods = await deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
+  const tier = nutrientTierFor(caller.user.plan);
+  const data = foods.map((food) => presentFood(food, deps.appUrl, tier));
+  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], truncated } : { data: [...kept] }));
+}
+
+export const getFoodOperation: Operation = {
+  id: 'getFood',
+  scopes: ['foods:read'],
+  writes: false,
+  document: (ref) => ({
+    summary: 'Get one food',
+    description: `Returns one food by its Larder id (from ${ref('searchFoods')}): name, source, nutrients per 100 g and household portions.`,
+    input: {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', maxLength: 64, description: 'Larder food id, such as "sr-09040".' } },
+    },
+    output: { type: 'object', required: ['data'], properties: { data: foodJsonSchema(ref) } },
+  }),
+};
+
+/** One food by its Larder id, with the nutrients the caller's plan may see. */
+export async function getFood(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<{ data: FoodJson }> {
+  const food = await deps.catalog.findById(input.id);
+  if (!food) throw new UnknownFoodError(input.id);
+  return { data: presentFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
+}
