@@ -4,7 +4,7 @@
  *
  *   npm run build && node dist/bench/search.js
  *
- * Catalogs: the bundled 8,790 foods, and 100,000 foods made of the same foods repeated
+ * Catalogs: the bundled 8,789 foods, and 100,000 foods made of the same foods repeated
  * with variations (brand, pack, preparation words), as a large catalog would be.
  */
 import path from 'node:path';

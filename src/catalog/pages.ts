@@ -46,7 +46,16 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
   });
 
   app.get<{ Params: { slug: string }; Querystring: { portion?: string } }>('/catalog/:slug', async (request, reply) => {
-    const food = request.params.slug.length <= 200 ? await catalog.findBySlug(request.params.slug) : undefined;
+    const slug = request.params.slug.length <= 200 ? request.params.slug : undefined;
+    const food = slug === undefined ? undefined : await catalog.findBySlug(slug);
+    if (!food && slug !== undefined) {
+      // A link made before the food was renamed: 301 so bookmarks and search engines move on.
+      const moved = await catalog.findByFormerSlug(slug);
+      if (moved) {
+        const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        return reply.redirect(`/catalog/${encodeURIComponent(moved.slug)}${query}`, 301);
+      }
+    }
     if (!food) {
       const html = views.render('not-found', {
         title: 'Food not found',

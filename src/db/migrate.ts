@@ -7,6 +7,8 @@ import * as accounts0003 from './migrations/0003_accounts.js';
 import * as clients0004 from './migrations/0004_clients.js';
 import * as diary0010 from './migrations/0010_diary.js';
 import * as usage0011 from './migrations/0011_usage_counts.js';
+import * as catalog0012 from './migrations/0012_catalog_full_release.js';
+import * as diary0013 from './migrations/0013_diary_portion_note.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -20,11 +22,23 @@ const migrations: Record<string, Migration> = {
   '0004_clients': clients0004,
   '0010_diary': diary0010,
   '0011_usage_counts': usage0011,
+  '0012_catalog_full_release': catalog0012,
+  '0013_diary_portion_note': diary0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  return migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+/** Migrates up (or down) to the named migration: how tests build a database as an older version left it. */
+export async function migrateTo(db: Db, name: string): Promise<MigrationResultSet> {
+  if (!(name in migrations)) throw new Error(`No migration is named ${name}`);
+  return migrate(db, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Db, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
   // On PostgreSQL Kysely looks for its bookkeeping tables in every schema unless told
   // which one; name the current schema so databases confined to a schema stay apart.
   let migrationTableSchema: string | undefined;
@@ -33,7 +47,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
     migrationTableSchema = rows[0]?.schema;
   }
   const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const result = await migrator.migrateToLatest();
+  const result = await run(migrator);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const cause = result.error instanceof Error ? result.error.message : String(result.error);

@@ -7,6 +7,7 @@ export interface Database {
   diary_entries: DiaryEntriesTable;
   diary_goals: DiaryGoalsTable;
   foods: FoodsTable;
+  food_slugs: FoodSlugsTable;
   larder_meta: MetaTable;
   oauth_models: OAuthModelsTable;
   oauth_clients: OAuthClientsTable;
@@ -32,6 +33,20 @@ export interface FoodsTable {
   /** Extra words a person may search by (common names, brand owner). */
   search_terms: string;
   updated_at: string;
+  /** From 0012: what the source says beyond the name (SR28 ComName, ManufacName, SciName). */
+  common_names: ColumnType<string, string | undefined, string>;
+  manufacturer: ColumnType<string, string | undefined, string>;
+  scientific_name: ColumnType<string, string | undefined, string>;
+  /** SR28's survey flag, 1 or 0; null when the dataset does not say. */
+  survey: ColumnType<number | null, number | null | undefined, number | null>;
+  refuse_percent: ColumnType<number | null, number | null | undefined, number | null>;
+  refuse_description: ColumnType<string, string | undefined, string>;
+}
+
+/** Every slug a food has been served under (0012): old links lead to the food's current page. */
+export interface FoodSlugsTable {
+  slug: string;
+  food_id: string;
 }
 
 export interface MetaTable {
@@ -142,6 +157,8 @@ export interface DiaryEntriesTable {
   idempotency_key: string | null;
   request_fingerprint: string | null;
   created_at: string;
+  /** From 0013: which reading of an ambiguous portion was logged. */
+  portion_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DiaryGoalsTable {

@@ -4,6 +4,7 @@ import { UnknownFoodError } from '../catalog/operations.js';
 import { NUTRIENTS, roundAmount, type NutrientAmounts } from '../catalog/nutrients.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
+import type { Selectable } from 'kysely';
 import type { DiaryEntriesTable } from '../db/schema.js';
 import { InvalidRequestError, LarderError, NotFoundError } from '../errors.js';
 import { resolveAmount, type AmountInput } from './amount.js';
@@ -24,6 +25,8 @@ export interface DiaryEntry {
   grams: number;
   /** For the amount eaten, not per 100 g. */
   nutrients: NutrientAmounts;
+  /** Which reading of an ambiguous portion was logged ("1 cup": sliced, not mashed). */
+  portionNote?: string;
   createdAt: string;
 }
 
@@ -33,9 +36,9 @@ export interface NewDiaryEntry extends AmountInput {
   meal: Meal;
 }
 
-const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'created_at'] as const;
+const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'portion_note', 'created_at'] as const;
 
-type EntryRow = Pick<DiaryEntriesTable, (typeof ENTRY_COLUMNS)[number]>;
+type EntryRow = Pick<Selectable<DiaryEntriesTable>, (typeof ENTRY_COLUMNS)[number]>;
 
 function toEntry(row: EntryRow): DiaryEntry {
   return {
@@ -47,6 +50,7 @@ function toEntry(row: EntryRow): DiaryEntry {
     amount: row.amount_label,
     grams: Number(row.grams),
     nutrients: JSON.parse(row.nutrients) as NutrientAmounts,
+    ...(row.portion_note ? { portionNote: row.portion_note } : {}),
     createdAt: row.created_at,
   };
 }
@@ -112,7 +116,7 @@ export async function addDiaryEntry(
   if (!(MEALS as readonly string[]).includes(input.meal)) throw new InvalidRequestError(`meal must be one of ${MEALS.join(', ')}.`);
   const food = await catalog.findById(input.foodId);
   if (!food) throw new UnknownFoodError(input.foodId);
-  const amount = resolveAmount(input, food.portions);
+  const amount = resolveAmount(input, food.portions, { foodName: food.name, commonness: catalog.measureCommonness });
   const row = {
     id: `de_${randomBytes(12).toString('base64url')}`,
     user_id: userId,
@@ -123,6 +127,7 @@ export async function addDiaryEntry(
     amount_label: amount.label,
     grams: amount.grams,
     nutrients: JSON.stringify(scaled(food.nutrients, amount.grams)),
+    portion_note: amount.note ?? null,
     client_id: options.clientId ?? null,
     idempotency_key: key ?? null,
     request_fingerprint: key === undefined ? null : print,

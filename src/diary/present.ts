@@ -10,6 +10,7 @@ export interface DiaryEntryJson {
   food: { id: string; name: string };
   amount: string;
   grams: number;
+  portion_note?: string;
   nutrition: NutritionEntry[];
   created_at: string;
 }
@@ -23,6 +24,7 @@ export function presentEntry(entry: DiaryEntry, tier: NutrientTier): DiaryEntryJ
     food: { id: entry.foodId, name: entry.foodName },
     amount: entry.amount,
     grams: entry.grams,
+    ...(entry.portionNote ? { portion_note: entry.portionNote } : {}),
     nutrition: nutritionPanel(entry.nutrients, tier, 100),
     created_at: entry.createdAt,
   };
@@ -44,6 +46,7 @@ export const entrySchema = (ref: OperationRef) =>
       },
       amount: { type: 'string', description: 'The amount as logged, such as "1 cup, sliced (150 g)".' },
       grams: { type: 'number' },
+      portion_note: { type: 'string', description: 'Present when the portion had several readings ("1 cup": sliced or mashed) or was converted: which one was logged.' },
       nutrition: { ...nutritionSchema, description: 'Nutrients in the amount eaten (not per 100 g).' },
       created_at: { type: 'string' },
     },

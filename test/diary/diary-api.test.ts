@@ -53,9 +53,42 @@ describe('food diary API', () => {
     const added = await call('POST', '/api/diary', token, { food_id: 'sr-09040', portion: '1 cup, sliced', quantity: 2, meal: 'snack', date: '2026-01-15' });
     assert.equal(added.status, 201, added.text);
     assert.equal(added.body.grams, 300);
-    assert.match(String(added.body.amount), /2 × 1 cup, sliced \(300 g\)/);
+    assert.equal(added.body.amount, '2 cups, sliced (300 g)');
+    assert.equal(added.body.portion_note, undefined, 'an exact portion needs no note');
     const short = await call('POST', '/api/diary', token, { food_id: 'sr-09040', portion: '1 cup', meal: 'snack', date: '2026-01-16' });
     assert.equal(short.status, 201, short.text);
+  });
+
+  test('"1 medium" banana logs 118 g, and "2 medium" 236 g, as people and assistants write it', async () => {
+    for (const [portion, grams, amount] of [
+      ['1 medium', 118, '1 medium (118 g)'],
+      ['a medium', 118, '1 medium (118 g)'],
+      ['Medium', 118, '1 medium (118 g)'],
+      ['1 medium banana', 118, '1 medium (118 g)'],
+      ['2 medium', 236, '2 medium (236 g)'],
+      ['1 cup sliced', 150, '1 cup, sliced (150 g)'],
+      ['1 Cup, Sliced', 150, '1 cup, sliced (150 g)'],
+      ['half a cup, mashed', 112.5, '1/2 cup, mashed (112.5 g)'],
+    ] as const) {
+      const added = await call('POST', '/api/diary', token, { food_id: 'sr-09040', portion, meal: 'snack', date: '2026-01-20' });
+      assert.equal(added.status, 201, added.text);
+      assert.equal(added.body.grams, grams, portion);
+      assert.equal(added.body.amount, amount, portion);
+    }
+  });
+
+  test('an ambiguous portion logs the most common reading and says which in the reply, also on a retry', async () => {
+    const body = { food_id: 'sr-09040', portion: '1 cup', meal: 'snack', date: '2026-01-21', idempotency_key: 'ambiguous-cup-1' };
+    const added = await call('POST', '/api/diary', token, body);
+    assert.equal(added.status, 201, added.text);
+    assert.equal(added.body.grams, 150); // sliced: measured for far more foods than mashed
+    assert.equal(added.body.amount, '1 cup, sliced (150 g)');
+    assert.match(String(added.body.portion_note), /1 cup, sliced \(150 g\), 1 cup, mashed \(225 g\)\. Logged the most usual reading, 1 cup, sliced/);
+    const replayed = await call('POST', '/api/diary', token, body);
+    assert.equal(replayed.status, 200);
+    assert.equal(replayed.body.portion_note, added.body.portion_note);
+    const listed = await call('GET', '/api/diary?date=2026-01-21', token);
+    assert.equal((listed.body.entries as Array<{ portion_note?: string }>)[0]?.portion_note, added.body.portion_note);
   });
 
   test('lists the entries of a day and totals them against goals', async () => {

@@ -42,11 +42,11 @@ describe('catalog in a real browser', { skip }, () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), name);
     await page.getByRole('table').waitFor();
-    const energy100g = await page.getByRole('row', { name: /Energy/ }).textContent();
+    const energy100g = await page.getByRole('row', { name: /Energy.*kcal/ }).textContent();
     await page.getByLabel('Amount').selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/portion=0/);
-    const energyPortion = await page.getByRole('row', { name: /Energy/ }).textContent();
+    const energyPortion = await page.getByRole('row', { name: /Energy.*kcal/ }).textContent();
     assert.notEqual(energyPortion, energy100g);
     // Nothing overflows the phone's width.
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

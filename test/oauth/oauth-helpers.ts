@@ -1,4 +1,4 @@
-import { createUser, type User } from '../../src/accounts/users.js';
+import { createUser, findUserByEmail, type User } from '../../src/accounts/users.js';
 import { createClient, type CreateClientInput, type OAuthClient } from '../../src/oauth/clients.js';
 import { Visitor, csrfIn, type PageResponse } from '../accounts/visitor.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -128,15 +128,18 @@ export async function obtainCode(
  */
 export async function issueApiToken(
   test: TestServer,
-  options: { plan?: 'free' | 'pro'; scopes?: string[]; email?: string } = {},
+  options: { plan?: 'free' | 'pro'; scopes?: string[]; email?: string; existingPassword?: string } = {},
 ): Promise<{ accessToken: string; user: User; clientId: string }> {
   const db = test.server.database.db;
   const email = options.email ?? `api-${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const user = await createUser(db, { email, password: PASSWORD, name: 'API tester', plan: options.plan ?? 'pro' });
+  // existingPassword: sign in as a person already in the database instead of a new one.
+  const existing = options.existingPassword !== undefined ? await findUserByEmail(db, email) : undefined;
+  if (options.existingPassword !== undefined && !existing) throw new Error(`no user ${email}`);
+  const user = existing ?? (await createUser(db, { email, password: PASSWORD, name: 'API tester', plan: options.plan ?? 'pro' }));
   const { client, clientSecret } = await createClient(db, { name: 'Test client', redirectUris: [GPT_CALLBACK], scopes: options.scopes ?? ['foods:read', 'diary:read', 'diary:write', 'profile'] });
   const visitor = new Visitor(test.baseUrl);
   let outcome = await followAuthorization(visitor, authorizeUrl({ response_type: 'code', client_id: client.clientId, redirect_uri: GPT_CALLBACK, state: 's', scope: '' }), {
-    login: { email, password: PASSWORD },
+    login: { email, password: options.existingPassword ?? PASSWORD },
   });
   if (outcome.page && /class="consent"/.test(outcome.page.body)) outcome = await answerConsent(visitor, outcome.page, 'allow', outcome.trail);
   const code = outcome.redirect?.searchParams.get('code');

@@ -14,17 +14,23 @@ interface Source {
   unit: string;
 }
 
-/** Energy in kJ: used only for a food that reports no kcal figure at all. */
+/**
+ * Energy in kJ (268) is a nutrient of its own, and also stands in for kcal energy in a
+ * food that reports no kcal figure at all (some FoodData Central records).
+ */
 const KJ_ENERGY = { number: '268', key: 'energy', unit: 'kJ' };
 
-const SOURCES: ReadonlyMap<string, Source> = new Map([
-  ...[...NUTRIENT_KEY_BY_NUMBER].map(([number, { key, primary }]): [string, Source] => {
+const SOURCES: ReadonlyMap<string, readonly Source[]> = (() => {
+  const map = new Map<string, Source[]>();
+  const offer = (number: string, source: Source) => map.set(number, [...(map.get(number) ?? []), source]);
+  for (const [number, { key, primary }] of NUTRIENT_KEY_BY_NUMBER) {
     const definition = NUTRIENTS.find((n) => n.key === key);
     const alternateIndex = definition?.alternates?.indexOf(number) ?? -1;
-    return [number, { key, rank: primary ? 0 : 1 + Math.max(alternateIndex, 0), unit: definition?.unit ?? '' }];
-  }),
-  [KJ_ENERGY.number, { key: KJ_ENERGY.key, rank: 100, unit: KJ_ENERGY.unit }],
-]);
+    offer(number, { key, rank: primary ? 0 : 1 + Math.max(alternateIndex, 0), unit: definition?.unit ?? '' });
+  }
+  offer(KJ_ENERGY.number, { key: KJ_ENERGY.key, rank: 100, unit: KJ_ENERGY.unit });
+  return map;
+})();
 
 const UNIT_OF_KEY: ReadonlyMap<string, string> = new Map(NUTRIENTS.map((n) => [n.key, n.unit]));
 
@@ -68,16 +74,18 @@ export class NutrientCollector {
    * or the unit cannot be converted.
    */
   add(number: string, amount: number, unit?: string): boolean {
-    const source = SOURCES.get(number);
-    if (!source) return false;
-    const target = UNIT_OF_KEY.get(source.key) ?? source.unit;
-    const converted = convertAmount(amount, unit ?? source.unit, target);
-    if (converted === undefined) return false;
-    const held = this.ranks.get(source.key);
-    if (held !== undefined && held <= source.rank) return false;
-    this.ranks.set(source.key, source.rank);
-    this.amounts[source.key] = converted;
-    return true;
+    let recorded = false;
+    for (const source of SOURCES.get(number) ?? []) {
+      const target = UNIT_OF_KEY.get(source.key) ?? source.unit;
+      const converted = convertAmount(amount, unit ?? source.unit, target);
+      if (converted === undefined) continue;
+      const held = this.ranks.get(source.key);
+      if (held !== undefined && held <= source.rank) continue;
+      this.ranks.set(source.key, source.rank);
+      this.amounts[source.key] = converted;
+      recorded = true;
+    }
+    return recorded;
   }
 
   /** The amounts in nutrients.ts order, so stored records read like a facts panel. */

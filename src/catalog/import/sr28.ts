@@ -80,8 +80,15 @@ export async function readSr28(input: string, options: ImportOptions = {}): Prom
       portions: [],
     };
     // ComName holds common names ("pop, soda"); ManufacName the maker of a branded food.
-    const terms = [fields[4], fields[5]].map((t) => (t ?? '').trim()).filter((t) => t !== '');
+    const [commonNames, manufacturer, scientificName, refuseDescription] = [fields[4], fields[5], fields[9], fields[7]].map((t) => (t ?? '').trim());
+    const terms = [commonNames, manufacturer].filter((t) => t !== '');
     if (terms.length > 0) food.searchTerms = terms.join('; ');
+    if (commonNames) food.commonNames = commonNames;
+    if (manufacturer) food.manufacturer = manufacturer;
+    if (scientificName) food.scientificName = scientificName;
+    food.survey = (fields[6] ?? '').trim() === 'Y';
+    const refuse = (fields[8] ?? '').trim();
+    if (refuse !== '') food.refuse = { percent: srNumber(refuse, 'Refuse', at), description: refuseDescription ?? '' };
     drafts.set(ndbNo, { food, nutrients: new NutrientCollector(), portions: [] });
   });
 
@@ -100,7 +107,7 @@ export async function readSr28(input: string, options: ImportOptions = {}): Prom
     const measure = srText(fields[3], 'Msre_Desc', at);
     const grams = srNumber(fields[4], 'Gm_Wgt', at);
     if (grams <= 0) throw new ImportError(at, `Gm_Wgt must be above 0, found ${grams}`);
-    draft.portions.push({ seq, portion: { label: portionLabel(amount, measure), grams } });
+    draft.portions.push({ seq, portion: { label: portionLabel(amount, measure), grams, amount, measure } });
   });
 
   return [...drafts.values()].map(({ food, nutrients, portions }) => ({

@@ -10,6 +10,8 @@ export interface IndexableFood {
   searchTerms?: string;
   /** The nutrients the source reports: well-studied everyday foods have full panels. */
   nutrients?: Readonly<Record<string, number>>;
+  /** How many nutrients the source reports, when `nutrients` is not given. */
+  nutrientCount?: number;
 }
 
 export interface SearchHit {
@@ -68,7 +70,7 @@ export const RANKING = {
   extraTermMatch: 0.7,
   /** The food's first segment is fully covered by the query. */
   headCovered: 2.0,
-  /** The query's first word is the food's first word. */
+  /** The query's first word is the food's first word (after a category word). */
   leadingWord: 0.6,
   /** Each word of the name the query did not ask for. */
   extraWord: 0.35,
@@ -159,9 +161,6 @@ function withoutQuantities(tokens: string[]): string[] {
   return kept;
 }
 
-/** Nutrients in a complete SR28 panel of the ones Larder keeps. */
-const FULL_PANEL = 34;
-
 function headOf(stems: string[], segments: number[]): string[] {
   for (let segment = 0; segment <= 1; segment++) {
     const head = stems.filter((s, i) => segments[i] === segment && !CATEGORY_WORDS.has(s));
@@ -238,7 +237,13 @@ export class FoodSearchIndex {
 
   constructor(foods: Iterable<IndexableFood>) {
     const surface = new Set<string>();
-    for (const food of foods) {
+    const list = [...foods];
+    const panelSize = (food: IndexableFood) => food.nutrientCount ?? (food.nutrients ? Object.keys(food.nutrients).length : 0);
+    // Completeness is relative to the catalog's largest panel: SR28's full release reports
+    // up to 140 of its 150 nutrients for the best-studied foods, other datasets far fewer.
+    let largestPanel = 1;
+    for (const food of list) largestPanel = Math.max(largestPanel, panelSize(food));
+    for (const food of list) {
       const { stems, segments, notes } = nameStems(food.name);
       const extraWords = food.searchTerms ? words(food.searchTerms).filter((w) => !STOPWORDS.has(w)) : [];
       const extraStems = new Set(extraWords.map(stem));
@@ -251,7 +256,7 @@ export class FoodSearchIndex {
         extraStems,
         headStems: headOf(stems, segments),
         generic: isGenericEntry(stems),
-        completeness: Math.min(1, (food.nutrients ? Object.keys(food.nutrients).length : 0) / FULL_PANEL),
+        completeness: panelSize(food) / largestPanel,
         groupPenalty: SPECIAL_GROUPS.has(food.foodGroup) ? 1 : 0,
         nameLength: food.name.length,
       });
@@ -441,7 +446,9 @@ export class FoodSearchIndex {
     if (needed.length > 0 && needed.every((s) => matched.has(s))) {
       fit += RANKING.headCovered * Math.min(...needed.map((s) => matched.get(s)!));
     }
-    if (food.stems.length > 0 && firstTermStems.has(food.stems[0]!)) fit += RANKING.leadingWord * firstTermStems.get(food.stems[0]!)!;
+    // The food's first word, after a category word USDA files it under ("Snacks, popcorn, air-popped").
+    const leading = head[0] ?? food.stems[0];
+    if (leading !== undefined && firstTermStems.has(leading)) fit += RANKING.leadingWord * firstTermStems.get(leading)!;
     let headMatched = false;
     for (let i = 0; i < food.stems.length; i++) {
       const s = food.stems[i]!;

@@ -68,15 +68,19 @@ describe('SR28 import of the real release', { skip: skipReal }, () => {
     assert.equal(banana.nutrients.fiber, 2.6);
     assert.equal(banana.searchTerms, undefined);
     assert.deepEqual(banana.portions.slice(0, 2), [
-      { label: '1 cup, mashed', grams: 225 },
-      { label: '1 cup, sliced', grams: 150 },
+      { label: '1 cup, mashed', grams: 225, amount: 1, measure: 'cup, mashed' },
+      { label: '1 cup, sliced', grams: 150, amount: 1, measure: 'cup, sliced' },
     ]);
-    assert.deepEqual(banana.portions.at(-1), { label: '1 NLEA serving', grams: 126 });
+    assert.deepEqual(banana.portions.at(-1), { label: '1 NLEA serving', grams: 126, amount: 1, measure: 'NLEA serving' });
+    assert.equal(banana.scientificName, 'Musa acuminata Colla');
+    assert.equal(banana.survey, true);
+    assert.deepEqual(banana.refuse, { percent: 36, description: 'Skin' });
+    assert.equal(banana.nutrients.energy_kj, 371);
     assert.equal(banana.portions.length, 8);
 
     const butter = foods.find((f) => f.sourceId === '01001');
     assert.equal(butter?.name, 'Butter, salted');
-    assert.deepEqual(butter?.portions[0], { label: '1 pat (1" sq, 1/3" high)', grams: 5 });
+    assert.deepEqual(butter?.portions[0], { label: '1 pat (1" sq, 1/3" high)', grams: 5, amount: 1, measure: 'pat (1" sq, 1/3" high)' });
 
     // ComName and ManufacName become search terms.
     assert.equal(foods.find((f) => f.sourceId === '02012')?.searchTerms, 'Chinese parsley, cilantro');
@@ -128,15 +132,21 @@ describe('SR28 import of a small release', () => {
       foodGroup: 'Dairy and Egg Products',
       nutrients: { energy: 717, protein: 0.85 },
       portions: [
-        { label: '1 pat (1" sq, 1/3" high)', grams: 5 },
-        { label: '1 tbsp', grams: 14.2 },
-        { label: '1/2 cup', grams: 113.5 },
+        { label: '1 pat (1" sq, 1/3" high)', grams: 5, amount: 1, measure: 'pat (1" sq, 1/3" high)' },
+        { label: '1 tbsp', grams: 14.2, amount: 1, measure: 'tbsp' },
+        { label: '1/2 cup', grams: 113.5, amount: 0.5, measure: 'cup' },
       ],
+      survey: true,
+      refuse: { percent: 0, description: '' },
     });
     assert.equal(creme?.name, 'Crème fraîche');
     assert.equal(creme?.searchTerms, 'sour cream; Laiterie Exemple');
-    // 208 (kcal) wins over 268 (kJ); 999 is not a nutrient Larder tracks.
-    assert.deepEqual(banana?.nutrients, { energy: 89, potassium: 358 });
+    assert.equal(creme?.commonNames, 'sour cream');
+    assert.equal(creme?.manufacturer, 'Laiterie Exemple');
+    assert.equal(creme?.survey, false);
+    assert.equal(banana?.scientificName, 'Musa acuminata Colla');
+    // 208 (kcal) wins over 268 (kJ) for energy, and 268 is kept as energy in kJ; 999 is no SR28 nutrient.
+    assert.deepEqual(banana?.nutrients, { energy: 89, energy_kj: 371, potassium: 358 });
   });
 
   test('accepts a trailing CRLF and lower-case file names', async () => {
