@@ -7,6 +7,8 @@ import * as accounts0003 from './migrations/0003_accounts.js';
 import * as clients0004 from './migrations/0004_clients.js';
 import * as diary0010 from './migrations/0010_diary.js';
 import * as usage0011 from './migrations/0011_usage_counts.js';
+import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
+import * as accountSecurity0021 from './migrations/0021_account_security.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '0004_clients': clients0004,
   '0010_diary': diary0010,
   '0011_usage_counts': usage0011,
+  '0020_hashed_oauth_ids': hashedOAuthIds0020,
+  '0021_account_security': accountSecurity0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
