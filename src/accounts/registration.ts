@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Views } from '../views/render.js';
-import { LIMITS, enforceLimit } from '../limits/index.js';
+import { LIMITS, RateLimitedError, enforceLimit, waitText } from '../limits/index.js';
 import { consumeAccountToken, issueAccountToken, peekAccountToken } from './account-tokens.js';
 import { accountsContext } from './context.js';
 import { csrfField, verifyCsrf } from './csrf.js';
@@ -63,11 +63,18 @@ export async function registrationRoutes(app: FastifyInstance, options: { views:
 
   app.post<{ Body: Record<string, unknown> | undefined }>('/register', { schema: { hide: true } }, async (request, reply) => {
     await verifyCsrf(request);
-    await enforceLimit(request, LIMITS.registration);
     const { db, mailer, appUrl } = accountsContext(request);
     const returnTo = safeReturnTo(field(request.body, 'return_to'));
     const typedName = field(request.body, 'name').trim();
     const typedEmail = field(request.body, 'email').trim();
+    try {
+      await enforceLimit(request, LIMITS.registration);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      const form = `Too many accounts were created from this address recently. Try again in ${waitText(error.retryAfterSeconds)}.`;
+      return registerPage(request, reply, { returnTo, name: typedName, email: typedEmail, errors: { form } }, 429);
+    }
     const password = field(request.body, 'password');
     if (typedName === '') return registerPage(request, reply, { returnTo, name: typedName, email: typedEmail, errors: { name: 'Enter your name.' } }, 400);
     const email = normalizeEmail(typedEmail);
