@@ -37,6 +37,7 @@ export async function enforceLimit(request: FastifyRequest, rule: LimitRule, opt
 export function installRateLimits(app: FastifyInstance, options: { limiter: RateLimiter; provider: Provider }): void {
   const { limiter, provider } = options;
   app.decorate('larderLimits', limiter);
+  limiter.onError((error) => app.log.error({ err: error }, 'rate limiter store unavailable: request let through unthrottled'));
   app.addHook('onClose', async () => limiter.close());
 
   // oidc-provider sees the raw request; its error events carry the raw response, which

@@ -50,10 +50,29 @@ export interface LimitStore {
 export class RateLimiter {
   readonly #store: LimitStore;
   readonly #now: () => number;
+  #onError: (error: unknown) => void = () => undefined;
 
   constructor(store: LimitStore, options: { now?: () => number } = {}) {
     this.#store = store;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Where store failures are reported (installRateLimits sends them to the log). A limiter
+   * whose store is unreachable (Redis down) lets requests through rather than refusing
+   * everyone: limits slow attackers, they must not take the service down with them.
+   */
+  onError(handler: (error: unknown) => void): void {
+    this.#onError = handler;
+  }
+
+  async #guard<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.#onError(error);
+      return fallback;
+    }
   }
 
   get backend(): LimitStore['kind'] {
@@ -63,21 +82,22 @@ export class RateLimiter {
   /** Counts one unit (or `cost`) against `key` and says whether it was within the limit. */
   async consume(key: string, limit: number, windowSeconds: number, cost = 1): Promise<LimitDecision> {
     const now = this.#now();
-    const { count, endsAtMs } = await this.#store.add(storedKey(key), cost, windowSeconds * 1000, now);
-    return decide(count, limit, endsAtMs, now, count <= limit);
+    const window = await this.#guard(() => this.#store.add(storedKey(key), cost, windowSeconds * 1000, now), undefined);
+    if (!window) return decide(0, limit, now + windowSeconds * 1000, now, true);
+    return decide(window.count, limit, window.endsAtMs, now, window.count <= limit);
   }
 
   /** Whether one more unit would still be within the limit, counting nothing. */
   async peek(key: string, limit: number, windowSeconds: number): Promise<LimitDecision> {
     const now = this.#now();
-    const window = await this.#store.read(storedKey(key), now);
+    const window = await this.#guard(() => this.#store.read(storedKey(key), now), undefined);
     if (!window) return decide(0, limit, now + windowSeconds * 1000, now, limit > 0);
     return decide(window.count, limit, window.endsAtMs, now, window.count < limit);
   }
 
   /** Gives back units counted earlier in the running window (a success that turned out harmless). */
   async refund(key: string, cost = 1): Promise<void> {
-    await this.#store.subtract(storedKey(key), cost, this.#now());
+    await this.#guard(() => this.#store.subtract(storedKey(key), cost, this.#now()), undefined);
   }
 
   /** Forgets a key's count at once (`larder users:unlock`, a successful log-in). */

@@ -27,7 +27,7 @@ return redis.call('DECRBY', KEYS[1], take)`;
  * purging. Time is Redis's own (PTTL), the same for every instance.
  */
 export function redisLimitStore(url: string): LimitStore {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 });
   // Connection trouble is reported by the failing command; an idle client must not crash the process.
   redis.on('error', () => undefined);
   return {

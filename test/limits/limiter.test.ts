@@ -93,3 +93,18 @@ for (const backend of ['database', 'redis'] as const) {
     }
   });
 }
+
+describe('rate limiter without its store', () => {
+  test('an unreachable Redis lets requests through and reports the failure, rather than refusing everyone', async (t) => {
+    const database = await createTestDatabase();
+    t.after(() => database.drop());
+    const limiter = createRateLimiter({ db: database.db, redisUrl: 'redis://127.0.0.1:1' });
+    t.after(() => limiter.close());
+    const errors: unknown[] = [];
+    limiter.onError((error) => errors.push(error));
+    const decision = await limiter.consume('test:unreachable', 1, 60);
+    assert.equal(decision.allowed, true);
+    assert.equal((await limiter.peek('test:unreachable', 1, 60)).allowed, true);
+    assert.ok(errors.length >= 2);
+  });
+});
