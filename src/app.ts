@@ -21,6 +21,9 @@ import { diaryAccountSection, diarySettingsRoutes } from './diary/account-sectio
 import { diaryRoutes } from './diary/routes.js';
 import { collectApiRoutes, type CollectedRoute } from './gpt/openapi.js';
 import { apiDocumentRoutes } from './gpt/routes.js';
+import { createRateLimiter, installRateLimits } from './limits/index.js';
+import { fastifyTrustProxy } from './limits/trust-proxy.js';
+import { createMailer } from './mail/index.js';
 import { createOAuthServer } from './oauth/index.js';
 import type { Views } from './views/render.js';
 
@@ -36,7 +39,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const { config, catalog, views } = services;
   const app = Fastify({
     logger: loggerOptions(config),
-    trustProxy: config.env === 'production',
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
@@ -68,6 +71,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   // The authorization server (/oauth/*, /.well-known/*, /interaction/*).
   const db = services.database.db;
   const oauth = createOAuthServer({ config, db, views });
+  installRateLimits(app, { limiter: createRateLimiter({ db, redisUrl: config.redisUrl }), provider: oauth.provider });
   await oauth.routes(app);
 
   // The API: one context whose hooks are the resource server's steps; the OpenAPI
@@ -91,6 +95,6 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(diarySettingsRoutes, { db, views });
-  await app.register(accountRoutes, { db, config, views, accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
+  await app.register(accountRoutes, { db, config, views, mailer: createMailer(config.mail), accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
   return app;
 }

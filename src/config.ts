@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Plan } from './accounts/plans.js';
 import { ConfigError } from './errors.js';
@@ -25,7 +26,16 @@ export interface Config {
   signingKeys: string | undefined;
   /** API requests a person may make per UTC day, by plan. */
   quotas: Record<Plan, number>;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For is believed (Fastify `trustProxy`): a hop count, addresses/CIDRs, or none. */
+  trustProxy: TrustProxy;
+  /** REDIS_URL: rate-limit counters in Redis instead of the database. */
+  redisUrl: string | undefined;
+  /** SMTP_URL and MAIL_FROM: Larder sends mail (confirmations, reset links) only when set. */
+  mail: { smtpUrl: string; from: string } | undefined;
 }
+
+/** `false`: no proxy, the socket's address is the client's; a number: that many proxy hops; else the proxies' addresses. */
+export type TrustProxy = false | number | string[];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -163,6 +173,59 @@ export function loadConfig(
   };
   const quotas = { free: quota('LARDER_QUOTA_FREE', 1000), pro: quota('LARDER_QUOTA_PRO', 20000) };
 
+  const trustProxy = parseTrustProxy(get('TRUST_PROXY'), env, problems);
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/i.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379, got "${redisUrl}"`);
+  const mail = parseMail(get('SMTP_URL'), get('MAIL_FROM'), appUrl, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail };
+}
+
+/**
+ * TRUST_PROXY: a hop count (`1`: the one proxy in front, which appends the real client
+ * address to X-Forwarded-For), or comma-separated proxy addresses and CIDRs (plus
+ * proxy-addr's `loopback`, `linklocal`, `uniquelocal`), or `false`/`0`. Default: one hop in
+ * production (behind a proxy, as docs/deploy.md says), none otherwise. `true` (believe
+ * every hop) is refused: it makes the address whatever the client wrote.
+ */
+function parseTrustProxy(text: string | undefined, env: Config['env'], problems: string[]): TrustProxy {
+  if (text === undefined) return env === 'production' ? 1 : false;
+  const value = text.toLowerCase();
+  if (value === 'false' || value === 'none' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    if (Number(value) > 20) problems.push(`TRUST_PROXY hop count must be at most 20, got "${text}"`);
+    return Number(value);
+  }
+  if (value === 'true') {
+    problems.push('TRUST_PROXY=true would believe any X-Forwarded-For a client sends; give the number of proxies in front of Larder (such as 1) or their addresses');
+    return false;
+  }
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) problems.push(`TRUST_PROXY entries must be IP addresses or CIDRs (such as 10.0.0.0/8), a hop count, or false; "${entry}" is none of these`);
+  }
+  return entries;
+}
+
+function parseMail(smtpUrl: string | undefined, from: string | undefined, appUrl: string, problems: string[]): Config['mail'] {
+  if (smtpUrl === undefined) {
+    if (from !== undefined) problems.push('MAIL_FROM is set but SMTP_URL is not: Larder sends no mail without an SMTP server');
+    return undefined;
+  }
+  try {
+    const url = new URL(smtpUrl);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('protocol');
+  } catch {
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL, such as smtps://user:password@smtp.example.com:465');
+    return undefined;
+  }
+  const sender = from ?? `Larder <larder@${new URL(appUrl).hostname}>`;
+  if (!/^[^\r\n<>]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(sender)) problems.push(`MAIL_FROM must be an address such as "Larder <larder@example.com>", got "${sender}"`);
+  return { smtpUrl, from: sender };
 }

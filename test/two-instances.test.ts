@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { hashModelId } from '../src/oauth/adapter.js';
 import { revokeGrant } from '../src/oauth/grants.js';
 import { issueApiToken } from './oauth/oauth-helpers.js';
 import { freePort, startTestServer, type TestServer } from './helpers/server.js';
@@ -32,7 +33,7 @@ describe('two Larder instances on one database', () => {
     assert.equal((await call(first.baseUrl)).status, 200);
     assert.equal((await call(secondUrl)).status, 200);
     // The person revokes the app (what Revoke on /account does), through the first instance's database.
-    const token = await first.server.database.db.selectFrom('oauth_models').select(['grant_id']).where('model', '=', 'AccessToken').where('id', '=', accessToken).executeTakeFirstOrThrow();
+    const token = await first.server.database.db.selectFrom('oauth_models').select(['grant_id']).where('model', '=', 'AccessToken').where('id', '=', hashModelId(accessToken)).executeTakeFirstOrThrow();
     assert.ok(await revokeGrant(first.server.database.db, token.grant_id!));
     assert.equal((await call(secondUrl)).status, 401);
     assert.equal((await call(first.baseUrl)).status, 401);

@@ -1,34 +1,41 @@
+import type { RateLimiter } from '../limits/index.js';
 import type { Db } from '../db/index.js';
 import { PASSWORD_MAX_LENGTH, passwordLength, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import { attemptKeys, lockedUntil, purgeStaleLoginAttempts, recordLoginFailure, recordLoginSuccess } from './rate-limit.js';
+import { throttleLogIn } from './rate-limit.js';
 import { findCredentials, type User } from './users.js';
 
 export type LoginResult =
   | { outcome: 'success'; user: User }
   /** Unknown email and wrong password are one outcome: the answer must not tell them apart. */
   | { outcome: 'invalid' }
-  | { outcome: 'locked'; retryAfterSeconds: number };
+  | { outcome: 'throttled'; retryAfterSeconds: number };
 
 /**
- * Checks an email and password, counting failures per address and per account. A
- * locked key is answered before any password is checked; an unknown email still costs
- * one argon2 verification, so timing does not reveal which emails have accounts.
+ * Checks an email and password under the log-in throttle (rate-limit.ts). `knownDevice`
+ * says whether this browser logged in to an account before (known-device.ts). An unknown
+ * email still costs one argon2 verification, so timing does not reveal which emails have
+ * accounts.
  */
-export async function logIn(db: Db, attempt: { email: string; password: string; ip: string }, now = new Date()): Promise<LoginResult> {
-  const keys = attemptKeys(attempt.ip, attempt.email);
-  const until = await lockedUntil(db, keys, now);
-  if (until) return { outcome: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) };
+export async function logIn(
+  services: { db: Db; limiter: RateLimiter },
+  attempt: { email: string; password: string; ip: string; knownDevice: (userId: string) => string | undefined },
+): Promise<LoginResult> {
+  const credentials = await findCredentials(services.db, attempt.email);
+  const throttle = await throttleLogIn(services.limiter, {
+    email: attempt.email,
+    ip: attempt.ip,
+    knownDevice: credentials ? attempt.knownDevice(credentials.user.id) : undefined,
+  });
+  if (throttle.refusedFor !== undefined) return { outcome: 'throttled', retryAfterSeconds: throttle.refusedFor };
 
-  const credentials = await findCredentials(db, attempt.email);
   const plausible = passwordLength(attempt.password) <= PASSWORD_MAX_LENGTH;
   const valid = credentials && plausible
     ? await verifyPassword(credentials.passwordHash, attempt.password)
     : await verifyAgainstDummy(plausible ? attempt.password : '');
   if (!valid || !credentials) {
-    await recordLoginFailure(db, keys, now);
+    await throttle.settle('failure');
     return { outcome: 'invalid' };
   }
-  await recordLoginSuccess(db, keys);
-  await purgeStaleLoginAttempts(db, now);
+  await throttle.settle('success');
   return { outcome: 'success', user: credentials.user };
 }

@@ -117,6 +117,17 @@ export function resendRenewedSessionCookie(request: FastifyRequest, reply: Fasti
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(accountsContext(request).secureCookies, SESSION_LIFETIME_MS));
 }
 
+/**
+ * Ends every session of a person on every browser ("log out everywhere", a password
+ * reset), or every one but `exceptId` (a password change keeps the browser that made it).
+ * Apps keep their access: grants are revoked on their own, from /account.
+ */
+export async function endAllSessions(db: Db, userId: string, options: { exceptId?: string } = {}): Promise<void> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (options.exceptId !== undefined) query = query.where('id', '!=', options.exceptId);
+  await query.execute();
+}
+
 export async function purgeExpiredSessions(db: Db, now = new Date()): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
 }

@@ -73,45 +73,89 @@ export async function findCredentials(db: Db, email: string): Promise<{ user: Us
 }
 
 
+/** What is wrong with a new account's fields, one message per field (empty when nothing). */
+export function accountProblems(input: { email: string; password: string; name: string; plan?: Plan }): Partial<Record<AccountField, string>> {
+  const problems: Partial<Record<AccountField, string>> = {};
+  const emailIssue = emailProblem(input.email);
+  if (emailIssue) problems.email = emailIssue;
+  const nameIssue = nameProblem(input.name);
+  if (nameIssue) problems.name = nameIssue;
+  const passwordIssue = passwordProblem(input.password);
+  if (passwordIssue) problems.password = passwordIssue;
+  if (input.plan !== undefined && !PLANS.includes(input.plan)) problems.plan = `The plan must be one of: ${PLANS.join(', ')}.`;
+  return problems;
+}
+
+/** The name an account gets when none is given: the part of the email before the @. */
+export function defaultName(email: string, name: string | undefined): string {
+  return (name ?? '').trim() || email.split('@')[0] || email;
+}
+
 /**
  * Creates an account. The email is stored lower-cased; the name defaults to the part of
  * the email before the @. Throws AccountInputError (400) naming each bad field, or
- * EmailTakenError (409).
+ * EmailTakenError (409). For operators and tests; the registration page uses
+ * {@link insertUserIfEmailFree}, which answers the same whether the email was free.
  *
  * @example await createUser(db, { email: 'ann@example.com', password: 'correct horse battery' })
  */
 export async function createUser(db: Db, input: { email: string; password: string; name?: string; plan?: Plan }): Promise<User> {
   const email = normalizeEmail(input.email);
-  const name = (input.name ?? '').trim() || email.split('@')[0] || email;
+  const name = defaultName(email, input.name);
   const plan = input.plan ?? 'free';
-  const problems: Partial<Record<AccountField, string>> = {};
-  const emailIssue = emailProblem(email);
-  if (emailIssue) problems.email = emailIssue;
-  const nameIssue = nameProblem(name);
-  if (nameIssue) problems.name = nameIssue;
-  const passwordIssue = passwordProblem(input.password);
-  if (passwordIssue) problems.password = passwordIssue;
-  if (!PLANS.includes(plan)) problems.plan = `The plan must be one of: ${PLANS.join(', ')}.`;
+  const problems = accountProblems({ email, name, password: input.password, plan });
   if (Object.keys(problems).length > 0) throw new AccountInputError(problems);
 
   if (await findUserByEmail(db, email)) throw new EmailTakenError();
+  const user = await insertUserIfEmailFree(db, { email, name, passwordHash: await hashPassword(input.password), plan });
+  if (!user) throw new EmailTakenError();
+  return user;
+}
+
+/**
+ * Inserts an account unless its email is taken, in one statement that costs about the
+ * same either way (no "look, then insert" whose timing differs). Returns the account, or
+ * undefined when the email already had one. Fields must have been checked.
+ */
+export async function insertUserIfEmailFree(db: Db, input: { email: string; name: string; passwordHash: string; plan?: Plan }): Promise<User | undefined> {
   const row = {
     id: `usr_${randomBytes(16).toString('base64url')}`,
-    email,
-    name,
-    password_hash: await hashPassword(input.password),
-    plan,
+    email: normalizeEmail(input.email),
+    name: input.name,
+    password_hash: input.passwordHash,
+    plan: input.plan ?? 'free',
     time_zone: 'UTC',
     created_at: new Date().toISOString(),
   };
   try {
-    await db.insertInto('users').values(row).execute();
+    const result = await db.insertInto('users').values(row).onConflict((oc) => oc.column('email').doNothing()).executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
   } catch (error) {
-    // Two registrations for one email at the same moment: the unique index decides.
-    if (isUniqueViolation(error)) throw new EmailTakenError();
+    if (isUniqueViolation(error)) return undefined;
     throw error;
   }
   return toUser(row);
+}
+
+/** The person's password hash, for checking their current password before a change. */
+export async function findPasswordHash(db: Db, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+  return row?.password_hash;
+}
+
+/** Replaces a person's password hash (argon2id, made by the caller). */
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+/** Moves an account to another email; throws EmailTakenError when that email has an account. */
+export async function setUserEmail(db: Db, userId: string, email: string): Promise<void> {
+  try {
+    await db.updateTable('users').set({ email: normalizeEmail(email) }).where('id', '=', userId).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EmailTakenError();
+    throw error;
+  }
 }
 
 export async function setUserPlan(db: Db, email: string, plan: Plan): Promise<User> {

@@ -1,4 +1,8 @@
-import { PLANS, createUser, listUsers, setUserPlan, type Plan, type User } from '../accounts/users.js';
+import { UserNotFoundError } from '../accounts/errors.js';
+import { unlockAccount } from '../accounts/rate-limit.js';
+import { createPasswordResetLink } from '../accounts/recovery.js';
+import { PLANS, createUser, findUserByEmail, listUsers, normalizeEmail, setUserPlan, type Plan, type User } from '../accounts/users.js';
+import { createRateLimiter } from '../limits/index.js';
 import { formatTable, UsageError, type Command } from './command.js';
 import { withDatabase } from './database.js';
 
@@ -81,6 +85,57 @@ export const userCommands: Command[] = [
       if (values.json) context.output.out(JSON.stringify(users));
       else if (users.length === 0) context.output.out('No accounts yet. Create one with: larder users:create --email EMAIL --password-stdin');
       else context.output.out(formatTable(['EMAIL', 'NAME', 'PLAN', 'CREATED', 'ID'], users.map((u) => [u.email, u.name, u.plan, u.createdAt.slice(0, 10), u.id])));
+      return 0;
+    },
+  },
+  {
+    name: 'users:reset-link',
+    summary: 'Print a one-time link with which a person chooses a new password',
+    usage: [
+      'Usage: larder users:reset-link EMAIL [--json]',
+      '',
+      '  --json  print {"email", "link", "expires_at"} as JSON',
+      '',
+      'The link works once, for one hour; only its hash is stored. Give it to the person',
+      'privately. Using it ends every log-in session of the account; connected apps keep working.',
+    ].join('\n'),
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    async run({ values, positionals }, context) {
+      if (positionals.length !== 1) throw new UsageError('give the email of the account, such as: larder users:reset-link ann@example.com');
+      const appUrl = context.config().appUrl;
+      const { link, user, expiresAt } = await withDatabase(context, (db) => createPasswordResetLink(db, appUrl, positionals[0]!));
+      if (values.json) context.output.out(JSON.stringify({ email: user.email, link, expires_at: expiresAt }));
+      else context.output.out(`Reset link for ${user.email} (works once, until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC):\n${link}`);
+      return 0;
+    },
+  },
+  {
+    name: 'users:unlock',
+    summary: 'Let log-ins from new browsers try an account again at once (clears its log-in throttling)',
+    usage: [
+      'Usage: larder users:unlock EMAIL',
+      '',
+      'Failed log-ins from browsers an account does not know pause such log-ins for up to',
+      '15 minutes (the owner\'s own browsers are never paused). This clears that count.',
+      'Uses REDIS_URL when set, as the servers do.',
+    ].join('\n'),
+    options: {},
+    allowPositionals: true,
+    async run({ positionals }, context) {
+      if (positionals.length !== 1) throw new UsageError('give the email of the account, such as: larder users:unlock ann@example.com');
+      const email = normalizeEmail(positionals[0]!);
+      const redisUrl = context.config().redisUrl;
+      await withDatabase(context, async (db) => {
+        if (!(await findUserByEmail(db, email))) throw new UserNotFoundError(email);
+        const limiter = createRateLimiter({ db, redisUrl });
+        try {
+          await unlockAccount(limiter, email);
+        } finally {
+          await limiter.close();
+        }
+      });
+      context.output.out(`Log-in throttling cleared for ${email}: any browser may try again now.`);
       return 0;
     },
   },

@@ -9,6 +9,8 @@ import * as diary0010 from './migrations/0010_diary.js';
 import * as usage0011 from './migrations/0011_usage_counts.js';
 import * as catalog0012 from './migrations/0012_catalog_full_release.js';
 import * as diary0013 from './migrations/0013_diary_portion_note.js';
+import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
+import * as accountSecurity0021 from './migrations/0021_account_security.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '0011_usage_counts': usage0011,
   '0012_catalog_full_release': catalog0012,
   '0013_diary_portion_note': diary0013,
+  '0020_hashed_oauth_ids': hashedOAuthIds0020,
+  '0021_account_security': accountSecurity0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -232,7 +232,7 @@ async function logIn(browser: DoctorBrowser, url: string, html: string, options:
   if (!csrf) throw new StepFailure('The log-in page has no CSRF field: is a custom login template missing `_csrf`?', 'Compare your LARDER_VIEWS/login.eta with the default in views/.');
   const response = await browser.postForm(new URL('/login', url).href, { _csrf: csrf, return_to: hiddenField(html, 'return_to') ?? '', email: options.email, password: options.password });
   const next = locationOf(response, url);
-  if (response.status === 429) throw new StepFailure('Too many failed log-ins: the test person is locked for a while.', 'Wait 15 minutes, or use --create-test-user.');
+  if (response.status === 429) throw new StepFailure('Too many log-in attempts for the test person from browsers it does not know: log-in from here is paused.', 'Run `larder users:unlock EMAIL`, wait up to 15 minutes, or use --create-test-user.');
   if (!next) throw new StepFailure(`Log-in failed (${response.status}): ${pageText(await response.text(), 200)}`, 'Check the test person\'s email and password (larder users:list), or use --create-test-user.');
   return next;
 }

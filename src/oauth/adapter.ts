@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
@@ -25,6 +26,16 @@ import type { Database } from '../db/schema.js';
  * `adapter: (name) => name === 'Client' ? larderClientsAdapter : new KyselyAdapter(name)`
  * (oidc-provider accepts a constructor or a plain, non-async factory function). This
  * adapter stays generic: given model "Client" it stores and finds rows like any other.
+ *
+ * No token value at rest: oidc-provider keys a model by its value (an access token, a
+ * refresh token, a code, the session cookie are each their own id), so a copy of this
+ * table would be a set of live credentials. The `id` column holds the SHA-256 of the id
+ * instead ({@link storedModelId}), as Ory Hydra keeps only signatures; a presented value is
+ * hashed to be found, and the payload's own `jti` (the same value) is not stored but
+ * restored from the value presented. Grants and Clients keep their ids in clear: they are
+ * handles, not credentials (every token row names its grant in `grant_id` for revocation,
+ * /account links to a grant by id, and a client id is public). Migration 0020 converted
+ * the rows stored before.
  */
 
 /** What oidc-provider hands to `upsert` and expects back from `find*`. */
@@ -69,12 +80,47 @@ export const GRANT_BOUND_MODELS: readonly string[] = [
   'PreAuthorizedCode',
 ];
 
+/** Models whose ids are handles, not credentials: stored as they are (see the file comment). */
+export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client']);
+
+/** SHA-256 (base64url) of a model id: the key a credential is stored under. */
+export function hashModelId(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
+/** The `id` column value for a model's id. */
+export function storedModelId(model: string, id: string): string {
+  return CLEAR_ID_MODELS.has(model) ? id : hashModelId(id);
+}
+
+/**
+ * The payload as stored: its `jti` (the id itself) blanked, and in an Interaction the
+ * copy oidc-provider keeps of the session cookie value (`session.cookie`, which it never
+ * reads back) left out. Key order is kept so a payload round-trips exactly.
+ */
+export function payloadForStorage(model: string, id: string, payload: AdapterPayload): AdapterPayload {
+  if (CLEAR_ID_MODELS.has(model)) return payload;
+  const stored: AdapterPayload = { ...payload };
+  if (stored.jti === id) stored.jti = null;
+  const session = stored.session as Record<string, unknown> | undefined;
+  if (model === 'Interaction' && session && typeof session === 'object' && 'cookie' in session) {
+    const { cookie: _cookie, ...rest } = session;
+    stored.session = rest;
+  }
+  return stored;
+}
+
 export function epochSeconds(date: Date = new Date()): number {
   return Math.floor(date.getTime() / 1000);
 }
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function withoutBlankJti(payload: AdapterPayload | undefined): AdapterPayload | undefined {
+  if (payload && payload.jti === null) delete payload.jti;
+  return payload;
 }
 
 function toNumber(value: number | string | null): number | null {
@@ -104,7 +150,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const values = {
-        payload: JSON.stringify(payload),
+        payload: JSON.stringify(payloadForStorage(this.name, id, payload)),
         grant_id: stringOrNull(payload.grantId),
         user_code: stringOrNull(payload.userCode),
         uid: stringOrNull(payload.uid),
@@ -116,21 +162,27 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       };
       await db
         .insertInto('oauth_models')
-        .values({ model: this.name, id, ...values })
+        .values({ model: this.name, id: storedModelId(this.name, id), ...values })
         .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
         .execute();
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return this.#findBy('id', id);
+      if (typeof id !== 'string' || id === '') return undefined;
+      const payload = await this.#findBy('id', storedModelId(this.name, id));
+      if (payload && payload.jti === null) payload.jti = id;
+      return payload;
     }
 
+    // Found by another key, the id is not known here: the payload comes back without its
+    // `jti`. oidc-provider only reads such a Session (checkSessionBinding, interaction
+    // details) and never saves it back; a DeviceCode (device flow, disabled) likewise.
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.#findBy('user_code', userCode);
+      return withoutBlankJti(await this.#findBy('user_code', userCode));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return this.#findBy('uid', uid);
+      return withoutBlankJti(await this.#findBy('uid', uid));
     }
 
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
@@ -160,13 +212,13 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         .updateTable('oauth_models')
         .set({ consumed_at: now() })
         .where('model', '=', this.name)
-        .where('id', '=', id)
+        .where('id', '=', storedModelId(this.name, id))
         .where('consumed_at', 'is', null)
         .execute();
     }
 
     async destroy(id: string): Promise<void> {
-      await db.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', id).execute();
+      await db.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
     }
 
     /** Removes every grant-bound model (see {@link GRANT_BOUND_MODELS}) issued under the grant. */

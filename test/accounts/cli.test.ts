@@ -54,7 +54,9 @@ describe('larder users:*', () => {
     const opened = await openDatabase(database.config);
     try {
       const { logIn } = await import('../../src/accounts/login.js');
-      assert.equal((await logIn(opened.db, { email: 'bea@example.com', password: PASSWORD, ip: '192.0.2.1' })).outcome, 'success');
+      const { createRateLimiter } = await import('../../src/limits/index.js');
+      const limiter = createRateLimiter({ db: opened.db });
+      assert.equal((await logIn({ db: opened.db, limiter }, { email: 'bea@example.com', password: PASSWORD, ip: '192.0.2.1', knownDevice: () => undefined })).outcome, 'success');
     } finally {
       await opened.close();
     }

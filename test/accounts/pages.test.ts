@@ -19,11 +19,14 @@ describe('account pages', () => {
     await server?.close();
   });
 
-  test('registering creates the account, logs the person in and shows it on /account', async () => {
+  test('registering creates the account; logging in with it shows it on /account', async () => {
     const visitor = new Visitor(server.baseUrl);
     const response = await visitor.register({ name: 'Ann Example', email: 'Ann@Example.COM', password: PASSWORD });
     assert.equal(response.status, 303);
-    assert.equal(response.location, '/account');
+    assert.equal(response.location, '/login?registered=1');
+    assert.equal(visitor.cookies.has('larder_session'), false, 'registering logs nobody in');
+    assert.match((await visitor.get(response.location)).body, /If this email had no account, yours is ready/);
+    assert.equal((await visitor.logIn('ann@example.com', PASSWORD)).location, '/account');
     const user = await findUserByEmail(db, 'ann@example.com');
     assert.equal(user?.email, 'ann@example.com', 'stored lower-cased');
     assert.equal(user?.plan, 'free');
@@ -51,13 +54,22 @@ describe('account pages', () => {
     assert.equal(await findUserByEmail(db, 'short@example.com'), undefined);
   });
 
-  test('registering an email that already has an account says so beside the email field', async () => {
-    await createUser(db, { email: 'taken@example.com', password: PASSWORD });
-    const visitor = new Visitor(server.baseUrl);
-    const response = await visitor.register({ name: 'Second', email: 'TAKEN@example.com', password: PASSWORD });
-    assert.equal(response.status, 409);
-    assert.match(response.body, /id="email-error">An account with this email already exists/);
-    assert.equal(visitor.cookies.has('larder_session'), false);
+  test('registering an email that already has an account answers exactly as for a new one and changes nothing', async () => {
+    await createUser(db, { email: 'taken@example.com', password: PASSWORD, name: 'Taken' });
+    const before = await db.selectFrom('users').selectAll().where('email', '=', 'taken@example.com').executeTakeFirstOrThrow();
+    const taken = new Visitor(server.baseUrl);
+    const fresh = new Visitor(server.baseUrl);
+    const takenAnswer = await taken.register({ name: 'Second', email: 'TAKEN@example.com', password: 'another long password' });
+    const freshAnswer = await fresh.register({ name: 'Second', email: 'untaken@example.com', password: 'another long password' });
+    assert.equal(takenAnswer.status, 303);
+    assert.equal(takenAnswer.status, freshAnswer.status);
+    assert.equal(takenAnswer.location, freshAnswer.location);
+    assert.equal(takenAnswer.body, freshAnswer.body);
+    const cookieNames = (r: typeof takenAnswer) => r.setCookies.map((c) => c.split('=')[0]).sort();
+    assert.deepEqual(cookieNames(takenAnswer), cookieNames(freshAnswer));
+    assert.equal(taken.cookies.has('larder_session'), false);
+    assert.deepEqual(await db.selectFrom('users').selectAll().where('email', '=', 'taken@example.com').executeTakeFirstOrThrow(), before, 'the account is untouched');
+    assert.equal((await taken.logIn('taken@example.com', 'another long password')).status, 400, 'the registrant\'s password does not open it');
   });
 
   test('logging in with the right password opens a session; logging out deletes it', async () => {
@@ -111,13 +123,16 @@ describe('account pages', () => {
     assert.equal(login.location, returnTo);
     const fresh = new Visitor(server.baseUrl);
     const registered = await fresh.register({ name: 'Dee', email: 'dee@example.com', password: PASSWORD, return_to: returnTo });
-    assert.equal(registered.location, returnTo);
+    assert.equal(registered.location, `/login?registered=1&return_to=${encodeURIComponent(returnTo)}`);
+    const loginAfter = await fresh.get(registered.location!);
+    assert.equal(inputValue(loginAfter.body, 'return_to'), returnTo);
+    assert.equal((await fresh.logIn('dee@example.com', PASSWORD, { return_to: returnTo })).location, returnTo);
   });
 
   test('a name containing HTML is shown as text on /account, never as markup', async () => {
     const visitor = new Visitor(server.baseUrl);
     const name = '<script>alert("x")</script><img src=x onerror=alert(1)>';
-    await visitor.register({ name, email: 'html@example.com', password: PASSWORD });
+    await visitor.registerAndLogIn({ name, email: 'html@example.com', password: PASSWORD });
     const account = await visitor.get('/account');
     assert.equal(account.status, 200);
     assert.doesNotMatch(account.body, /<script>alert/);
@@ -127,7 +142,7 @@ describe('account pages', () => {
 
   test('the session expiry slides forward while the person keeps visiting, and the cookie is sent again', async () => {
     const visitor = new Visitor(server.baseUrl);
-    await visitor.register({ name: 'Eve', email: 'eve@example.com', password: PASSWORD });
+    await visitor.registerAndLogIn({ name: 'Eve', email: 'eve@example.com', password: PASSWORD });
     const id = sessionIdFor(visitor.cookies.get('larder_session') ?? '');
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
     const soon = new Date(Date.now() + 60_000).toISOString();
@@ -143,7 +158,7 @@ describe('account pages', () => {
 
   test('an expired session no longer logs anyone in', async () => {
     const visitor = new Visitor(server.baseUrl);
-    await visitor.register({ name: 'Fay', email: 'fay@example.com', password: PASSWORD });
+    await visitor.registerAndLogIn({ name: 'Fay', email: 'fay@example.com', password: PASSWORD });
     const id = sessionIdFor(visitor.cookies.get('larder_session') ?? '');
     await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
     const account = await visitor.get('/account');
@@ -159,10 +174,12 @@ describe('account pages', () => {
     t.after(() => app.close());
     const views = createViews(undefined);
     await app.register(formbody);
+    const { createRateLimiter } = await import('../../src/limits/index.js');
     await app.register(accountRoutes, {
       db,
       config: server.config,
       views,
+      limiter: createRateLimiter({ db }),
       accountSections: [async (user) => `<section id="apps">Apps of ${user.email}</section>`],
     });
     await createUser(db, { email: 'sections@example.com', password: PASSWORD });

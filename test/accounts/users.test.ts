@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AccountInputError, EmailTakenError, UserNotFoundError } from '../../src/accounts/errors.js';
 import { logIn } from '../../src/accounts/login.js';
-import { LOGIN_LIMITS } from '../../src/accounts/rate-limit.js';
+import { unlockAccount } from '../../src/accounts/rate-limit.js';
+import { createRateLimiter, LIMITS, type RateLimiter } from '../../src/limits/index.js';
 import { createUser, findUserByEmail, findUserById, listUsers, setUserPlan } from '../../src/accounts/users.js';
 import { LarderError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -79,43 +80,73 @@ describe('accounts in the database', () => {
 
 describe('log-in checks', () => {
   let database: TestDatabase;
+  let limiter: RateLimiter;
+  const clock = { now: Date.parse('2030-01-01T00:00:00Z') };
+  let annId = '';
   before(async () => {
     database = await createTestDatabase();
-    await createUser(database.db, { email: 'ann@example.com', password: PASSWORD });
+    limiter = createRateLimiter({ db: database.db, now: () => clock.now });
+    annId = (await createUser(database.db, { email: 'ann@example.com', password: PASSWORD })).id;
   });
   after(async () => {
     await database?.drop();
   });
+  const unknownBrowser = () => undefined;
+  const attempt = (password: string, ip: string, knownDevice: (userId: string) => string | undefined = unknownBrowser) =>
+    logIn({ db: database.db, limiter }, { email: 'ann@example.com', password, ip, knownDevice });
 
-  test('the right password logs in and clears the account\'s failures', async () => {
-    const t0 = new Date('2030-01-01T00:00:00Z');
-    await logIn(database.db, { email: 'ann@example.com', password: 'wrong one here', ip: '198.51.100.1' }, t0);
-    const result = await logIn(database.db, { email: 'Ann@example.com', password: PASSWORD, ip: '198.51.100.1' }, t0);
-    assert.equal(result.outcome, 'success');
-    const rows = await database.db.selectFrom('login_attempts').select('key').execute();
-    assert.deepEqual(rows.map((r) => r.key), ['ip:198.51.100.1'], 'the address keeps its count, the account does not');
+  test('the right password logs in; the wrong one and an unknown email are one outcome', async () => {
+    assert.equal((await attempt(PASSWORD, '198.51.100.1')).outcome, 'success');
+    assert.equal((await attempt('wrong one here', '198.51.100.1')).outcome, 'invalid');
+    const unknown = await logIn({ db: database.db, limiter }, { email: 'nobody@example.com', password: PASSWORD, ip: '198.51.100.1', knownDevice: unknownBrowser });
+    assert.equal(unknown.outcome, 'invalid');
   });
 
-  test('a lock lasts 15 minutes, then the account may try again', async () => {
-    const t0 = new Date('2031-01-01T00:00:00Z');
-    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-    const ip = '198.51.100.2';
-    for (let i = 0; i < LOGIN_LIMITS.email.failures; i++) {
-      assert.equal((await logIn(database.db, { email: 'ann@example.com', password: `wrong ${i} password`, ip }, at(i / 10))).outcome, 'invalid');
+  test('after 5 attempts from unfamiliar browsers the account pauses them, never its known browser, and the pause ends with its window', async () => {
+    clock.now = Date.parse('2031-01-01T00:00:00Z');
+    for (let i = 0; i < LIMITS.loginAccount.limit; i++) {
+      assert.equal((await attempt(`wrong ${i} password`, `203.0.113.${i}`)).outcome, 'invalid');
     }
-    const locked = await logIn(database.db, { email: 'ann@example.com', password: PASSWORD, ip: '198.51.100.3' }, at(1));
-    assert.equal(locked.outcome, 'locked');
-    assert.ok(locked.outcome === 'locked' && locked.retryAfterSeconds > 13 * 60 && locked.retryAfterSeconds <= 15 * 60);
-    assert.equal((await logIn(database.db, { email: 'ann@example.com', password: PASSWORD, ip }, at(16))).outcome, 'success');
-    const left = await database.db.selectFrom('login_attempts').select('key').execute();
-    assert.deepEqual(left, [], 'counters whose window and lock have passed are forgotten');
+    const paused = await attempt(PASSWORD, '203.0.113.99');
+    assert.equal(paused.outcome, 'throttled');
+    assert.ok(paused.outcome === 'throttled' && paused.retryAfterSeconds > 14 * 60 && paused.retryAfterSeconds <= 15 * 60);
+    // The owner's own browser, known to this account, is not paused.
+    const known = (userId: string) => (userId === annId ? 'device-nonce-of-ann' : undefined);
+    assert.equal((await attempt(PASSWORD, '203.0.113.99', known)).outcome, 'success');
+    clock.now += 15 * 60_000 + 1000;
+    assert.equal((await attempt(PASSWORD, '203.0.113.98')).outcome, 'success');
   });
 
-  test('failures spread out beyond the 15-minute window never lock the account', async () => {
-    const t0 = new Date('2032-01-01T00:00:00Z');
-    for (let i = 0; i < 8; i++) {
-      const result = await logIn(database.db, { email: 'ann@example.com', password: 'wrong password!', ip: `198.51.100.${10 + i}` }, new Date(t0.getTime() + i * 4 * 60_000));
-      assert.equal(result.outcome, 'invalid', `failure ${i + 1}`);
+  test('a known browser that keeps failing counts as unfamiliar again', async () => {
+    clock.now = Date.parse('2032-01-01T00:00:00Z');
+    const known = (userId: string) => (userId === annId ? 'stolen-cookie-nonce' : undefined);
+    for (let i = 0; i < LIMITS.loginDevice.limit; i++) assert.equal((await attempt(`wrong ${i} password`, '198.51.100.7', known)).outcome, 'invalid');
+    for (let i = 0; i < LIMITS.loginAccount.limit; i++) assert.equal((await attempt(`wrong ${i} password`, '198.51.100.7', known)).outcome, 'invalid');
+    assert.equal((await attempt(PASSWORD, '198.51.100.7', known)).outcome, 'throttled');
+  });
+
+  test('unlockAccount (larder users:unlock) lets unfamiliar browsers try again at once', async () => {
+    clock.now = Date.parse('2033-01-01T00:00:00Z');
+    for (let i = 0; i < LIMITS.loginAccount.limit; i++) await attempt(`wrong ${i} password`, `192.0.2.${i}`);
+    assert.equal((await attempt(PASSWORD, '192.0.2.50')).outcome, 'throttled');
+    await unlockAccount(limiter, 'ANN@example.com');
+    assert.equal((await attempt(PASSWORD, '192.0.2.50')).outcome, 'success');
+  });
+
+  test('one address spraying many accounts is paused after 30 attempts, for every account', async () => {
+    clock.now = Date.parse('2034-01-01T00:00:00Z');
+    const ip = '198.51.100.200';
+    for (let i = 0; i < LIMITS.loginAddress.limit; i++) {
+      const result = await logIn({ db: database.db, limiter }, { email: `guess${i}@example.com`, password: 'wrong password', ip, knownDevice: unknownBrowser });
+      assert.equal(result.outcome, 'invalid', `attempt ${i + 1}`);
     }
+    assert.equal((await attempt(PASSWORD, ip)).outcome, 'throttled');
+    assert.equal((await attempt(PASSWORD, '198.51.100.201')).outcome, 'success', 'another address is not affected');
+  });
+
+  test('counters are stored under hashes: no email or address in the table', async () => {
+    const rows = await database.db.selectFrom('rate_limits').select('key').execute();
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.match(row.key, /^[A-Za-z0-9_-]{43}$/);
   });
 });

@@ -12,11 +12,13 @@ export interface PageResponse {
 
 export class Visitor {
   readonly cookies = new Map<string, string>();
+  /** Sent with every request (an X-Forwarded-For a proxy would add, say). */
+  readonly headers: Record<string, string> = {};
 
   constructor(readonly baseUrl: string) {}
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<PageResponse> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await fetch(this.baseUrl + path, {
@@ -53,6 +55,13 @@ export class Visitor {
   async register(fields: { name: string; email: string; password: string; return_to?: string }): Promise<PageResponse> {
     const _csrf = await this.csrfFrom('/register');
     return this.post('/register', { _csrf, ...fields });
+  }
+
+  /** Registers (which logs nobody in) and then logs in, as a person without mail configured does. */
+  async registerAndLogIn(fields: { name: string; email: string; password: string }): Promise<PageResponse> {
+    const registered = await this.register(fields);
+    if (registered.status !== 303) return registered;
+    return this.logIn(fields.email, fields.password);
   }
 
   async logIn(email: string, password: string, extra: Record<string, string> = {}): Promise<PageResponse> {

@@ -95,6 +95,11 @@ describe('a person connects a GPT to Larder in a real browser', { skip }, () => 
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('a sturdy passphrase');
     await page.getByRole('button', { name: 'Create account' }).click();
+    // Registering logs nobody in (the answer must not tell a taken email from a new one): log in.
+    await page.waitForURL(/\/login\?registered=1&return_to=/);
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('a sturdy passphrase');
+    await page.getByRole('button', { name: 'Log in' }).click();
 
     // 2. Back in the authorization: the consent page names the app (escaped) and each scope.
     await page.getByRole('button', { name: 'Allow' }).waitFor();
