@@ -30,7 +30,7 @@ async function timedRegistration(server: TestServer, email: string): Promise<{ r
  * alike; the medians of the two must be within 30 % of each other (plus 5 ms). Before
  * this was fixed a taken email answered 409 in ~4 ms and a new one 303 in ~43 ms.
  */
-async function compareTakenAndNew(server: TestServer, label: string, normalize: (body: string, email: string) => string = (b) => b) {
+async function compareOnce(server: TestServer, label: string, normalize: (body: string, email: string) => string = (b) => b) {
   const taken: number[] = [];
   const fresh: number[] = [];
   let takenAnswer: PageResponse | undefined;
@@ -51,8 +51,21 @@ async function compareTakenAndNew(server: TestServer, label: string, normalize: 
   assert.deepEqual(names(takenAnswer), names(freshAnswer));
   const [mTaken, mNew] = [median(taken), median(fresh)];
   const tolerance = 0.3 * Math.max(mTaken, mNew) + 5;
-  assert.ok(Math.abs(mTaken - mNew) <= tolerance, `median ${mTaken.toFixed(1)} ms for a taken email vs ${mNew.toFixed(1)} ms for a new one (tolerance ${tolerance.toFixed(1)} ms)`);
-  return { mTaken, mNew, status: takenAnswer.status };
+  return { mTaken, mNew, status: takenAnswer.status, within: Math.abs(mTaken - mNew) <= tolerance, tolerance };
+}
+
+/**
+ * Timing on a shared machine is noisy: a round whose medians differ by more than the
+ * tolerance is measured again, up to three rounds. A real difference (the old 4 ms
+ * against 43 ms) fails every round; a burst of load elsewhere does not fail the test.
+ */
+async function compareTakenAndNew(server: TestServer, label: string, normalize?: (body: string, email: string) => string) {
+  let last: Awaited<ReturnType<typeof compareOnce>> | undefined;
+  for (let round = 0; round < 3; round++) {
+    last = await compareOnce(server, `${label}-r${round}`, normalize);
+    if (last.within) return last;
+  }
+  assert.fail(`median ${last!.mTaken.toFixed(1)} ms for a taken email vs ${last!.mNew.toFixed(1)} ms for a new one in three rounds (tolerance ${last!.tolerance.toFixed(1)} ms)`);
 }
 
 describe('registration without mail does not tell a taken email from a new one', () => {
@@ -69,7 +82,7 @@ describe('registration without mail does not tell a taken email from a new one',
     const { status, mTaken, mNew } = await compareTakenAndNew(server, 'nomail');
     t.diagnostic(`median POST /register without mail: taken ${mTaken.toFixed(1)} ms, new ${mNew.toFixed(1)} ms`);
     assert.equal(status, 303);
-    assert.ok(await findUserByEmail(server.server.database.db, 'nomail-new-0@example.com'), 'a new email still gets its account');
+    assert.ok(await findUserByEmail(server.server.database.db, 'nomail-r0-new-0@example.com'), 'a new email still gets its account');
   });
 });
 
@@ -93,8 +106,8 @@ describe('registration with mail', () => {
     // The owner of the taken email is told; the new ones get a link. Nobody has an account yet.
     const notice = await smtp.waitFor('owner@example.com', /Someone tried to create a Larder account/);
     assert.doesNotMatch(notice.text, /token=/);
-    await smtp.waitFor('mail-new-0@example.com', /Finish creating your Larder account/);
-    assert.equal(await findUserByEmail(server.server.database.db, 'mail-new-0@example.com'), undefined, 'no account before the link is opened');
+    await smtp.waitFor('mail-r0-new-0@example.com', /Finish creating your Larder account/);
+    assert.equal(await findUserByEmail(server.server.database.db, 'mail-r0-new-0@example.com'), undefined, 'no account before the link is opened');
   });
 
   test('the confirmation link creates the account once, logs the person in, and then no longer works', async () => {
