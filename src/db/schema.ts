@@ -17,6 +17,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   account_tokens: AccountTokensTable;
   account_secrets: AccountSecretsTable;
+  oauth_registration_counts: OAuthRegistrationCountsTable;
 }
 
 export interface FoodsTable {
@@ -90,6 +91,20 @@ export interface OAuthClientsTable {
   grant_types: string;
   created_at: string;
   updated_at: string;
+  /** How the client came to be (0030): the operator's, self-registered (RFC 7591) or a metadata document URL. */
+  registration: ColumnType<'operator' | 'self' | 'metadata_document', 'operator' | 'self' | 'metadata_document' | undefined, 'operator' | 'self' | 'metadata_document'>;
+  token_endpoint_auth_method: ColumnType<string | null, string | null | undefined, string | null>;
+  last_used_at: ColumnType<string | null, string | null | undefined, string | null>;
+  metadata_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  metadata_etag: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Dynamic registrations per address and window (src/oauth/registration-limit.ts). */
+export interface OAuthRegistrationCountsTable {
+  key: string;
+  count: number;
+  /** Epoch milliseconds. */
+  window_ends_at: ColumnType<number | string, number, number>;
 }
 
 /** One row per API request (src/api/usage.ts); never the token. */
