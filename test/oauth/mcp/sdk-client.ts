@@ -81,6 +81,8 @@ export interface SignIn {
   /** The authorization response at the client's redirect URI (code, state, iss). */
   callback: URL;
   tokens: StoredOAuthTokens;
+  /** The person's browser, still logged in to Larder. */
+  visitor: Visitor;
 }
 
 /**
@@ -107,5 +109,5 @@ export async function signInWithSdk(
   if (!callback || !code) throw new Error(`no code: ${outcome.trail.join(' -> ')}\n${outcome.page?.body.slice(0, 600) ?? ''}`);
   const second = await auth(provider, { serverUrl, authorizationCode: code, iss: callback.searchParams.get('iss') ?? undefined });
   if (second !== 'AUTHORIZED' || !provider.saved) throw new Error(`expected tokens, got ${second}`);
-  return { consent, callback, tokens: provider.saved };
+  return { consent, callback, tokens: provider.saved, visitor };
 }
