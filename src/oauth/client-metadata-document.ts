@@ -50,7 +50,7 @@ export class MetadataDocumentError extends LarderError {
  */
 export function isClientIdMetadataUrl(clientId: string): boolean {
   if (typeof clientId !== 'string' || clientId.length > MAX_CLIENT_ID_LENGTH || !/^https:\/\//.test(clientId)) return false;
-  if (/[\s\\\u0000-\u001f\u007f]/.test(clientId) || clientId.includes('#')) return false;
+  if ([...clientId].some((c) => c.charCodeAt(0) <= 0x20 || c === '\\' || c.charCodeAt(0) === 0x7f) || clientId.includes('#')) return false;
   const url = URL.parse(clientId);
   if (!url || url.protocol !== 'https:' || !url.hostname || url.username || url.password) return false;
   if (url.pathname === '/' || url.pathname === '') return false;
