@@ -16,7 +16,6 @@ import { mountProvider } from './mount.js';
 import { apiResourceFor, createProvider } from './provider.js';
 import { purgeRegistrationCounts } from './registration-limit.js';
 import { registrationRoutes } from './registration.js';
-import { protectedResourceRoutes } from './resources.js';
 
 /** How often a server deletes expired grants, codes and tokens. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -55,7 +54,6 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     installCors(app, oauthCorsRoutes());
     mountProvider(app, { provider, db });
     await registrationRoutes(app, { db });
-    await protectedResourceRoutes(app, { config });
     await interactionRoutes(app, { provider, db, views });
     await accountAppRoutes(app, { db });
 

@@ -76,7 +76,7 @@ describe('MCP sign-in with the official SDK client', () => {
     const refused = await apiGet(server.baseUrl, '/api/foods/search?query=apple', tokens.access_token);
     assert.equal(refused.status, 401);
     assert.match(refused.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
-    assert.match(String(refused.body.error_description), /not issued for this API/);
+    assert.match(String(refused.body.error_description), /not issued for Larder API/);
   });
 
   test('refreshing rotates the refresh token, keeps the audience, and a reused one ends the grant', async () => {
