@@ -2,7 +2,6 @@ import { purgeStaleLoginAttempts } from '../accounts/rate-limit.js';
 import { purgeExpiredSessions } from '../accounts/session.js';
 import { purgeExpired } from '../oauth/adapter.js';
 import { pruneIdleClients } from '../oauth/clients.js';
-import { purgeRegistrationCounts } from '../oauth/registration-limit.js';
 import type { Command } from './command.js';
 import { withDatabase } from './database.js';
 
@@ -17,7 +16,6 @@ export const tokenCommands: Command[] = [
       const { deleted, prunedClients } = await withDatabase(context, async (db) => {
         await purgeExpiredSessions(db);
         await purgeStaleLoginAttempts(db);
-        await purgeRegistrationCounts(db);
         const prunedClients = await pruneIdleClients(db);
         return { deleted: await purgeExpired(db), prunedClients };
       });

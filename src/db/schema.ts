@@ -17,7 +17,6 @@ export interface Database {
   rate_limits: RateLimitsTable;
   account_tokens: AccountTokensTable;
   account_secrets: AccountSecretsTable;
-  oauth_registration_counts: OAuthRegistrationCountsTable;
 }
 
 export interface FoodsTable {
@@ -99,13 +98,6 @@ export interface OAuthClientsTable {
   metadata_etag: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** Dynamic registrations per address and window (src/oauth/registration-limit.ts). */
-export interface OAuthRegistrationCountsTable {
-  key: string;
-  count: number;
-  /** Epoch milliseconds. */
-  window_ends_at: ColumnType<number | string, number, number>;
-}
 
 /** One row per API request (src/api/usage.ts); never the token. */
 export interface ApiRequestsTable {

@@ -14,7 +14,6 @@ import { contentSecurityPolicyAllowing, interactionRoutes } from './interactions
 import { loadProviderKeys, type ProviderKeys } from './keys.js';
 import { mountProvider } from './mount.js';
 import { apiResourceFor, createProvider } from './provider.js';
-import { purgeRegistrationCounts } from './registration-limit.js';
 import { registrationRoutes } from './registration.js';
 
 /** How often a server deletes expired grants, codes and tokens. */
@@ -79,7 +78,7 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     });
 
     const purge = setInterval(() => {
-      Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db), pruneIdleClients(db), purgeRegistrationCounts(db)]).catch((error: unknown) =>
+      Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db), pruneIdleClients(db)]).catch((error: unknown) =>
         app.log.error({ err: error }, 'purge of expired rows failed'),
       );
     }, PURGE_INTERVAL_MS);

@@ -5,13 +5,13 @@ import { readableClientName } from './client-name.js';
 import { createSelfRegisteredClient, type ClientAuthMethod, type OAuthClient, type SelfRegisteredClientInput } from './clients.js';
 import { OAUTH_ROUTES } from './provider.js';
 import { validateClientRedirectUris } from './redirect-uris.js';
-import { limitRegistration } from './registration-limit.js';
 import { DEFAULT_CLIENT_SCOPES, orderScopes, splitScopes } from './scopes.js';
 
 /**
  * OAuth 2.0 Dynamic Client Registration (RFC 7591) at /oauth/register, the way MCP
  * clients that know nothing of Larder sign up: open (no initial access token, section
- * 3), rate-limited per address, every client unverified (the consent page says so).
+ * 3), rate-limited per address (src/limits: LIMITS.clientRegistration, counted before this
+ * route runs), every client unverified (the consent page says so).
  *
  * Larder writes this endpoint itself rather than enabling oidc-provider's: clients live
  * in Larder's table with hashed secrets, its scopes belong to the API resources (which
@@ -92,7 +92,6 @@ function registrationResponse(client: OAuthClient, clientSecret: string | undefi
 export async function registrationRoutes(app: FastifyInstance, options: { db: Db }): Promise<void> {
   const { db } = options;
   app.post(OAUTH_ROUTES.registration, { bodyLimit: REGISTRATION_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
-    await limitRegistration(db, request.ip);
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
       throw new InvalidClientMetadataError('Send the client metadata as JSON with Content-Type: application/json (RFC 7591 section 3.1).');
     }

@@ -4,8 +4,7 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * Clients that register themselves (RFC 7591, src/oauth/registration.ts) or are known by
  * their metadata document URL (src/oauth/client-metadata-document.ts), beside the
  * operator's: how each came to be, when it was last used (self-registered ones idle for
- * 30 days are pruned), the cached document's freshness, and per-address registration
- * counters (src/oauth/registration-limit.ts).
+ * 30 days are pruned) and the cached document's freshness.
  *
  * A metadata document's client_id is its URL, longer than the generated `lc_…` ids, so
  * the columns that hold a client id on PostgreSQL grow to 255 characters (SQLite does
@@ -26,18 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('oauth_clients').addColumn('metadata_expires_at', 'varchar(40)').execute();
   await db.schema.alterTable('oauth_clients').addColumn('metadata_etag', 'varchar(200)').execute();
   await db.schema.createIndex('oauth_clients_registration_used').on('oauth_clients').columns(['registration', 'last_used_at']).execute();
-
-  await db.schema
-    .createTable('oauth_registration_counts')
-    .addColumn('key', 'varchar(100)', (c) => c.primaryKey())
-    .addColumn('count', 'integer', (c) => c.notNull())
-    // Epoch milliseconds.
-    .addColumn('window_ends_at', 'bigint', (c) => c.notNull())
-    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('oauth_registration_counts').execute();
   await db.schema.dropIndex('oauth_clients_registration_used').execute();
   for (const column of ['metadata_etag', 'metadata_expires_at', 'last_used_at', 'token_endpoint_auth_method', 'registration']) {
     await db.schema.alterTable('oauth_clients').dropColumn(column).execute();

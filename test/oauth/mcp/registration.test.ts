@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { REGISTRATION_LIMIT } from '../../../src/oauth/registration-limit.js';
+import { LIMITS } from '../../../src/limits/rules.js';
 import { startOAuthTestServer, type OAuthTestServer } from '../oauth-helpers.js';
 
 async function register(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
@@ -135,8 +135,8 @@ describe('dynamic client registration rate limit', () => {
   });
   after(() => server.close());
 
-  test(`an address may register ${REGISTRATION_LIMIT.registrations} clients an hour, then gets 429 with Retry-After`, async () => {
-    for (let i = 0; i < REGISTRATION_LIMIT.registrations; i++) {
+  test(`an address may register ${LIMITS.clientRegistration.limit} clients an hour, then gets 429 with Retry-After`, async () => {
+    for (let i = 0; i < LIMITS.clientRegistration.limit; i++) {
       const ok = await register(server.baseUrl, { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' });
       assert.equal(ok.status, 201, `registration ${i + 1}`);
     }
@@ -145,6 +145,6 @@ describe('dynamic client registration rate limit', () => {
     assert.equal(over.body.error, 'temporarily_unavailable');
     assert.ok(Number(over.headers.get('retry-after')) > 0);
     const stored = await server.server.database.db.selectFrom('oauth_clients').select((eb) => eb.fn.countAll<number>().as('n')).where('registration', '=', 'self').executeTakeFirstOrThrow();
-    assert.equal(Number(stored.n), REGISTRATION_LIMIT.registrations, 'nothing stored past the limit');
+    assert.equal(Number(stored.n), LIMITS.clientRegistration.limit, 'nothing stored past the limit');
   });
 });
