@@ -6,8 +6,8 @@ import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { findUserById } from './accounts/users.js';
 import { apiContext } from './api/context.js';
-import { apiProtectedResource } from './api/protected-resource.js';
-import { apiResourceMetadataRoutes } from './api/protected-resource-routes.js';
+import { apiProtectedResource, mcpProtectedResource } from './api/protected-resource.js';
+import { apiResourceMetadataRoutes, mcpResourceMetadataRoutes } from './api/protected-resource-routes.js';
 import { findAccessTokenIn } from './api/steps/read-bearer-token.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -92,6 +92,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     },
   });
   await app.register(apiResourceMetadataRoutes, { resource: apiResource, config });
+  await app.register(mcpResourceMetadataRoutes, { resource: mcpProtectedResource(config.appUrl), config });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(diarySettingsRoutes, { db, views });

@@ -32,6 +32,11 @@ export interface Config {
   redisUrl: string | undefined;
   /** SMTP_URL and MAIL_FROM: Larder sends mail (confirmations, reset links) only when set. */
   mail: { smtpUrl: string; from: string } | undefined;
+  /**
+   * LARDER_CIMD_ALLOW_LOOPBACK: client metadata documents may be fetched from loopback
+   * addresses (tests serve them from 127.0.0.1). Never in production.
+   */
+  cimdAllowLoopback: boolean;
 }
 
 /** `false`: no proxy, the socket's address is the client's; a number: that many proxy hops; else the proxies' addresses. */
@@ -178,8 +183,14 @@ export function loadConfig(
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/i.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379, got "${redisUrl}"`);
   const mail = parseMail(get('SMTP_URL'), get('MAIL_FROM'), appUrl, problems);
 
+  const cimdLoopbackText = get('LARDER_CIMD_ALLOW_LOOPBACK') ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(cimdLoopbackText)) problems.push(`LARDER_CIMD_ALLOW_LOOPBACK must be true or false, got "${cimdLoopbackText}"`);
+  const cimdAllowLoopback = cimdLoopbackText === 'true' || cimdLoopbackText === '1';
+  // A switch for tests: in production it would let anyone make Larder fetch from its own machine.
+  if (cimdAllowLoopback && env === 'production') problems.push('LARDER_CIMD_ALLOW_LOOPBACK is for tests only and cannot be set when NODE_ENV=production');
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback };
 }
 
 /**

@@ -13,3 +13,12 @@ export async function apiResourceMetadataRoutes(app: FastifyInstance, options: {
   app.get('/.well-known/oauth-protected-resource', servesMetadata, async () => metadata);
   app.get('/.well-known/oauth-protected-resource/api', servesMetadata, async () => metadata);
 }
+
+/**
+ * The MCP endpoint's metadata at `/.well-known/oauth-protected-resource/mcp`, where MCP
+ * clients look for it by path and where its 401s point (`resource_metadata`).
+ */
+export async function mcpResourceMetadataRoutes(app: FastifyInstance, options: { resource: ProtectedResource; config: Config }): Promise<void> {
+  const metadata = protectedResourceMetadata(options.resource, options.config);
+  app.get('/.well-known/oauth-protected-resource/mcp', { schema: { hide: true } }, async () => metadata);
+}

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { LARDER_SCOPES } from '../oauth/scopes.js';
+import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES } from '../oauth/scopes.js';
 
 /**
  * A protected resource (RFC 9728) as the context steps see it: the resource indicator its
@@ -28,6 +28,23 @@ export function apiProtectedResource(appUrl: string): ProtectedResource {
     metadataUrl,
     // RFC 9728 section 5.1: a 401 points the client at the resource metadata.
     challenge: { invalidToken: { resource_metadata: metadataUrl }, insufficientScope: {} },
+  };
+}
+
+/** The MCP endpoint, `${APP_URL}/mcp`, the resource MCP clients ask tokens for. */
+export function mcpProtectedResource(appUrl: string): ProtectedResource {
+  const metadataUrl = `${appUrl}/.well-known/oauth-protected-resource/mcp`;
+  return {
+    resource: `${appUrl}/mcp`,
+    name: 'Larder MCP server',
+    documentation: `${appUrl}/docs`,
+    metadataUrl,
+    // MCP authorization spec ("Protected Resource Metadata Discovery", "Scope Challenge
+    // Handling"): a 401 names the metadata and the scopes to start with; a 403 the metadata too.
+    challenge: {
+      invalidToken: { resource_metadata: metadataUrl, scope: DEFAULT_CLIENT_SCOPES.join(' ') },
+      insufficientScope: { resource_metadata: metadataUrl },
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import * as catalog0012 from './migrations/0012_catalog_full_release.js';
 import * as diary0013 from './migrations/0013_diary_portion_note.js';
 import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
 import * as accountSecurity0021 from './migrations/0021_account_security.js';
+import * as clientRegistration0030 from './migrations/0030_client_registration.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0013_diary_portion_note': diary0013,
   '0020_hashed_oauth_ids': hashedOAuthIds0020,
   '0021_account_security': accountSecurity0021,
+  '0030_client_registration': clientRegistration0030,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -90,7 +90,14 @@ export interface OAuthClientsTable {
   grant_types: string;
   created_at: string;
   updated_at: string;
+  /** How the client came to be (0030): the operator's, self-registered (RFC 7591) or a metadata document URL. */
+  registration: ColumnType<'operator' | 'self' | 'metadata_document', 'operator' | 'self' | 'metadata_document' | undefined, 'operator' | 'self' | 'metadata_document'>;
+  token_endpoint_auth_method: ColumnType<string | null, string | null | undefined, string | null>;
+  last_used_at: ColumnType<string | null, string | null | undefined, string | null>;
+  metadata_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  metadata_etag: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
 
 /** One row per API request (src/api/usage.ts); never the token. */
 export interface ApiRequestsTable {

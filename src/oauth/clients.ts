@@ -1,8 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { OAuthClientsTable } from '../db/schema.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { AdapterPayload, OidcAdapter } from './adapter.js';
+import { redirectUriKind } from './redirect-uris.js';
 import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES, isScope, orderScopes, splitScopes, type Scope } from './scopes.js';
 
 /**
@@ -18,9 +20,28 @@ export interface OAuthClient {
   scopes: Scope[];
   isPublic: boolean;
   grantTypes: Array<'authorization_code' | 'refresh_token'>;
+  /**
+   * Who registered it: the operator (`larder clients:create`), the client itself
+   * (RFC 7591, unverified), or nobody: its id is the URL of the metadata document it
+   * publishes (so its host vouches for it).
+   */
+  registration: ClientRegistration;
+  /** RFC 7591 section 2 `token_endpoint_auth_method`. */
+  authMethod: ClientAuthMethod;
   createdAt: string;
   updatedAt: string;
+  /** When it last obtained tokens (self-registered and metadata-document clients only). */
+  lastUsedAt: string | undefined;
 }
+
+export type ClientRegistration = 'operator' | 'self' | 'metadata_document';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Self-registered and metadata-document clients unused this long are pruned (with their grants). */
+export const IDLE_CLIENT_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Longest client_id accepted: generated ids are 25 characters, metadata document URLs up to this. */
+export const MAX_CLIENT_ID_LENGTH = 255;
 
 export interface ClientWithSecret {
   client: OAuthClient;
@@ -28,7 +49,7 @@ export interface ClientWithSecret {
   clientSecret: string | undefined;
 }
 
-type ClientRow = OAuthClientsTable;
+type ClientRow = Selectable<OAuthClientsTable>;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -86,6 +107,11 @@ export function secretMatchesHash(secret: string, storedHash: string | null | un
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
 
+function authMethodOf(row: ClientRow): ClientAuthMethod {
+  if (Number(row.is_public) === 1) return 'none';
+  return row.token_endpoint_auth_method === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
+}
+
 function toClient(row: ClientRow): OAuthClient {
   return {
     clientId: row.client_id,
@@ -94,15 +120,21 @@ function toClient(row: ClientRow): OAuthClient {
     scopes: orderScopes(splitScopes(row.scopes)),
     isPublic: Number(row.is_public) === 1,
     grantTypes: splitScopes(row.grant_types) as OAuthClient['grantTypes'],
+    registration: row.registration ?? 'operator',
+    authMethod: authMethodOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at ?? undefined,
   };
 }
 
-async function findRow(db: Db, clientId: string): Promise<ClientRow | undefined> {
-  if (typeof clientId !== 'string' || clientId === '' || clientId.length > 64) return undefined;
+/** The stored row of a client (metadata-document clients: the cached copy, fresh or not). */
+export async function findClientRow(db: Db, clientId: string): Promise<ClientRow | undefined> {
+  if (typeof clientId !== 'string' || clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
   return db.selectFrom('oauth_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
+
+const findRow = findClientRow;
 
 export interface CreateClientInput {
   name: string;
@@ -124,8 +156,8 @@ export async function createClient(db: Db, input: CreateClientInput): Promise<Cl
   const isPublic = input.isPublic ?? false;
   const clientSecret = isPublic ? undefined : newSecret();
   const now = new Date().toISOString();
-  const row: ClientRow = {
-    client_id: `lc_${randomBytes(16).toString('base64url')}`,
+  const row: Insertable<OAuthClientsTable> & ClientRow = {
+    client_id: newClientId(),
     name,
     secret_hash: clientSecret === undefined ? null : hashSecret(clientSecret),
     redirect_uris: JSON.stringify(redirectUris),
@@ -134,9 +166,149 @@ export async function createClient(db: Db, input: CreateClientInput): Promise<Cl
     grant_types: input.refreshTokens === false ? 'authorization_code' : 'authorization_code refresh_token',
     created_at: now,
     updated_at: now,
+    registration: 'operator',
+    token_endpoint_auth_method: null,
+    last_used_at: null,
+    metadata_expires_at: null,
+    metadata_etag: null,
   };
   await db.insertInto('oauth_clients').values(row).execute();
   return { client: toClient(row), clientSecret };
+}
+
+function newClientId(): string {
+  return `lc_${randomBytes(16).toString('base64url')}`;
+}
+
+export interface SelfRegisteredClientInput {
+  /** Already checked by the registration endpoint: trimmed, at most 200 characters. */
+  name: string;
+  /** Already checked (redirect-uris.ts). */
+  redirectUris: string[];
+  /** The default when an authorization request names none. */
+  scopes: Scope[];
+  authMethod: ClientAuthMethod;
+  grantTypes: OAuthClient['grantTypes'];
+}
+
+/**
+ * Stores a client that registered itself (RFC 7591). Confidential ones get a secret,
+ * shown once in the registration response and kept only as a hash, like the operator's.
+ */
+export async function createSelfRegisteredClient(db: Db, input: SelfRegisteredClientInput, now = new Date()): Promise<ClientWithSecret> {
+  const clientSecret = input.authMethod === 'none' ? undefined : newSecret();
+  const at = now.toISOString();
+  const row: Insertable<OAuthClientsTable> & ClientRow = {
+    client_id: newClientId(),
+    name: input.name,
+    secret_hash: clientSecret === undefined ? null : hashSecret(clientSecret),
+    redirect_uris: JSON.stringify(input.redirectUris),
+    scopes: input.scopes.join(' '),
+    is_public: input.authMethod === 'none' ? 1 : 0,
+    grant_types: input.grantTypes.join(' '),
+    created_at: at,
+    updated_at: at,
+    registration: 'self',
+    token_endpoint_auth_method: input.authMethod,
+    // Registering counts as a use: an abandoned registration is pruned 30 days later.
+    last_used_at: at,
+    metadata_expires_at: null,
+    metadata_etag: null,
+  };
+  await db.insertInto('oauth_clients').values(row).execute();
+  return { client: toClient(row), clientSecret };
+}
+
+export interface MetadataDocumentClientInput {
+  /** The document's URL. */
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  scopes: Scope[];
+  grantTypes: OAuthClient['grantTypes'];
+  /** Until when the copy is fresh (RFC 9111 section 4.2). */
+  expiresAt: Date;
+  etag: string | undefined;
+}
+
+/** Stores (or replaces) the copy of a client's metadata document; the client is public. */
+export async function saveMetadataDocumentClient(db: Db, input: MetadataDocumentClientInput, now = new Date()): Promise<ClientRow> {
+  const at = now.toISOString();
+  const values = {
+    name: input.name,
+    secret_hash: null,
+    redirect_uris: JSON.stringify(input.redirectUris),
+    scopes: input.scopes.join(' '),
+    is_public: 1,
+    grant_types: input.grantTypes.join(' '),
+    updated_at: at,
+    token_endpoint_auth_method: 'none',
+    metadata_expires_at: input.expiresAt.toISOString(),
+    metadata_etag: input.etag ?? null,
+  };
+  await db
+    .insertInto('oauth_clients')
+    .values({ client_id: input.clientId, ...values, created_at: at, registration: 'metadata_document', last_used_at: at })
+    .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
+    .execute();
+  const row = await findRow(db, input.clientId);
+  if (!row) throw new Error(`the metadata document client ${input.clientId} was not stored`);
+  return row;
+}
+
+/** A revalidated copy (HTTP 304) is fresh again without changing. */
+export async function extendMetadataDocumentClient(db: Db, clientId: string, expiresAt: Date, etag: string | undefined): Promise<void> {
+  await db
+    .updateTable('oauth_clients')
+    .set({ metadata_expires_at: expiresAt.toISOString(), ...(etag ? { metadata_etag: etag } : {}) })
+    .where('client_id', '=', clientId)
+    .where('registration', '=', 'metadata_document')
+    .execute();
+}
+
+/** How long between two last-used stamps of one client: tokens are refreshed hourly at most. */
+const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Records that a self-registered or metadata-document client obtained tokens, so it is
+ * not pruned. Writes at most once an hour per client.
+ */
+export async function touchClient(db: Db, clientId: string, now = new Date()): Promise<void> {
+  if (typeof clientId !== 'string' || clientId.length > MAX_CLIENT_ID_LENGTH) return;
+  const stale = new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString();
+  await db
+    .updateTable('oauth_clients')
+    .set({ last_used_at: now.toISOString() })
+    .where('client_id', '=', clientId)
+    .where('registration', '!=', 'operator')
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', stale)]))
+    .execute();
+}
+
+/**
+ * Deletes self-registered and metadata-document clients unused for 30 days, with every
+ * grant and token issued to them (a pruned client then gets `invalid_client`, and MCP
+ * clients register again). Operator clients are never pruned. Returns how many went.
+ */
+export async function pruneIdleClients(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDLE_CLIENT_LIFETIME_MS).toISOString();
+  const idle = await db
+    .selectFrom('oauth_clients')
+    .select('client_id')
+    .where('registration', '!=', 'operator')
+    .where((eb) => eb.or([eb('last_used_at', '<', cutoff), eb.and([eb('last_used_at', 'is', null), eb('created_at', '<', cutoff)])]))
+    .execute();
+  let pruned = 0;
+  for (const { client_id: clientId } of idle) if (await deleteClient(db, clientId)) pruned++;
+  return pruned;
+}
+
+/** The clients with these ids (unknown ids are left out). */
+export async function findClients(db: Db, clientIds: string[]): Promise<Map<string, OAuthClient>> {
+  const ids = [...new Set(clientIds.filter((id) => typeof id === 'string' && id !== '' && id.length <= MAX_CLIENT_ID_LENGTH))];
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('oauth_clients').selectAll().where('client_id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.client_id, toClient(row)]));
 }
 
 export interface UpdateClientInput {
@@ -169,8 +341,11 @@ export async function findClient(db: Db, clientId: string): Promise<OAuthClient 
   return row ? toClient(row) : undefined;
 }
 
-export async function listClients(db: Db): Promise<OAuthClient[]> {
-  const rows = await db.selectFrom('oauth_clients').selectAll().orderBy('created_at').orderBy('client_id').execute();
+/** Every client, or only those registered one way (the operator's, for `clients:list`). */
+export async function listClients(db: Db, options: { registration?: ClientRegistration } = {}): Promise<OAuthClient[]> {
+  let query = db.selectFrom('oauth_clients').selectAll();
+  if (options.registration) query = query.where('registration', '=', options.registration);
+  const rows = await query.orderBy('created_at').orderBy('client_id').execute();
   return rows.map(toClient);
 }
 
@@ -209,6 +384,10 @@ export async function deleteClient(db: Db, clientId: string): Promise<boolean> {
  */
 export function clientMetadata(row: ClientRow): AdapterPayload {
   const client = toClient(row);
+  // RFC 8252 section 7.3: oidc-provider matches loopback redirect URIs on any port for
+  // native clients only; apps that pick a free port at sign-in (VS Code) need that.
+  // Operator clients stay web clients, matched exactly, as they always were.
+  const native = client.registration !== 'operator' && client.redirectUris.some((uri) => redirectUriKind(uri) !== 'web');
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -216,18 +395,34 @@ export function clientMetadata(row: ClientRow): AdapterPayload {
     redirect_uris: client.redirectUris,
     grant_types: client.grantTypes,
     response_types: ['code'],
-    token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
+    token_endpoint_auth_method: client.authMethod,
+    ...(native ? { application_type: 'native' } : {}),
   };
 }
 
+export interface ClientsAdapterOptions {
+  /**
+   * Resolves a client_id that is a metadata document URL (client-metadata-document.ts):
+   * the fresh stored copy, or a new fetch. Without it such ids are unknown.
+   */
+  resolveMetadataDocument?: (clientId: string) => Promise<ClientRow | undefined>;
+  isMetadataDocumentUrl?: (clientId: string) => boolean;
+}
+
 /** oidc-provider's adapter for model "Client": reads only; clients change through this module. */
-export function createClientsAdapter(db: Db): OidcAdapter {
+export function createClientsAdapter(db: Db, options: ClientsAdapterOptions = {}): OidcAdapter {
   const readOnly = async (): Promise<void> => {
     throw new Error('Clients are managed with `larder clients:*`, not through oidc-provider.');
   };
   return {
     async find(id) {
+      if (options.resolveMetadataDocument && options.isMetadataDocumentUrl?.(id)) {
+        const row = await options.resolveMetadataDocument(id);
+        return row ? clientMetadata(row) : undefined;
+      }
       const row = await findRow(db, id);
+      // A URL-shaped id is only ever a metadata document client, never a stored one.
+      if (row?.registration === 'metadata_document') return undefined;
       return row ? clientMetadata(row) : undefined;
     },
     findByUid: async () => undefined,

@@ -8,11 +8,13 @@ import type { Db } from '../db/index.js';
 import type { Views } from '../views/render.js';
 import { accountAppRoutes, oauthAccountSections, type AccountSection } from './account-sections.js';
 import { purgeExpired } from './adapter.js';
-import { findClient } from './clients.js';
+import { pruneIdleClients } from './clients.js';
+import { installCors, oauthCorsRoutes } from './cors.js';
 import { contentSecurityPolicyAllowing, interactionRoutes } from './interactions.js';
 import { loadProviderKeys, type ProviderKeys } from './keys.js';
 import { mountProvider } from './mount.js';
 import { apiResourceFor, createProvider } from './provider.js';
+import { registrationRoutes } from './registration.js';
 
 /** How often a server deletes expired grants, codes and tokens. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -48,8 +50,10 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
   });
 
   const routes = async (app: FastifyInstance): Promise<void> => {
+    installCors(app, oauthCorsRoutes());
     mountProvider(app, { provider, db });
-    await interactionRoutes(app, { provider, db, views, apiResource });
+    await registrationRoutes(app, { db });
+    await interactionRoutes(app, { provider, db, views });
     await accountAppRoutes(app, { db });
 
     // /login and /register pages that continue an authorization request start the
@@ -59,9 +63,10 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
       if ((path !== '/login' && path !== '/register') || request.method !== 'GET' || !query) return;
       const uid = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(new URLSearchParams(query).get('return_to') ?? '')?.[1];
       if (!uid) return;
-      const interaction = (await provider.Interaction.find(uid)) as { params?: { client_id?: unknown } } | undefined;
-      const client = interaction?.params?.client_id ? await findClient(db, String(interaction.params.client_id)) : undefined;
-      if (client) reply.header('content-security-policy', contentSecurityPolicyAllowing(client.redirectUris));
+      const interaction = (await provider.Interaction.find(uid)) as { params?: { redirect_uri?: unknown } } | undefined;
+      // The redirect URI of this request, which oidc-provider checked against the client's.
+      const redirectUri = interaction?.params?.redirect_uri;
+      if (typeof redirectUri === 'string') reply.header('content-security-policy', contentSecurityPolicyAllowing([redirectUri]));
     });
 
     // See provider.proxy in provider.ts: the public origin is APP_URL's, not the Host a
@@ -73,7 +78,7 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     });
 
     const purge = setInterval(() => {
-      Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db)]).catch((error: unknown) =>
+      Promise.all([purgeExpired(db), purgeExpiredSessions(db), purgeStaleLoginAttempts(db), pruneIdleClients(db)]).catch((error: unknown) =>
         app.log.error({ err: error }, 'purge of expired rows failed'),
       );
     }, PURGE_INTERVAL_MS);

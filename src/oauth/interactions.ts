@@ -8,13 +8,13 @@ import { LarderError } from '../errors.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
 import type { Views } from '../views/render.js';
 import { findClient, type OAuthClient } from './clients.js';
+import { describeRedirectTarget } from './redirect-uris.js';
 import { describeScopes } from './scopes.js';
 
 export interface InteractionRoutesOptions {
   provider: Provider;
   db: Db;
   views: Views;
-  apiResource: string;
 }
 
 const UID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,8 +25,15 @@ const UID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * pages that start it allow the client's registered origins (and only those).
  */
 export function contentSecurityPolicyAllowing(redirectUris: string[]): string {
-  const origins = [...new Set(redirectUris.map((uri) => URL.parse(uri)?.origin).filter((o): o is string => !!o && o !== 'null'))];
-  return (SECURITY_HEADERS['content-security-policy'] ?? '').replace("form-action 'self'", ["form-action 'self'", ...origins].join(' '));
+  const sources = redirectUris.map((uri) => {
+    const url = URL.parse(uri);
+    if (!url) return undefined;
+    if (url.origin !== 'null') return url.origin;
+    // An app's private-use scheme (cursor://…): a scheme source, the only form CSP has for it.
+    return /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol) ? url.protocol : undefined;
+  });
+  const allowed = [...new Set(sources.filter((source): source is string => !!source))];
+  return (SECURITY_HEADERS['content-security-policy'] ?? '').replace("form-action 'self'", ["form-action 'self'", ...allowed].join(' '));
 }
 
 class InteractionExpiredError extends LarderError {
@@ -49,10 +56,27 @@ async function loadInteraction(provider: Provider, request: FastifyRequest, repl
   return details;
 }
 
-/** The API scopes the person is asked for now (those not approved before). */
-function requestedScopes(details: Interaction, apiResource: string): string[] {
+/** The scopes the person is asked for now (those not approved before), for every resource asked for. */
+function requestedScopes(details: Interaction): string[] {
   const missing = (details.prompt.details.missingResourceScopes ?? {}) as Record<string, string[]>;
-  return missing[apiResource] ?? [];
+  return Object.values(missing).flat();
+}
+
+/**
+ * What the consent page says about who is asking (MCP authorization spec, "Client ID
+ * Metadata Document Security"): anyone can register a client named "Claude", so a
+ * self-registered client is marked unverified; a metadata-document client is named with
+ * the host that publishes its document; and the place the person is sent back to is
+ * always shown, with a warning when it is this computer.
+ */
+function clientIdentity(client: OAuthClient, redirectUri: string): Record<string, unknown> {
+  const target = describeRedirectTarget(redirectUri);
+  return {
+    registration: client.registration,
+    publisherHost: client.registration === 'metadata_document' ? (URL.parse(client.clientId)?.host ?? '') : '',
+    redirectKind: target.kind,
+    redirectHost: target.label,
+  };
 }
 
 /**
@@ -60,7 +84,7 @@ function requestedScopes(details: Interaction, apiResource: string): string[] {
  * (through Larder's own session and /login) and asks for consent; oidc-provider does the rest.
  */
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
-  const { provider, db, views, apiResource } = options;
+  const { provider, db, views } = options;
 
   const finish = async (request: FastifyRequest, reply: FastifyReply, result: Parameters<Provider['interactionResult']>[2], merge: boolean) => {
     const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: merge });
@@ -68,10 +92,12 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
   };
 
   const consentPage = (request: FastifyRequest, reply: FastifyReply, details: Interaction, client: OAuthClient, userName: string) => {
-    const scopes = describeScopes(requestedScopes(details, apiResource));
+    const scopes = describeScopes(requestedScopes(details));
+    const redirectUri = String(details.params.redirect_uri ?? '');
     return reply
       .header('cache-control', 'no-store')
-      .header('content-security-policy', contentSecurityPolicyAllowing(client.redirectUris))
+      // The URI this request returns to (oidc-provider checked it against the client's).
+      .header('content-security-policy', contentSecurityPolicyAllowing([redirectUri]))
       .type('text/html; charset=utf-8')
       .send(
         views.render('consent', {
@@ -82,7 +108,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
           action: `/interaction/${details.uid}`,
           csrf: csrfField(request, reply),
           switchAccountUrl: loginUrl(`/interaction/${details.uid}`),
-          redirectHost: URL.parse(String(details.params.redirect_uri ?? ''))?.host ?? '',
+          ...clientIdentity(client, redirectUri),
         }),
       );
   };

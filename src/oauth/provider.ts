@@ -3,9 +3,12 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter } from './adapter.js';
-import { createClientsAdapter, findClient, secretMatchesHash } from './clients.js';
+import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
+import { createClientsAdapter, findClient, secretMatchesHash, touchClient } from './clients.js';
 import { findGrantFor } from './grants.js';
 import type { ProviderKeys } from './keys.js';
+import { LOOPBACK_HOSTS } from './redirect-uris.js';
+import { defaultResourceFor, resourceNamed, resourcesFor } from './resources.js';
 import { LARDER_SCOPES } from './scopes.js';
 
 /** Every oidc-provider endpoint lives under /oauth on Larder's own origin (SPEC.md). */
@@ -38,9 +41,26 @@ export const TOKEN_LIFETIMES = {
   session: 14 * 24 * 60 * 60,
 } as const;
 
-/** The resource indicator (RFC 8707) of Larder's API: the audience of every access token. */
+/** The resource indicator (RFC 8707) of Larder's API: the audience of GPT Actions' tokens. */
 export function apiResourceFor(appUrl: string): string {
-  return `${appUrl}/api`;
+  return resourcesFor(appUrl).api;
+}
+
+/**
+ * clientBasedCORS: a browser client may call the token endpoint from the origin of one
+ * of its redirect URIs; for loopback redirect URIs (matched on any port, RFC 8252
+ * section 7.3) from that loopback host on any port.
+ */
+export function originAllowedForClient(origin: string, redirectUris: string[]): boolean {
+  if (origin === 'null') return false;
+  const from = URL.parse(origin);
+  if (!from) return false;
+  return redirectUris.some((uri) => {
+    const to = URL.parse(uri);
+    if (!to) return false;
+    if (to.origin !== 'null' && to.origin === from.origin) return true;
+    return to.protocol === 'http:' && LOOPBACK_HOSTS.has(to.hostname) && from.protocol === 'http:' && from.hostname === to.hostname;
+  });
 }
 
 export interface LarderProviderOptions {
@@ -77,9 +97,12 @@ function interactionPolicyForLarder(): unknown {
  */
 export function createProvider(options: LarderProviderOptions): Provider {
   const { config, db, keys, views, accountExists } = options;
-  const apiResource = apiResourceFor(config.appUrl);
+  const resources = resourcesFor(config.appUrl);
   const Adapter = createKyselyAdapter(db);
-  const clientsAdapter = createClientsAdapter(db);
+  const clientsAdapter = createClientsAdapter(db, {
+    isMetadataDocumentUrl: isClientIdMetadataUrl,
+    resolveMetadataDocument: createMetadataDocumentResolver({ db, allowLoopback: config.cimdAllowLoopback }),
+  });
 
   const provider = new Provider(config.appUrl, {
     adapter: (name: string) => (name === 'Client' ? clientsAdapter : new Adapter(name)),
@@ -116,17 +139,28 @@ export function createProvider(options: LarderProviderOptions): Provider {
       },
       resourceIndicators: {
         enabled: true,
-        // GPT Actions never send `resource` (RFC 8707); the API is the one resource server.
-        defaultResource: async () => apiResource,
+        // RFC 8707: a client that names no resource gets its kind's (resources.ts): GPT
+        // Actions never send `resource`; MCP clients do. With several granted and none
+        // named at the token endpoint, the default among them (oidc-provider issues each
+        // access token for one audience; a client wanting both asks once per resource).
+        defaultResource: async (_ctx: unknown, client: { clientId: string }, oneOf?: string[]) => {
+          const fallback = defaultResourceFor((await findClient(db, client.clientId))?.registration, resources);
+          if (!oneOf) return fallback;
+          return oneOf.includes(fallback) ? fallback : oneOf[0];
+        },
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string, client: { clientId: string }) => {
-          if (resourceIndicator !== apiResource) throw new errors.InvalidTarget!(`the only resource is ${apiResource}`);
+          if (!resourceNamed(resources, resourceIndicator)) throw new errors.InvalidTarget!(`Larder's resources are ${resources.mcp} (MCP) and ${resources.api} (the API)`);
           const registered = await findClient(db, client.clientId);
+          // The operator decides what their clients may ask for; a client that registered
+          // itself may ask for any scope (its registration vouches for nothing): the
+          // person decides on the consent page, and step-up needs every scope open.
+          const scopes = registered?.registration === 'operator' ? registered.scopes : LARDER_SCOPES;
           return {
-            scope: (registered?.scopes ?? []).join(' '),
-            audience: apiResource,
+            scope: registered ? scopes.join(' ') : '',
+            audience: resourceIndicator,
             accessTokenTTL: TOKEN_LIFETIMES.accessToken,
-            // Opaque: looked up by key on every API call, so revocation is immediate.
+            // Opaque: looked up by key on every request, so revocation is immediate.
             accessTokenFormat: 'opaque',
           };
         },
@@ -176,8 +210,7 @@ export function createProvider(options: LarderProviderOptions): Provider {
         description: out.error_description,
       });
     },
-    clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) =>
-      origin !== 'null' && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
+    clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) => originAllowedForClient(origin, client.redirectUris),
     discovery: { service_documentation: `${config.appUrl}/openapi.json` },
   });
 
@@ -192,7 +225,10 @@ export function createProvider(options: LarderProviderOptions): Provider {
       return secretMatchesHash(actual, this.clientSecret);
     };
 
-  // RFC 8414 metadata names the scopes of the API, which oidc-provider only learns per request.
+  // RFC 8414 metadata names the scopes of the resources, which oidc-provider only learns
+  // per request, and what Larder does beside it: registration (registration.ts, RFC 7591)
+  // and metadata documents (client-metadata-document.ts). No `offline_access`: refresh
+  // tokens come without it, and MCP clients would otherwise ask for consent every time.
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
@@ -200,7 +236,18 @@ export function createProvider(options: LarderProviderOptions): Provider {
       body.scopes_supported = [...LARDER_SCOPES];
       body.code_challenge_methods_supported = ['S256'];
       body.grant_types_supported = ['authorization_code', 'refresh_token'];
+      body.registration_endpoint = `${config.appUrl}${OAUTH_ROUTES.registration}`;
+      body.client_id_metadata_document_supported = true;
+      // RFC 9207 section 3: oidc-provider puts `iss` in every authorization response.
+      body.authorization_response_iss_parameter_supported = true;
     }
+  });
+
+  // A self-registered or metadata-document client that keeps obtaining tokens is in use
+  // (clients.ts pruneIdleClients removes those idle for 30 days).
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const clientId = ctx.oidc?.client?.clientId;
+    if (typeof clientId === 'string') touchClient(db, clientId).catch(() => undefined);
   });
 
   return provider;

@@ -42,7 +42,8 @@ describe('ChatGPT GPT Actions flow over HTTP', () => {
     assert.equal(oauth.revocation_endpoint, `${server.baseUrl}/oauth/revoke`);
     assert.equal(oauth.introspection_endpoint, `${server.baseUrl}/oauth/introspect`);
     assert.equal(oauth.jwks_uri, `${server.baseUrl}/oauth/jwks`);
-    assert.equal(oauth.registration_endpoint, undefined, 'dynamic registration is off');
+    // Issue 7 turned dynamic registration (RFC 7591) on for MCP clients; GPT Actions do not use it.
+    assert.equal(oauth.registration_endpoint, `${server.baseUrl}/oauth/register`);
     assert.deepEqual(oauth.scopes_supported, ['foods:read', 'diary:read', 'diary:write', 'profile']);
     assert.deepEqual(oauth.code_challenge_methods_supported, ['S256']);
     for (const method of ['client_secret_post', 'client_secret_basic', 'none']) assert.ok(oauth.token_endpoint_auth_methods_supported!.includes(method), method);
