@@ -177,3 +177,12 @@ export async function listUsers(db: Db): Promise<User[]> {
 export async function setUserTimeZone(db: Db, userId: string, timeZone: string): Promise<void> {
   await db.updateTable('users').set({ time_zone: timeZone }).where('id', '=', userId).execute();
 }
+
+/**
+ * Deletes an account row; its log-in sessions go with it (foreign key, ON DELETE CASCADE).
+ * Returns whether there was one. Grants are the caller's to revoke first (oauth/grants.ts).
+ */
+export async function deleteUser(db: Db, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

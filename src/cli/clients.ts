@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { createClient, deleteClient, findClient, listClients, rotateClientSecret, updateClient, type OAuthClient } from '../oauth/clients.js';
 import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES, splitScopes } from '../oauth/scopes.js';
 import { formatTable, UsageError, type Command, type CommandContext } from './command.js';
-import { stringList, withDatabase } from './database.js';
+import { describeDatabase, NothingFoundError, stringList, withDatabase } from './database.js';
 
 function clientJson(client: OAuthClient, secret?: string): Record<string, unknown> {
   return {
@@ -48,7 +48,7 @@ function oneClientId(positionals: string[], name: string): string {
 
 async function requireClient(db: Db, clientId: string): Promise<OAuthClient> {
   const client = await findClient(db, clientId);
-  if (!client) throw new Error(`no client has the id "${clientId}" (see \`larder clients:list\`)`);
+  if (!client) throw new NothingFoundError(`no client ${clientId}`, '(`larder clients:list` shows the clients there)');
   return client;
 }
 
@@ -127,7 +127,7 @@ export const clientCommands: Command[] = [
     async run({ values }, context) {
       const clients = await run(context, listClients);
       if (values.json) context.output.out(JSON.stringify(clients.map((c) => clientJson(c))));
-      else if (clients.length === 0) context.output.out('No clients yet. Register one with `larder clients:create --name NAME --redirect-uri URI`.');
+      else if (clients.length === 0) context.output.out(`No clients yet in ${describeDatabase(context.config().database)}. Register one with \`larder clients:create --name NAME --redirect-uri URI\`.`);
       else
         context.output.out(
           formatTable(
@@ -176,8 +176,9 @@ export const clientCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals }, context) {
       const clientId = oneClientId(positionals, 'clients:delete');
-      const deleted = await run(context, (db) => deleteClient(db, clientId));
-      if (!deleted) throw new Error(`no client has the id "${clientId}" (see \`larder clients:list\`)`);
+      await run(context, async (db) => {
+        if (!(await deleteClient(db, clientId))) throw new NothingFoundError(`no client ${clientId}`, '(`larder clients:list` shows the clients there)');
+      });
       if (values.json) context.output.out(JSON.stringify({ client_id: clientId, deleted: true }));
       else context.output.out(`Deleted client ${clientId}; its grants and tokens are revoked.`);
       return 0;

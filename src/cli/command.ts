@@ -36,10 +36,40 @@ export class UsageError extends Error {
   }
 }
 
-export function parseCommandArgs(command: Command, argv: string[]): ReturnType<Command['run']> extends Promise<number> ? Parameters<Command['run']>[0] : never {
+/**
+ * Joins `--option VALUE` into `--option=VALUE` when VALUE starts with a dash but names no
+ * option of the command. parseArgs refuses such values as "ambiguous", yet secrets are
+ * base64url and one in 64 starts with "-" (`--client-secret -Xb…` must work).
+ */
+export function joinDashValues(command: Pick<Command, 'options'>, argv: string[]): string[] {
+  const isOptionName = (token: string): boolean => {
+    if (token === '--' || token === '-h' || token === '--help') return true;
+    if (token.startsWith('--')) return Object.hasOwn(command.options, token.slice(2).split('=')[0]!);
+    return Object.values(command.options).some((option) => option.short !== undefined && token === `-${option.short}`);
+  };
+  const joined: string[] = [];
+  for (let at = 0; at < argv.length; at++) {
+    const token = argv[at]!;
+    if (token === '--') {
+      joined.push(...argv.slice(at));
+      break;
+    }
+    const next = argv[at + 1];
+    const name = token.startsWith('--') && !token.includes('=') ? token.slice(2) : undefined;
+    if (name !== undefined && command.options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-' && !isOptionName(next)) {
+      joined.push(`${token}=${next}`);
+      at++;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): Parameters<Command['run']>[0] {
   try {
     const parsed = parseArgs({
-      args: argv,
+      args: joinDashValues(command, argv),
       options: command.options,
       allowPositionals: command.allowPositionals ?? false,
       strict: true,

@@ -8,6 +8,7 @@ import { gptCommands } from './gpt.js';
 import { viewCommands } from './views.js';
 import { keyCommands } from './keys.js';
 import { tokenCommands } from './tokens.js';
+import { isTerminal, promptWithoutEcho, secretPromptFor, type TerminalInput } from './terminal-secret.js';
 import { userCommands } from './users.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
@@ -21,17 +22,41 @@ function helpText(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `larder <command> --help` for a command\'s options.',
+    'Run `larder help <command>` (or `larder <command> --help`) for a command\'s options.',
     'Configuration comes from the environment and .env (see README).',
   ].join('\n');
 }
 
+function commandHelp(command: Command): string {
+  return `${command.summary}\n\n${command.usage}`;
+}
+
+/** "Did you mean" candidates: commands of the same group (`clients:lsit` -> clients:*). */
+function unknownCommand(name: string): string {
+  const close = COMMANDS.filter((c) => c.name.split(':')[0] === name.split(':')[0]).map((c) => c.name);
+  return `larder: unknown command "${name}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''} Run \`larder help\` for the list.`;
+}
+
 /** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
-export async function runCli(argv: string[], output: CliOutput, stdin: NodeJS.ReadableStream = process.stdin, environment: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(argv: string[], output: CliOutput, stdin: TerminalInput = process.stdin, environment: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // Called without a command: a usage mistake, so the help goes to stderr.
+    output.err(helpText());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     output.out(helpText());
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === 'help') {
+    const wanted = COMMANDS.find((c) => c.name === rest[0]);
+    if (!wanted || rest.length > 1) {
+      output.err(wanted ? 'larder help takes one command name, such as: larder help doctor' : unknownCommand(rest[0]!));
+      return 2;
+    }
+    output.out(commandHelp(wanted));
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     output.out('larder 0.1.0');
@@ -39,21 +64,23 @@ export async function runCli(argv: string[], output: CliOutput, stdin: NodeJS.Re
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    const close = COMMANDS.filter((c) => c.name.split(':')[0] === name.split(':')[0]).map((c) => c.name);
-    output.err(`larder: unknown command "${name}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''} Run \`larder --help\` for the list.`);
+    output.err(unknownCommand(name));
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    output.out(`${command.summary}\n\n${command.usage}`);
+    output.out(commandHelp(command));
     return 0;
   }
+  // `--password-stdin` typed at a terminal: ask for it, without echo (a pipe is read as is).
+  const prompt = secretPromptFor(rest);
+  const input = prompt !== undefined && isTerminal(stdin) ? promptWithoutEcho(stdin, process.stderr, prompt) : stdin;
   let config: Config | undefined;
   try {
     const args = parseCommandArgs(command, rest);
     return await command.run(args, {
       config: () => (config ??= loadConfig(environment)),
       output,
-      stdin,
+      stdin: input,
       environment,
     });
   } catch (error) {

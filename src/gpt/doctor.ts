@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
+import { classifyCallback, GPT_CALLBACK_PATTERNS } from './callbacks.js';
 import { DoctorBrowser, formAction, hiddenField, locationOf, pageText } from './http-client.js';
 
 export interface DoctorOptions {
@@ -8,6 +9,8 @@ export interface DoctorOptions {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** Where the redirect URI came from: the client's registration, or `--redirect-uri`. */
+  redirectUriSource: 'registration' | 'option';
   email: string;
   password: string;
   /** What the client registration allows, when the doctor could read it (for diagnoses). */
@@ -23,6 +26,17 @@ export interface DoctorStep {
   detail: string;
   fix?: string;
 }
+
+export interface DoctorResult {
+  steps: DoctorStep[];
+  /** True only when every step passed (ok or warn): the doctor never passes a broken setup. */
+  ok: boolean;
+  /** What the doctor revoked on the server (RFC 7009) so that none of its tokens outlive the run. */
+  cleanup: { revokedRefreshTokens: number; revokedAccessTokens: number; problems: string[] };
+}
+
+/** A step's outcome: a pass, a warning, or a failure that lets the later steps still run. */
+type StepOutcome = string | { warn: string; fix?: string } | { fail: string; fix: string };
 
 /** A failed step: what went wrong and how to fix it. */
 class StepFailure extends Error {
@@ -54,35 +68,99 @@ interface TokenSet {
 
 /**
  * Runs the sign-in exactly as ChatGPT's GPT Actions drive it, against a running
- * Larder: discovery, authorization request with state and an empty scope, log-in and
- * consent through the real pages, the callback, the code exchange with the secret in
- * the body and again with HTTP Basic, an API call, a refresh and a revocation. Each
- * step says what went wrong and how to fix it.
+ * Larder: the redirect URI, discovery, authorization request with state and an empty
+ * scope, log-in and consent through the real pages, the callback, the code exchange with
+ * the secret in the body and again with HTTP Basic, an API call, a refresh and a
+ * revocation. Each step says what went wrong and how to fix it. Whatever happens, every
+ * token the doctor still holds is revoked before it returns (revoking a refresh token
+ * ends the grant with it, RFC 7009 section 2.1), so no connection it made stays behind.
  */
-export async function runDoctor(options: DoctorOptions, report: (step: DoctorStep) => void = () => {}): Promise<DoctorStep[]> {
+export async function runDoctor(options: DoctorOptions, report: (step: DoctorStep) => void = () => {}): Promise<DoctorResult> {
   const base = options.url.replace(/\/+$/, '');
   const browser = new DoctorBrowser();
+  const held: HeldTokens = { refresh: new Set(), access: new Set() };
   const steps: DoctorStep[] = [];
+  const record = (step: DoctorStep): void => {
+    steps.push(step);
+    report(step);
+  };
+  let cleanup: DoctorResult['cleanup'] | undefined;
+  try {
+    await runSteps(options, base, browser, held, record);
+  } finally {
+    cleanup = await revokeHeldTokens(browser, base, options, held);
+  }
+  return { steps, ok: steps.every((s) => s.status === 'ok' || s.status === 'warn'), cleanup };
+}
+
+interface HeldTokens {
+  refresh: Set<string>;
+  access: Set<string>;
+}
+
+async function revokeHeldTokens(browser: DoctorBrowser, base: string, options: DoctorOptions, held: HeldTokens): Promise<DoctorResult['cleanup']> {
+  const cleanup: DoctorResult['cleanup'] = { revokedRefreshTokens: 0, revokedAccessTokens: 0, problems: [] };
+  const revoke = async (token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> => {
+    try {
+      const response = await browser.postForm(`${base}/oauth/revoke`, { token, token_type_hint: hint, client_id: options.clientId, client_secret: options.clientSecret });
+      if (response.status === 200) return true;
+      cleanup.problems.push(`revoking a ${hint.replace('_', ' ')} answered ${response.status}`);
+    } catch (error) {
+      cleanup.problems.push(`revoking a ${hint.replace('_', ' ')} failed: ${describeNetworkError(error, base)}`);
+    }
+    return false;
+  };
+  for (const token of held.refresh) if (await revoke(token, 'refresh_token')) cleanup.revokedRefreshTokens++;
+  // Without a refresh token, revoking an access token still ends every token of its grant.
+  if (cleanup.revokedRefreshTokens === 0) for (const token of held.access) if (await revoke(token, 'access_token')) cleanup.revokedAccessTokens++;
+  return cleanup;
+}
+
+/** Whether the redirect URI is one ChatGPT will really send. */
+function checkRedirectUri(options: DoctorOptions): StepOutcome {
+  const uri = options.redirectUri;
+  const kind = classifyCallback(uri);
+  const fix = `In the GPT builder, save the action and copy the Callback URL it shows (${GPT_CALLBACK_PATTERNS[0]}), then register exactly that: larder clients:update ${options.clientId} --redirect-uri "<the Callback URL>"`;
+  const registered = options.registeredRedirectUris ?? [];
+  const only = options.redirectUriSource === 'registration' && registered.length === 1;
+  const which = options.redirectUriSource === 'option' ? `The redirect URI given, ${uri},` : only ? `The only registered redirect URI, ${uri},` : `No registered redirect URI is a real ChatGPT callback: ${registered.join(', ')}; the one used, ${uri},`;
+  if (kind === 'placeholder') return { fail: `${which} is a placeholder: ChatGPT sends the Callback URL of the real GPT, and Larder will refuse it.`, fix };
+  if (kind === 'other') return { fail: `${which} is not a ChatGPT callback (${GPT_CALLBACK_PATTERNS.join(' or ')}): Larder will refuse ChatGPT's sign-in.`, fix };
+  if (options.redirectUriSource === 'option' && options.registeredRedirectUris === undefined) return `${uri} (from --redirect-uri; the registration was not readable here, the server checks it below)`;
+  return options.redirectUriSource === 'option' ? `${uri} (from --redirect-uri)` : `${uri} (registered)`;
+}
+
+async function runSteps(options: DoctorOptions, base: string, browser: DoctorBrowser, held: HeldTokens, record: (step: DoctorStep) => void): Promise<void> {
   let failed = false;
   const updateClientLine = `larder clients:update ${options.clientId} --add-redirect-uri "${options.redirectUri}"`;
+  const hold = (tokens: TokenSet): TokenSet => {
+    held.access.add(tokens.access_token);
+    if (tokens.refresh_token) held.refresh.add(tokens.refresh_token);
+    return tokens;
+  };
 
-  const step = async (name: string, work: () => Promise<string | { warn: string; fix?: string }>): Promise<void> => {
+  const step = async (name: string, work: () => Promise<StepOutcome>): Promise<void> => {
     let result: DoctorStep;
     if (failed) {
       result = { name, status: 'skipped', detail: 'skipped: an earlier step failed' };
     } else {
       try {
         const outcome = await work();
-        result = typeof outcome === 'string' ? { name, status: 'ok', detail: outcome } : { name, status: 'warn', detail: outcome.warn, ...(outcome.fix ? { fix: outcome.fix } : {}) };
+        if (typeof outcome === 'string') result = { name, status: 'ok', detail: outcome };
+        else if ('fail' in outcome) result = { name, status: 'fail', detail: outcome.fail, fix: outcome.fix };
+        else result = { name, status: 'warn', detail: outcome.warn, ...(outcome.fix ? { fix: outcome.fix } : {}) };
       } catch (error) {
         failed = true;
         if (error instanceof StepFailure) result = { name, status: 'fail', detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };
         else result = { name, status: 'fail', detail: describeNetworkError(error, base), fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
       }
     }
-    steps.push(result);
-    report(result);
+    record(result);
   };
+
+  // A setup that passes only with a placeholder callback is broken: ChatGPT sends its own.
+  // The steps after still run, so one run shows every problem.
+  await step('redirect URI', async () => checkRedirectUri(options));
 
   let metadata: Metadata | undefined;
   await step('discovery', async () => {
@@ -162,20 +240,29 @@ export async function runDoctor(options: DoctorOptions, report: (step: DoctorSte
   let firstCode: string | undefined;
   await step('authorize, log in, consent', async () => {
     const { code, consented } = await authorize();
+    if (!consented) {
+      // The person already approved this client, so the doctor's tokens would join that
+      // grant, and revoking them would end the person's real connection. Stop before the
+      // code is exchanged: the unused code expires in a minute and issues nothing.
+      throw new StepFailure(
+        `Larder did not ask ${options.email} for consent: this person has already connected client ${options.clientId}, and the doctor's checks would end that connection.`,
+        'Run the doctor with --create-test-user, or as a person who has not connected this client (they can disconnect it on /account).',
+      );
+    }
     firstCode = code;
-    return `code received at the callback with state intact${consented ? ' (consent given)' : ' (consent remembered)'}`;
+    return 'code received at the callback with state intact (consent given)';
   });
 
   let tokens: TokenSet | undefined;
   await step('token: secret in the body (Default POST request)', async () => {
-    tokens = await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code: firstCode!, redirect_uri: options.redirectUri, client_id: options.clientId, client_secret: options.clientSecret }, options);
+    tokens = hold(await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code: firstCode!, redirect_uri: options.redirectUri, client_id: options.clientId, client_secret: options.clientSecret }, options));
     return `access token for scope "${tokens.scope ?? ''}", expires in ${tokens.expires_in} s${tokens.refresh_token ? ', with a refresh token' : ''}`;
   });
 
   await step('token: HTTP Basic (Basic authorization header)', async () => {
     const { code } = await authorize();
     const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
-    const second = await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code, redirect_uri: options.redirectUri }, options, { authorization: `Basic ${basic}` });
+    const second = hold(await exchange(browser, metadata!.token_endpoint, { grant_type: 'authorization_code', code, redirect_uri: options.redirectUri }, options, { authorization: `Basic ${basic}` }));
     return `access token for scope "${second.scope ?? ''}"`;
   });
 
@@ -194,22 +281,30 @@ export async function runDoctor(options: DoctorOptions, report: (step: DoctorSte
 
   await step('refresh', async () => {
     if (!tokens!.refresh_token) throw new StepFailure('No refresh token was issued.', `Allow refresh tokens for the client (larder clients:show ${options.clientId}); without them the person signs in again every hour.`);
-    const refreshed = await exchange(browser, metadata!.token_endpoint, { grant_type: 'refresh_token', refresh_token: tokens!.refresh_token, client_id: options.clientId, client_secret: options.clientSecret }, options);
+    const refreshed = hold(await exchange(browser, metadata!.token_endpoint, { grant_type: 'refresh_token', refresh_token: tokens!.refresh_token, client_id: options.clientId, client_secret: options.clientSecret }, options));
     if (refreshed.refresh_token === tokens!.refresh_token) return { warn: 'The refresh token was not rotated.' };
+    // Rotated (RFC 9700 section 4.14.2): the old one is spent; revoking the new one ends the grant.
+    held.refresh.delete(tokens!.refresh_token);
     tokens = refreshed;
     return 'new access token and a rotated refresh token';
   });
 
   await step('revoke', async () => {
+    // Revoking the refresh token ends the whole grant (RFC 7009 section 2.1): the access
+    // token must stop working at once, and nothing the doctor made stays on the account.
     const endpoint = metadata!.revocation_endpoint ?? `${base}/oauth/revoke`;
-    const response = await browser.postForm(endpoint, { token: tokens!.access_token, token_type_hint: 'access_token', client_id: options.clientId, client_secret: options.clientSecret });
+    const refreshToken = tokens!.refresh_token!;
+    const response = await browser.postForm(endpoint, { token: refreshToken, token_type_hint: 'refresh_token', client_id: options.clientId, client_secret: options.clientSecret });
     if (response.status !== 200) throw new StepFailure(`Revocation answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    held.refresh.delete(refreshToken);
     const after = await browser.request(`${base}/api/foods/search?query=banana`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
-    if (after.status !== 401) throw new StepFailure(`The revoked token still works (${after.status}).`, 'Report this as a Larder bug: revocation must take effect at once.');
-    return 'the revoked token is refused at once (401)';
+    if (after.status !== 401) throw new StepFailure(`The access token still works after its grant was revoked (${after.status}).`, 'Report this as a Larder bug: revocation must take effect at once.');
+    // Both sign-ins of this run share one grant (the second found the consent given), so nothing is held any more.
+    held.access.clear();
+    held.refresh.clear();
+    return 'revoking the refresh token ended the grant: its access token is refused at once (401)';
   });
 
-  return steps;
 }
 
 function callbackCode(location: string, state: string): string {

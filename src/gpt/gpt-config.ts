@@ -1,13 +1,15 @@
 import type { Config } from '../config.js';
 import type { OAuthClient } from '../oauth/clients.js';
+import { classifyCallback, GPT_CALLBACK_PATTERNS, realGptCallbacks } from './callbacks.js';
 
-/** Callback URLs the GPT builder shows after an action is saved (older GPTs use chat.openai.com). */
-export const GPT_CALLBACK_PATTERNS = ['https://chatgpt.com/aip/g-<GPT id>/oauth/callback', 'https://chat.openai.com/aip/g-<GPT id>/oauth/callback'];
-const GPT_CALLBACK = /^https:\/\/(chatgpt\.com|chat\.openai\.com)\/aip\/g-[A-Za-z0-9]+\/oauth\/callback$/;
+export { GPT_CALLBACK_PATTERNS } from './callbacks.js';
 
 export interface GptConfiguration {
   fields: Array<{ label: string; value: string; note?: string }>;
   schemaUrl: string;
+  /** The builder's "Privacy policy" field: required to publish a GPT that has actions. */
+  privacyPolicyUrl: string;
+  termsUrl: string;
   registeredCallbacks: string[];
   gptCallbacks: string[];
   warnings: string[];
@@ -28,29 +30,42 @@ export function gptConfiguration(client: OAuthClient, config: Pick<Config, 'appU
     warnings.push(`APP_URL names ${url.hostname}, which ChatGPT cannot reach: use the public domain the GPT will call.`);
   }
   if (client.isPublic) {
-    warnings.push('This is a public client (no secret, PKCE required): GPT Actions send no PKCE, so create a confidential client for a GPT (larder clients:create without --public).');
+    warnings.push('This is a public client (for apps that use PKCE): GPT Actions send no PKCE, so give the GPT a confidential client of its own: larder clients:create --name "…" --redirect-uri "…" (without --public).');
   }
   if (!client.grantTypes.includes('refresh_token')) {
     warnings.push('This client may not use refresh tokens: people will have to sign in again each time the access token expires.');
   }
-  const gptCallbacks = client.redirectUris.filter((uri) => GPT_CALLBACK.test(uri));
+  const gptCallbacks = realGptCallbacks(client.redirectUris);
   if (gptCallbacks.length === 0) {
-    warnings.push('No GPT callback URL is registered yet: save the action in the GPT builder, copy the Callback URL it shows, and run the clients:update line below.');
+    const placeholders = client.redirectUris.filter((uri) => classifyCallback(uri) === 'placeholder');
+    warnings.push(
+      placeholders.length > 0
+        ? `The only GPT callback registered is a placeholder (${placeholders.join(', ')}): ChatGPT will be refused. Save the action in the GPT builder, copy the Callback URL it shows, and run the clients:update line below.`
+        : 'No GPT callback URL is registered yet: save the action in the GPT builder, copy the Callback URL it shows, and run the clients:update line below.',
+    );
   }
-  const secretNote = newSecret
-    ? 'new secret: the previous one no longer works'
-    : `shown only when the client was created; for a new one run: larder clients:rotate-secret ${client.clientId} (or larder gpt:config ${client.clientId} --new-secret)`;
+  const fields: GptConfiguration['fields'] = [
+    { label: 'Authentication Type', value: 'OAuth' },
+    { label: 'Client ID', value: client.clientId },
+  ];
+  // A public client has no secret: nothing to paste, nothing to rotate (the warning above says what to do instead).
+  if (!client.isPublic) {
+    const secretNote = newSecret
+      ? 'new secret: the previous one no longer works'
+      : `shown only when the client was created; for a new one run: larder clients:rotate-secret ${client.clientId} (or larder gpt:config ${client.clientId} --new-secret)`;
+    fields.push({ label: 'Client Secret', value: newSecret ?? '(hidden)', note: secretNote });
+  }
   return {
     fields: [
-      { label: 'Authentication Type', value: 'OAuth' },
-      { label: 'Client ID', value: client.clientId },
-      { label: 'Client Secret', value: newSecret ?? '(hidden)', note: secretNote },
+      ...fields,
       { label: 'Authorization URL', value: `${base}/oauth/authorize` },
       { label: 'Token URL', value: `${base}/oauth/token` },
       { label: 'Scope', value: client.scopes.join(' ') },
       { label: 'Token Exchange Method', value: 'Default (POST request)', note: '"Basic authorization header" works too' },
     ],
     schemaUrl: `${base}/openapi.json`,
+    privacyPolicyUrl: `${base}/privacy`,
+    termsUrl: `${base}/terms`,
     registeredCallbacks: client.redirectUris,
     gptCallbacks,
     warnings,
@@ -77,7 +92,13 @@ export function formatGptConfiguration(client: OAuthClient, setup: GptConfigurat
     `Registered callback URLs: ${setup.registeredCallbacks.length ? '' : '(none)'}`,
     ...setup.registeredCallbacks.map((uri) => `   ${uri}`),
     '',
-    `4. Check the whole sign-in as ChatGPT runs it: larder doctor --client-id ${client.clientId} --client-secret <secret> --create-test-user`,
+    '4. Privacy policy (the builder asks for it before a GPT with actions can be published):',
+    `   ${setup.privacyPolicyUrl}`,
+    `   (terms of use: ${setup.termsUrl}; edit both pages in LARDER_VIEWS: privacy.eta, terms.eta)`,
+    '',
+    client.isPublic
+      ? '5. larder doctor checks the sign-in of a confidential client only: create one for the GPT first.'
+      : `5. Check the whole sign-in as ChatGPT runs it: larder doctor --client-id ${client.clientId} --client-secret-stdin --create-test-user`,
   ];
   if (setup.warnings.length > 0) lines.push('', 'Warnings:', ...setup.warnings.map((w) => `   ! ${w}`));
   return lines.join('\n');
