@@ -7,12 +7,13 @@ import { dbCommands } from './db.js';
 import { gptCommands } from './gpt.js';
 import { viewCommands } from './views.js';
 import { keyCommands } from './keys.js';
+import { statsCommands } from './stats.js';
 import { tokenCommands } from './tokens.js';
 import { isTerminal, promptWithoutEcho, secretPromptFor, type TerminalInput } from './terminal-secret.js';
 import { userCommands } from './users.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
-export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...gptCommands, ...viewCommands];
+export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...statsCommands, ...gptCommands, ...viewCommands];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -4,7 +4,8 @@ import { createPasswordResetLink } from '../accounts/recovery.js';
 import { PLANS, createUser, findUserByEmail, listUsers, normalizeEmail, setUserPlan, type Plan, type User } from '../accounts/users.js';
 import { createRateLimiter } from '../limits/index.js';
 import { formatTable, UsageError, type Command } from './command.js';
-import { withDatabase } from './database.js';
+import { describeDatabase, withDatabase } from './database.js';
+import { userJson } from './json.js';
 
 function parsePlan(value: unknown): Plan {
   if (typeof value !== 'string' || !(PLANS as readonly string[]).includes(value)) {
@@ -77,14 +78,26 @@ export const userCommands: Command[] = [
   },
   {
     name: 'users:list',
-    summary: 'List accounts',
-    usage: 'Usage: larder users:list [--json]\n\n  --json  print the accounts as a JSON array',
-    options: { json: { type: 'boolean' } },
+    summary: 'List accounts, optionally only one plan or matching emails',
+    usage: [
+      'Usage: larder users:list [--plan free|pro] [--email TEXT] [--json]',
+      '',
+      '  --plan free|pro  only accounts on this plan',
+      '  --email TEXT     only accounts whose email contains TEXT (any case): "@example.com" lists a domain',
+      '  --json           print the accounts as a JSON array ({"id", "email", "name", "plan", "time_zone", "created_at"})',
+    ].join('\n'),
+    options: { plan: { type: 'string' }, email: { type: 'string' }, json: { type: 'boolean' } },
     async run({ values }, context) {
-      const users = await withDatabase(context, listUsers);
-      if (values.json) context.output.out(JSON.stringify(users));
-      else if (users.length === 0) context.output.out('No accounts yet. Create one with: larder users:create --email EMAIL --password-stdin');
-      else context.output.out(formatTable(['EMAIL', 'NAME', 'PLAN', 'CREATED', 'ID'], users.map((u) => [u.email, u.name, u.plan, u.createdAt.slice(0, 10), u.id])));
+      const plan = values.plan === undefined ? undefined : parsePlan(values.plan);
+      const emailText = typeof values.email === 'string' ? values.email.trim().toLowerCase() : undefined;
+      if (emailText === '') throw new UsageError('--email needs some text to look for, such as @example.com');
+      const users = (await withDatabase(context, listUsers)).filter((u) => (plan === undefined || u.plan === plan) && (emailText === undefined || u.email.includes(emailText)));
+      const filtered = plan !== undefined || emailText !== undefined;
+      if (values.json) context.output.out(JSON.stringify(users.map(userJson)));
+      else if (users.length === 0) {
+        const where = describeDatabase(context.config().database);
+        context.output.out(filtered ? `No accounts match in ${where}.` : `No accounts yet in ${where}. Create one with: larder users:create --email EMAIL --password-stdin`);
+      } else context.output.out(formatTable(['EMAIL', 'NAME', 'PLAN', 'CREATED', 'ID'], users.map((u) => [u.email, u.name, u.plan, u.createdAt.slice(0, 10), u.id])));
       return 0;
     },
   },
