@@ -25,6 +25,8 @@ import { createRateLimiter, installRateLimits } from './limits/index.js';
 import { fastifyTrustProxy } from './limits/trust-proxy.js';
 import { createMailer } from './mail/index.js';
 import { createOAuthServer } from './oauth/index.js';
+import { installMetrics } from './ops/metrics.js';
+import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
 import type { Views } from './views/render.js';
 
 export interface AppServices {
@@ -39,6 +41,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const { config, catalog, views } = services;
   const app = Fastify({
     logger: loggerOptions(config),
+    ...requestIdOptions,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
@@ -54,6 +57,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     },
   });
 
+  installRequestIdHeader(app);
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
   await app.register(formbody);
@@ -72,6 +76,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const db = services.database.db;
   const oauth = createOAuthServer({ config, db, views });
   installRateLimits(app, { limiter: createRateLimiter({ db, redisUrl: config.redisUrl }), provider: oauth.provider });
+  // Off unless METRICS_TOKEN is set; observes every route below through hooks and provider events.
+  if (config.metricsToken !== undefined) installMetrics(app, { token: config.metricsToken, provider: oauth.provider, pool: services.database.pool });
   await oauth.routes(app);
 
   // The API: one context whose hooks are the resource server's steps; the OpenAPI

@@ -37,6 +37,12 @@ export interface Config {
    * addresses (tests serve them from 127.0.0.1). Never in production.
    */
   cimdAllowLoopback: boolean;
+  /** METRICS_TOKEN: /metrics is served (to `Authorization: Bearer <token>`) only when set. */
+  metricsToken: string | undefined;
+  /** How often a running server looks at the signing keys file for a rotation (keys:generate --force). */
+  keysPollMs: number;
+  /** Who runs this Larder, for the privacy and terms pages: LARDER_OPERATOR and LARDER_CONTACT. */
+  operator: { name: string | undefined; contact: string | undefined };
 }
 
 /** `false`: no proxy, the socket's address is the client's; a number: that many proxy hops; else the proxies' addresses. */
@@ -189,8 +195,27 @@ export function loadConfig(
   // A switch for tests: in production it would let anyone make Larder fetch from its own machine.
   if (cimdAllowLoopback && env === 'production') problems.push('LARDER_CIMD_ALLOW_LOOPBACK is for tests only and cannot be set when NODE_ENV=production');
 
+
+  const metricsToken = get('METRICS_TOKEN');
+  if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken))) {
+    problems.push('METRICS_TOKEN must be at least 16 characters without spaces (for example the output of `openssl rand -hex 32`)');
+  }
+
+  let keysPollMs = 15_000;
+  const keysPollText = get('LARDER_KEYS_POLL_MS');
+  if (keysPollText !== undefined) {
+    if (!/^\d+$/.test(keysPollText) || Number(keysPollText) < 100) problems.push(`LARDER_KEYS_POLL_MS must be a whole number of milliseconds, at least 100, got "${keysPollText}"`);
+    else keysPollMs = Number(keysPollText);
+  }
+
+  const contact = get('LARDER_CONTACT');
+  if (contact !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+$/.test(contact) && !/^https?:\/\/\S+$/.test(contact)) {
+    problems.push(`LARDER_CONTACT must be an email address or an http(s) URL where people reach the operator, got "${contact}"`);
+  }
+  const operator = { name: get('LARDER_OPERATOR'), contact };
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback, metricsToken, keysPollMs, operator };
 }
 
 /**

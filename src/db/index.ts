@@ -12,6 +12,8 @@ export type Db = Kysely<Database>;
 export interface OpenedDatabase {
   db: Db;
   dialect: 'sqlite' | 'postgres';
+  /** PostgreSQL's connection pool, for metrics (src/ops/metrics.ts); SQLite has one connection. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -51,5 +53,5 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }

@@ -7,7 +7,7 @@ export function wantsJson(request: FastifyRequest): boolean {
   // Routes of a protected context (the API, /mcp) say so; unmatched URLs go by their path.
   if (request.routeOptions.config?.jsonReplies === true) return true;
   const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json');
+  return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json') || path === '/metrics';
 }
 
 /** Fastify's own 4xx errors (bad JSON, unsupported media type, body too large) in our terms. */
