@@ -11,7 +11,8 @@ import { purgeExpired } from './adapter.js';
 import { pruneIdleClients } from './clients.js';
 import { installCors, oauthCorsRoutes } from './cors.js';
 import { contentSecurityPolicyAllowing, interactionRoutes } from './interactions.js';
-import { loadProviderKeys, type ProviderKeys } from './keys.js';
+import { rotatingProvider, watchKeysFile } from '../ops/key-rotation.js';
+import { loadProviderKeys, signingKeysPath, type ProviderKeys } from './keys.js';
 import { mountProvider } from './mount.js';
 import { apiResourceFor, createProvider } from './provider.js';
 import { registrationRoutes } from './registration.js';
@@ -38,13 +39,17 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
   const { config, db, views } = options;
   const keys = loadProviderKeys(config);
   const apiResource = apiResourceFor(config.appUrl);
-  const provider = createProvider({
-    config,
-    db,
-    keys,
-    views,
-    accountExists: async (id) => (await findUserById(db, id)) !== undefined,
-  });
+  // Rebuilt when `larder keys:generate --force` rotates the keys file (src/ops/key-rotation.ts).
+  const rotation = rotatingProvider(keys, (current) =>
+    createProvider({
+      config,
+      db,
+      keys: current,
+      views,
+      accountExists: async (id) => (await findUserById(db, id)) !== undefined,
+    }),
+  );
+  const provider = rotation.provider;
   provider.on('server_error', (_ctx: unknown, error: unknown) => {
     console.error('oidc-provider server_error', error);
   });
@@ -84,6 +89,11 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     }, PURGE_INTERVAL_MS);
     purge.unref();
     app.addHook('onClose', async () => clearInterval(purge));
+
+    if (keys.source === 'file') {
+      const stopWatching = watchKeysFile(rotation, { file: signingKeysPath(config.storageDir), intervalMs: config.keysPollMs, load: () => loadProviderKeys(config), log: app.log });
+      app.addHook('onClose', async () => stopWatching());
+    }
   };
 
   return { provider, apiResource, keys, accountSections: oauthAccountSections({ db, views }), routes };

@@ -70,13 +70,15 @@ function writePrivateFile(file: string, body: string): void {
  * without `force`; with it, the new key signs from now on and the previous ones stay
  * (up to two) so tokens and cookies they signed still verify.
  */
-export function generateSigningKeys(storageDir: string, options: { force?: boolean } = {}): { file: string; kid: string; kept: string[] } {
+export function generateSigningKeys(storageDir: string, options: { force?: boolean; previous?: SigningKey[] } = {}): { file: string; kid: string; kept: string[] } {
   const file = signingKeysPath(storageDir);
   let old: SigningKey[] = [];
   if (existsSync(file)) {
     if (!options.force) throw new Error(`Signing keys already exist at ${file}; use --force to rotate them (the old key stays for verification).`);
     old = parseJwks(readFileSync(file, 'utf8'), file).keys.slice(0, KEPT_OLD_KEYS);
   }
+  // Keys in use elsewhere (LARDER_SIGNING_KEYS) are the ones to keep, not the file's.
+  if (options.previous) old = options.previous.slice(0, KEPT_OLD_KEYS);
   const key = generateSigningKey();
   writePrivateFile(file, `${JSON.stringify({ keys: [key, ...old] }, null, 2)}\n`);
   return { file, kid: key.kid, kept: old.map((k) => k.kid) };
