@@ -21,6 +21,7 @@ import { diaryAccountSection, diarySettingsRoutes } from './diary/account-sectio
 import { diaryRoutes } from './diary/routes.js';
 import { collectApiRoutes, type CollectedRoute } from './gpt/openapi.js';
 import { apiDocumentRoutes } from './gpt/routes.js';
+import { legalPages } from './legal/pages.js';
 import { createRateLimiter, installRateLimits } from './limits/index.js';
 import { fastifyTrustProxy } from './limits/trust-proxy.js';
 import { createMailer } from './mail/index.js';
@@ -101,6 +102,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(mcpResourceMetadataRoutes, { resource: mcpProtectedResource(config.appUrl), config });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
+  await app.register(legalPages, { config, views });
   await app.register(diarySettingsRoutes, { db, views });
   await app.register(accountRoutes, { db, config, views, mailer: createMailer(config.mail), accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
   return app;
