@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,6 +169,25 @@ describe('two Larder instances behind Caddy', { skip: onPath('caddy') ? false : 
       for (const instance of instances) await instance.stop();
       await database.drop();
       rmSync(storage, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the systemd unit in docs/deploy.md', { skip: onPath('systemd-analyze') ? false : 'systemd-analyze is not installed' }, () => {
+  test('passes systemd-analyze verify', () => {
+    const unit = /```ini\n# \/etc\/systemd\/system\/larder\.service\n([\s\S]*?)```/.exec(read('docs/deploy.md'))?.[1];
+    assert.ok(unit, 'the unit is in docs/deploy.md');
+    assert.match(unit, /^User=larder$/m);
+    assert.match(unit, /^KillSignal=SIGTERM$/m);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'larder-unit-'));
+    try {
+      // The node binary of this machine stands for /usr/bin/node, which verify requires to exist.
+      writeFileSync(path.join(dir, 'larder.service'), unit.replace('/usr/bin/node', process.execPath));
+      const result = spawnSync('systemd-analyze', ['verify', path.join(dir, 'larder.service')], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      assert.equal(result.stderr.trim(), '', result.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
