@@ -42,7 +42,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const { config, catalog, views } = services;
   const app = Fastify({
     logger: loggerOptions(config),
-    ...requestIdOptions,
+    ...requestIdOptions(),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },

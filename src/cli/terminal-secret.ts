@@ -35,8 +35,9 @@ export function promptWithoutEcho(input: TerminalInput, output: NodeJS.WritableS
     read() {
       if (started) return;
       started = true;
-      output.write(prompt);
+      // Echo off before the prompt shows: whatever is typed once it is visible stays hidden.
       input.setRawMode!(true);
+      output.write(prompt);
       input.setEncoding('utf8');
       input.on('data', onData);
       input.resume();

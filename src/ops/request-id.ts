@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -18,11 +18,9 @@ export function requestIdFor(request: IncomingMessage): string {
 }
 
 /** Fastify options: ids from {@link requestIdFor}, logged as `request_id` on every line of the request. */
-export const requestIdOptions = {
-  genReqId: requestIdFor,
-  requestIdHeader: false,
-  requestIdLogLabel: 'request_id',
-} as const;
+export function requestIdOptions(): { genReqId: typeof requestIdFor; requestIdHeader: false; logController: LogController } {
+  return { genReqId: requestIdFor, requestIdHeader: false, logController: new LogController({ requestIdLogLabel: 'request_id' }) };
+}
 
 /**
  * Every reply carries its request's id, so a person reporting a problem, a proxy log

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createUser, listUsers } from '../../src/accounts/users.js';
-import { createClient } from '../../src/oauth/clients.js';
+import { createClient, rotateClientSecret } from '../../src/oauth/clients.js';
 import { runCli } from '../../src/cli/main.js';
 import type { CliOutput } from '../../src/cli/command.js';
 import { Visitor } from '../accounts/visitor.js';
@@ -92,7 +92,9 @@ describe('GPT setup commands', () => {
     assert.match(result.out, /public client/);
     assert.match(result.out, /clients:create .*without --public/);
     assert.doesNotMatch(result.out, /secret/i);
-    const json = JSON.parse((await larder(['gpt:config', created.client.clientId, '--json'])).out) as Record<string, unknown>;
+    const asJson = await larder(['gpt:config', created.client.clientId, '--json']);
+    assert.equal(asJson.code, 0, asJson.err);
+    const json = JSON.parse(asJson.out) as Record<string, unknown>;
     assert.equal(json.public_client, true);
     assert.ok(!Object.keys(json).some((key) => /secret/i.test(key)), Object.keys(json).join(' '));
     const rotate = await larder(['gpt:config', created.client.clientId, '--new-secret']);
@@ -140,6 +142,15 @@ describe('GPT setup commands', () => {
     assert.match(result.out, /Clean-up: deleted the test person doctor-\w+@larder\.invalid; revoked 1 grant/);
     assert.deepEqual(await doctorPeople(), []);
     assert.deepEqual(await grantsOf(clientId), []);
+  });
+
+  test('doctor passes with a real secret that starts with a dash (one in 64 does: the old flake)', async () => {
+    const client = await newClient([CALLBACK]);
+    let secret = client.secret;
+    for (let tries = 0; !secret.startsWith('-') && tries < 2000; tries++) secret = (await rotateClientSecret(db(), client.id)).clientSecret!;
+    assert.ok(secret.startsWith('-'), 'no secret starting with "-" in 2000 rotations');
+    const result = await larder(['doctor', '--client-id', client.id, '--client-secret', secret, '--create-test-user']);
+    assert.equal(result.code, 0, result.both);
   });
 
   test('a secret that starts with a dash is read as the secret, not as an option', async () => {
