@@ -18,6 +18,7 @@ COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY views ./views
+COPY data ./data
 RUN npx tsc -p tsconfig.json \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -33,6 +34,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/views ./views
+# The bundled catalog (USDA SR28), loaded into an empty database on first start.
+COPY --from=build /app/data ./data
 USER node
 # The signing keys (and the SQLite file, when DATABASE_URL is not PostgreSQL) live here.
 VOLUME ["/var/lib/larder"]

@@ -173,9 +173,11 @@ const health = await fetch(`http://127.0.0.1:${port}/health`).then(async (r) => 
 log(`CMD ${JSON.stringify([command, ...commandArgs])}: ${server.exitCode === null ? 'serving' : `EXITED ${server.exitCode}`}; GET /health -> ${health}; GET /readyz -> ${readyz}`);
 log(`HEALTHCHECK: ${healthy ? 'healthy' : `UNHEALTHY after ${startPeriodMs / 1000} s (${last})`}`);
 if (!healthy) failures++;
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
-if (server.exitCode !== 0 && server.signalCode === null) log(`server log:\n${serverLog.slice(-3000)}`);
+if (server.exitCode === null) {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+}
+if (!healthy || (server.exitCode !== 0 && server.signalCode === null)) log(`server log:\n${serverLog.slice(-3000)}`);
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 else log(`kept: ${work}`);

@@ -52,6 +52,15 @@ describe('Dockerfile', () => {
       const sources = copy.getArgumentsContent()!.split(/\s+/).slice(0, -1);
       for (const source of sources) assert.ok(existsSync(path.join(repoRoot, source)), `COPY ${source}`);
     }
+    // Everything the server reads at run time reaches the image.
+    const copied = lastStage
+      .filter((i) => i.getKeyword() === 'COPY')
+      .flatMap((i) => {
+        const parts = i.getArgumentsContent()!.split(/\s+/);
+        const destination = parts.at(-1)!;
+        return destination.endsWith('/') ? parts.slice(0, -1).map((source) => path.basename(source)) : [destination.replace(/^\.\//, '')];
+      });
+    for (const needed of ['package.json', 'node_modules', 'dist/src', 'bin', 'views', 'data']) assert.ok(copied.includes(needed) || copied.includes(`${needed}/`), `the image lacks ${needed}: ${copied.join(', ')}`);
     const runtimeRuns = lastStage.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent()).join('\n');
     assert.doesNotMatch(runtimeRuns, /apt-get install|npm (ci|install)/, 'the runtime stage installs nothing');
     assert.doesNotMatch(text, /(PASSWORD|SECRET|TOKEN|SIGNING_KEYS)=/, 'no secret baked into the image');
