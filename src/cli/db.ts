@@ -11,8 +11,7 @@ export const dbCommands: Command[] = [
     async run({ values }, { config, output }) {
       const database = await openDatabase(config().database);
       try {
-        const result = await migrateToLatest(database.db);
-        const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+        const { applied } = await migrateToLatest(database.db);
         if (values.json) output.out(JSON.stringify({ applied, database: database.dialect }));
         else output.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
         return 0;

@@ -1,5 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import type { Db } from './index.js';
 import * as catalog0001 from './migrations/0001_catalog.js';
 import * as oauth0002 from './migrations/0002_oauth.js';
@@ -32,32 +32,70 @@ const migrations: Record<string, Migration> = {
   '0030_client_registration': clientRegistration0030,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** Kysely's bookkeeping table, kept so databases migrated by earlier versions read the same. */
+const MIGRATION_TABLE = 'kysely_migration';
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  return migrate(db, (migrator) => migrator.migrateToLatest());
+export interface MigrationResult {
+  /** The migrations this run applied, in order. */
+  applied: string[];
 }
 
-/** Migrates up (or down) to the named migration: how tests build a database as an older version left it. */
-export async function migrateTo(db: Db, name: string): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Db): Promise<MigrationResult> {
+  return runMigrations(db, undefined);
+}
+
+/** Migrates up to the named migration: how tests build a database as an older version left it. */
+export async function migrateTo(db: Db, name: string): Promise<MigrationResult> {
   if (!(name in migrations)) throw new Error(`No migration is named ${name}`);
-  return migrate(db, (migrator) => migrator.migrateTo(name));
+  return runMigrations(db, name);
 }
 
-async function migrate(db: Db, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
-  // On PostgreSQL Kysely looks for its bookkeeping tables in every schema unless told
-  // which one; name the current schema so databases confined to a schema stay apart.
-  let migrationTableSchema: string | undefined;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    migrationTableSchema = rows[0]?.schema;
+/**
+ * Larder's own runner instead of Kysely's Migrator: the Migrator introspects the tables of
+ * *every* PostgreSQL schema to find its bookkeeping, so a schema dropped by someone else at
+ * that moment failed this database's migration ("schema t_... does not exist"). Here
+ * everything stays in the current schema: one connection, one transaction, PostgreSQL's
+ * advisory lock named after the schema (two processes starting at once migrate once),
+ * SQLite's BEGIN IMMEDIATE for the same reason.
+ */
+async function runMigrations(db: Db, upTo: string | undefined): Promise<MigrationResult> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const names = Object.keys(migrations).sort();
+  try {
+    return await db.connection().execute(async (connection) => {
+      await sql.raw(postgres ? 'begin' : 'begin immediate').execute(connection);
+      try {
+        if (postgres) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.larder_migrations'))`.execute(connection);
+        await connection.schema
+          .createTable(MIGRATION_TABLE)
+          .ifNotExists()
+          .addColumn('name', 'varchar(255)', (column) => column.notNull().primaryKey())
+          .addColumn('timestamp', 'varchar(255)', (column) => column.notNull())
+          .execute();
+        const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(connection);
+        const executed = new Set(rows.map((row) => row.name));
+        const unknown = [...executed].filter((name) => !(name in migrations));
+        if (unknown.length > 0) throw new Error(`the database was migrated by a newer Larder (${unknown.join(', ')}); run that version or newer`);
+        const applied: string[] = [];
+        for (const name of names) {
+          if (upTo !== undefined && name > upTo) break;
+          if (executed.has(name)) continue;
+          try {
+            await migrations[name]!.up(connection as unknown as Kysely<unknown>);
+          } catch (error) {
+            throw new Error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+          await sql`insert into ${sql.table(MIGRATION_TABLE)} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(connection);
+          applied.push(name);
+        }
+        await sql.raw('commit').execute(connection);
+        return { applied };
+      } catch (error) {
+        await sql.raw('rollback').execute(connection).catch(() => undefined);
+        throw error;
+      }
+    });
+  } catch (error) {
+    throw new Error(`Database migration ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const result = await run(migrator);
-  if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error');
-    const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause}`, { cause: result.error });
-  }
-  return result;
 }

@@ -7,10 +7,8 @@ import Provider from 'oidc-provider';
 import { createKyselyAdapter, hashModelId, purgeExpired, type AdapterPayload, type OidcAdapterConstructor } from '../../src/oauth/adapter.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
-// Every database is dropped in after() (drop() is idempotent). Unit tests also drop theirs
-// as soon as they finish: Kysely's Migrator (src/db/migrate.ts) looks for its
-// kysely_migration tables in *every* PostgreSQL schema, so while another test schema
-// exists a fresh one is not migrated ("kysely_migration_lock does not exist").
+// Every database is dropped in after() (drop() is idempotent); unit tests also drop theirs
+// as soon as they finish, so a long file does not keep dozens of schemas about.
 const databases: TestDatabase[] = [];
 after(async () => {
   await Promise.all(databases.map((d) => d.drop()));
