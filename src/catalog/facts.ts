@@ -1,5 +1,5 @@
 import type { Food } from './model.js';
-import { NUTRIENTS, roundAmount, type NutrientTier } from './nutrients.js';
+import { NUTRIENTS, roundAmount, type NutrientTier, type NutritionEntry } from './nutrients.js';
 
 /** One line of a nutrition-facts panel, as views/nutrition-facts.eta shows it. */
 export interface FactsRow {
@@ -24,4 +24,14 @@ export function factsRows(food: Food, grams: number, tier: NutrientTier = 'full'
     sub: n.sub === true,
     main: n.tier === 'main' && n.sub !== true,
   }));
+}
+
+const NUTRIENT_BY_NAME = new Map(NUTRIENTS.map((n) => [n.name, n]));
+
+/** The same rows from a nutrient list the API already shaped (and the plan already limited). */
+export function factsRowsOf(nutrition: readonly NutritionEntry[]): FactsRow[] {
+  return nutrition.map((entry) => {
+    const nutrient = NUTRIENT_BY_NAME.get(entry.name);
+    return { ...entry, sub: nutrient?.sub === true, main: nutrient?.tier === 'main' && nutrient.sub !== true };
+  });
 }

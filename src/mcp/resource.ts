@@ -1,0 +1,23 @@
+import type { ProtectedResource } from '../api/protected-resource.js';
+
+/** The MCP endpoint's path on Larder's origin (SPEC.md). */
+export const MCP_PATH = '/mcp';
+
+/**
+ * The MCP endpoint as a protected resource: tokens must be issued for `${APP_URL}/mcp`
+ * (RFC 8707), and its challenges say where its metadata is (RFC 9728 section 5.1) and, on a
+ * 401, which scopes to ask for, as the MCP authorization specification's scope selection
+ * strategy expects (2025-11-25, "Scope Selection Strategy").
+ */
+export function mcpProtectedResource(appUrl: string, defaultScopes: readonly string[]): ProtectedResource {
+  const metadataUrl = `${appUrl}/.well-known/oauth-protected-resource${MCP_PATH}`;
+  return {
+    resource: `${appUrl}${MCP_PATH}`,
+    name: 'Larder MCP',
+    metadataUrl,
+    challenge: {
+      invalidToken: { resource_metadata: metadataUrl, scope: defaultScopes.join(' ') },
+      insufficientScope: { resource_metadata: metadataUrl },
+    },
+  };
+}
