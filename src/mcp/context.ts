@@ -20,7 +20,6 @@ import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './serve
 import { checkOrigin } from './steps/check-origin.js';
 import { toolScopes } from './steps/tool-scopes.js';
 import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
-import { MCP_DEFAULT_SCOPES } from './tools.js';
 
 export interface McpRoutesOptions {
   config: Config;
@@ -70,7 +69,7 @@ function webRequest(appUrl: string, request: FastifyRequest, reply: FastifyReply
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { config, db } = options;
-  const resource = mcpProtectedResource(config.appUrl, MCP_DEFAULT_SCOPES);
+  const resource = mcpProtectedResource(config.appUrl);
   const tools = prepareTools();
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
   const quota = enforceQuota(db, config.quotas);

@@ -16,7 +16,6 @@ import {
 } from '../diary/operations.js';
 import type { DiaryEntryJson } from '../diary/present.js';
 import { daySummary, getDiarySummaryOperation, type DaySummaryJson } from '../diary/summary.js';
-import { orderScopes, type Scope } from '../oauth/scopes.js';
 
 /** What the tools read and write; `budget` leaves room in each result for its text and envelope. */
 export interface McpToolDeps {
@@ -171,9 +170,3 @@ export const byToolName: OperationRef = (id) => TOOL_BY_OPERATION.get(id) ?? id;
 export function findTool(name: string): McpTool | undefined {
   return MCP_TOOLS.find((t) => t.name === name);
 }
-
-/**
- * What an MCP client should ask for when it knows nothing yet (the `scope` of a 401):
- * every scope some tool needs, derived from the table.
- */
-export const MCP_DEFAULT_SCOPES: readonly Scope[] = orderScopes(MCP_TOOLS.flatMap((t) => t.operation.scopes));

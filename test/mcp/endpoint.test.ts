@@ -19,13 +19,13 @@ describe('the /mcp endpoint', () => {
   });
   after(async () => t?.close());
 
-  test('without a token: 401 pointing at the /mcp resource metadata with the scopes to ask for', async () => {
+  test('without a token: 401 pointing at the /mcp resource metadata with the default scope to start with', async () => {
     const response = await postMcp(t, toolsList);
     assert.equal(response.status, 401);
     const challenge = response.headers.get('www-authenticate') ?? '';
     assert.match(challenge, /^Bearer /);
     assert.match(challenge, new RegExp(`resource_metadata="${t.config.appUrl}/\\.well-known/oauth-protected-resource/mcp"`));
-    assert.match(challenge, /scope="foods:read diary:read diary:write"/);
+    assert.match(challenge, /scope="foods:read"/);
     assert.equal(response.message?.error, 'invalid_token');
   });
 
@@ -52,7 +52,7 @@ describe('the /mcp endpoint', () => {
     await assert.rejects(connectMcp(t, provider, 'legacy'), /sent to sign in/);
     const signIn = provider.authorizations[0]!;
     assert.equal(`${signIn.origin}${signIn.pathname}`, `${t.config.appUrl}/oauth/authorize`);
-    assert.equal(signIn.searchParams.get('scope'), 'foods:read diary:read diary:write', 'the scopes of the 401 challenge');
+    assert.equal(signIn.searchParams.get('scope'), 'foods:read', 'the scope of the 401 challenge');
     assert.equal(signIn.searchParams.get('code_challenge_method'), 'S256');
 
     const forMcp = await mcpCaller(t);
