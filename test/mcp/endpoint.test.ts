@@ -71,6 +71,12 @@ describe('the /mcp endpoint', () => {
     assert.match(challenge, /error="insufficient_scope"/);
     assert.match(challenge, /scope="foods:read diary:write"/);
     assert.match(challenge, new RegExp(`resource_metadata="${t.config.appUrl}/\\.well-known/oauth-protected-resource/mcp"`));
+    // Nor inside a batch, which the 2025-03-26 revision allowed.
+    const batch = await postMcp(t, [call('search_foods', { query: 'egg' }, 3), call('log_food', { food_id: 'sr-09040', meal: 'lunch', grams: 100, idempotency_key: randomUUID() }, 4)], {
+      ...auth,
+      'mcp-protocol-version': '2025-03-26',
+    });
+    assert.equal(batch.status, 403);
     const diary = await t.server.database.db.selectFrom('diary_entries').select('id').execute();
     assert.equal(diary.length, 0, 'nothing was logged');
   });
@@ -110,6 +116,22 @@ describe('the /mcp endpoint', () => {
     assert.ok(huge.status >= 400 && huge.status < 500, String(huge.status));
     const tooLong = await postMcp(t, call('search_foods', { query: 'x'.repeat(300) }), auth);
     assert.match(tooLong.text, /too long/);
+  });
+
+  test('2026-07-28 requests carry Mcp-Method and Mcp-Name, and a header that disagrees with the body is refused', async () => {
+    const { token } = await mcpCaller(t);
+    const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
+    const body = { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'get_diary', arguments: {}, _meta: envelope } };
+    const modern = { authorization: `Bearer ${token}`, 'mcp-protocol-version': '2026-07-28' };
+    const agreed = await postMcp(t, body, { ...modern, 'mcp-method': 'tools/call', 'mcp-name': 'get_diary' });
+    assert.equal(agreed.status, 200, agreed.text);
+    assert.match(agreed.text, /Nothing is logged/);
+    const disagreeing = await postMcp(t, body, { ...modern, 'mcp-method': 'tools/call', 'mcp-name': 'search_foods' });
+    assert.equal(disagreeing.status, 400);
+    assert.equal((disagreeing.message?.error as { code: number }).code, -32020);
+    const discover = await postMcp(t, { jsonrpc: '2.0', id: 6, method: 'server/discover', params: { _meta: envelope } }, { ...modern, 'mcp-method': 'server/discover' });
+    assert.equal(discover.status, 200, discover.text);
+    assert.ok(((discover.message?.result as { supportedVersions?: string[] }).supportedVersions ?? []).includes('2026-07-28'), discover.text);
   });
 
   test('every tool call is recorded in the history (never the token); protocol housekeeping is not', async () => {

@@ -1,19 +1,26 @@
 import type { FastifyRequest } from 'fastify';
-import type { Scope } from '../../oauth/scopes.js';
+import { orderScopes, type Scope } from '../../oauth/scopes.js';
 import { findTool } from '../tools.js';
 
-/** The tool a JSON-RPC `tools/call` body names, if it is one (the SDK answers everything else). */
-export function calledToolName(body: unknown): string | undefined {
-  if (typeof body !== 'string' || body.length === 0) return undefined;
-  let message: unknown;
+/**
+ * The tools a JSON-RPC body calls: one `tools/call`, or every one in a batch (the 2025-03-26
+ * revision allowed arrays, and the SDK's legacy leg still reads them, so a batch must not
+ * slip past the scope check). Anything unreadable calls nothing; the SDK refuses it.
+ */
+export function calledToolNames(body: unknown): string[] {
+  if (typeof body !== 'string' || body.length === 0) return [];
+  let parsed: unknown;
   try {
-    message = JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch {
-    return undefined;
+    return [];
   }
-  if (!message || typeof message !== 'object' || Array.isArray(message)) return undefined;
-  const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
-  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+  const messages = Array.isArray(parsed) ? parsed : [parsed];
+  return messages.flatMap((message: unknown) => {
+    if (!message || typeof message !== 'object') return [];
+    const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+    return method === 'tools/call' && typeof params?.name === 'string' ? [params.name] : [];
+  });
 }
 
 /**
@@ -23,6 +30,5 @@ export function calledToolName(body: unknown): string | undefined {
  * 2025-11-25, "Scope Challenge Handling": 403 with error="insufficient_scope").
  */
 export function toolScopes(request: FastifyRequest): readonly Scope[] {
-  const name = calledToolName(request.body);
-  return (name && findTool(name)?.operation.scopes) || [];
+  return orderScopes(calledToolNames(request.body).flatMap((name) => findTool(name)?.operation.scopes ?? []));
 }
