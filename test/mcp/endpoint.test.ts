@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/client';
+import os from 'node:os';
 import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { apiGet } from '../oauth/oauth-helpers.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
@@ -167,6 +169,15 @@ describe('the /mcp endpoint', () => {
     }
     await client.close();
   });
+});
+
+test('LARDER_MCP_ALLOWED_ORIGINS takes origins, and a bad entry is named at start', () => {
+  const load = (value: string) => loadConfig({ LARDER_MCP_ALLOWED_ORIGINS: value }, { cwd: os.tmpdir(), readEnvFile: false });
+  assert.deepEqual(load('http://localhost:6274, https://inspector.example/').mcpAllowedOrigins, ['http://localhost:6274', 'https://inspector.example']);
+  assert.deepEqual(load('').mcpAllowedOrigins, []);
+  for (const bad of ['localhost:6274', 'https://inspector.example/path', 'null']) {
+    assert.throws(() => load(bad), (error: unknown) => error instanceof ConfigError && error.problems.some((p) => p.startsWith('LARDER_MCP_ALLOWED_ORIGINS')), bad);
+  }
 });
 
 describe('/mcp is stateless: any instance answers any request', () => {
