@@ -94,7 +94,7 @@ export async function runMcpDoctor(options: McpDoctorOptions, report: (step: Doc
       } catch (error) {
         failed = true;
         if (error instanceof StepFailure) result = { name, status: 'fail', detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };
-        else result = { name, status: 'fail', detail: `Request failed: ${error instanceof Error ? error.message : String(error)}`, fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
+        else result = { name, status: 'fail', detail: describeNetworkError(error, base), fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
       }
     }
     steps.push(result);
@@ -236,6 +236,15 @@ export async function runMcpDoctor(options: McpDoctorOptions, report: (step: Doc
     await browser.postForm(server.revocation_endpoint ?? `${base}/oauth/revoke`, { token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: clientId }).catch(() => undefined);
   }
   return { steps, clientId };
+}
+
+/** Why a request did not get an answer, in words: refused, unknown host, timeout. */
+function describeNetworkError(error: unknown, base: string): string {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
+  if (cause === 'ECONNREFUSED') return `Nothing answers at ${base} (connection refused).`;
+  if (cause === 'ENOTFOUND') return `The host of ${base} does not resolve.`;
+  if (error instanceof Error && error.name === 'TimeoutError') return `${base} did not answer in time.`;
+  return `Request failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Follows the authorization request like a browser, logging in and allowing, until it leaves for the callback. */
