@@ -100,9 +100,10 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     },
   });
   await app.register(apiResourceMetadataRoutes, { resource: apiResource, config });
-  await app.register(mcpResourceMetadataRoutes, { resource: mcpProtectedResource(config.appUrl), config });
   // /mcp: the same steps in its own context, for tokens issued for `${APP_URL}/mcp`.
-  await app.register(mcpRoutes, { config, db, catalog, views, findAccessToken: findAccessTokenIn(oauth.provider), findUser: (id) => findUserById(db, id) });
+  const mcpResource = mcpProtectedResource(config.appUrl);
+  await app.register(mcpResourceMetadataRoutes, { resource: mcpResource, config });
+  await app.register(mcpRoutes, { resource: mcpResource, config, db, catalog, views, findAccessToken: findAccessTokenIn(oauth.provider), findUser: (id) => findUserById(db, id) });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(legalPages, { config, views });

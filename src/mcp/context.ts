@@ -4,6 +4,7 @@ import type { User } from '../accounts/users.js';
 import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
 import { callerOf } from '../api/caller.js';
 import { markJsonReplies } from '../api/context.js';
+import type { ProtectedResource } from '../api/protected-resource.js';
 import { checkAudience } from '../api/steps/check-audience.js';
 import { enforceQuota } from '../api/steps/enforce-quota.js';
 import { loadCaller } from '../api/steps/load-caller.js';
@@ -15,13 +16,17 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
-import { MCP_PATH, mcpProtectedResource } from './resource.js';
 import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
 import { checkOrigin } from './steps/check-origin.js';
 import { toolScopes } from './steps/tool-scopes.js';
 import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
 
+/** The MCP endpoint's path on Larder's origin (SPEC.md). */
+export const MCP_PATH = '/mcp';
+
 export interface McpRoutesOptions {
+  /** `${APP_URL}/mcp` as a protected resource (api/protected-resource.ts): its audience and challenges. */
+  resource: ProtectedResource;
   config: Config;
   db: Db;
   catalog: Catalog;
@@ -68,8 +73,7 @@ function webRequest(appUrl: string, request: FastifyRequest, reply: FastifyReply
  * can relay. GET and DELETE (2025 sessions) answer 405 from the SDK without a token.
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
-  const { config, db } = options;
-  const resource = mcpProtectedResource(config.appUrl);
+  const { resource, config, db } = options;
   const tools = prepareTools();
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
   const quota = enforceQuota(db, config.quotas);
