@@ -119,7 +119,8 @@ export const MCP_TOOLS: readonly McpTool[] = [
     showsFacts: false,
     run: (deps, caller, input) => addEntry(deps, caller, input),
     structured: ({ entry }) => entry,
-    summarize: ({ entry, replayed }) => `${replayed ? 'Already logged (same idempotency_key), not added again' : 'Logged'} on ${entry.date}: ${describeEntry(entry)}.`,
+    summarize: ({ entry, replayed }) =>
+      `${replayed ? 'Already logged (same idempotency_key), not added again' : 'Logged'} on ${entry.date}: ${describeEntry(entry)}.${entry.portion_note ? ` Note: ${entry.portion_note}` : ''}`,
   }),
   tool<{ date?: string }, DiaryDayJson>({
     name: 'get_diary',

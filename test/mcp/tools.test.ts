@@ -86,6 +86,9 @@ describe('MCP tools', () => {
         const first = structured(logged) as { id: string; amount: string; grams: number };
         assert.match(first.amount, /1 cup/);
         assert.match(text(logged), /^Logged on 2026-02-02/);
+        // "1 cup" of banana is sliced or mashed: the text says which was logged, as the API's portion_note does.
+        const note = (structured(logged) as { portion_note?: string }).portion_note;
+        if (note) assert.ok(text(logged).includes(`Note: ${note}`), text(logged));
         const retried = (await client.callTool({ name: 'log_food', arguments: entry })) as CallToolResult;
         assert.deepEqual(structured(retried), first, 'a retry returns the first entry');
         assert.match(text(retried), /Already logged/);
