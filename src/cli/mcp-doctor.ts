@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { createUser, deleteUser, type User } from '../accounts/users.js';
 import type { DoctorStep } from '../gpt/doctor.js';
+import { cleanUpPerson, createThrowawayPerson, type DoctorPerson } from '../gpt/doctor-person.js';
 import { runMcpDoctor } from '../mcp/doctor.js';
 import { deleteClient } from '../oauth/clients.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
@@ -39,12 +38,11 @@ export async function runMcpDoctorCommand(values: Values, context: CommandContex
   const url = typeof values.url === 'string' ? values.url.replace(/\/+$/, '') : config.appUrl;
   let email = typeof values.email === 'string' ? values.email : '';
   let password = values['password-stdin'] ? await readAll(context.stdin) : typeof values.password === 'string' ? values.password : '';
-  let testUser: User | undefined;
+  let throwaway: DoctorPerson | undefined;
   if (createTestUser) {
-    email = `doctor-${randomBytes(6).toString('hex')}@larder.invalid`;
-    password = randomBytes(18).toString('base64url');
     try {
-      testUser = await withDatabase(context, (db) => createUser(db, { email, password, name: 'Larder doctor' }));
+      throwaway = await withDatabase(context, (db) => createThrowawayPerson(db));
+      ({ email, password } = throwaway);
     } catch (error) {
       throw new Error(`--create-test-user needs the server's database (DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -62,8 +60,9 @@ export async function runMcpDoctorCommand(values: Values, context: CommandContex
   let cleanedUp = false;
   try {
     await withDatabase(context, async (db) => {
+      // Deleting the client revokes every grant and token the run made; then the throwaway person goes.
       if (clientId) await deleteClient(db, clientId);
-      if (testUser) await deleteUser(db, testUser.id);
+      if (throwaway) await cleanUpPerson(db, throwaway, clientId ?? '');
     });
     cleanedUp = true;
   } catch {
