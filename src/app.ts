@@ -25,6 +25,7 @@ import { legalPages } from './legal/pages.js';
 import { createRateLimiter, installRateLimits } from './limits/index.js';
 import { fastifyTrustProxy } from './limits/trust-proxy.js';
 import { createMailer } from './mail/index.js';
+import { mcpRoutes } from './mcp/context.js';
 import { createOAuthServer } from './oauth/index.js';
 import { installMetrics } from './ops/metrics.js';
 import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
@@ -99,7 +100,10 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     },
   });
   await app.register(apiResourceMetadataRoutes, { resource: apiResource, config });
-  await app.register(mcpResourceMetadataRoutes, { resource: mcpProtectedResource(config.appUrl), config });
+  // /mcp: the same steps in its own context, for tokens issued for `${APP_URL}/mcp`.
+  const mcpResource = mcpProtectedResource(config.appUrl);
+  await app.register(mcpResourceMetadataRoutes, { resource: mcpResource, config });
+  await app.register(mcpRoutes, { resource: mcpResource, config, db, catalog, views, findAccessToken: findAccessTokenIn(oauth.provider), findUser: (id) => findUserById(db, id) });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(legalPages, { config, views });

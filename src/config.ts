@@ -43,6 +43,11 @@ export interface Config {
   keysPollMs: number;
   /** Who runs this Larder, for the privacy and terms pages: LARDER_OPERATOR and LARDER_CONTACT. */
   operator: { name: string | undefined; contact: string | undefined };
+  /**
+   * LARDER_MCP_ALLOWED_ORIGINS: browser origins (besides APP_URL's own) that may call /mcp,
+   * such as a browser-based MCP client; any other Origin is refused (DNS-rebinding protection).
+   */
+  mcpAllowedOrigins: string[];
 }
 
 /** `false`: no proxy, the socket's address is the client's; a number: that many proxy hops; else the proxies' addresses. */
@@ -214,8 +219,15 @@ export function loadConfig(
   }
   const operator = { name: get('LARDER_OPERATOR'), contact };
 
+  const mcpAllowedOrigins: string[] = [];
+  for (const entry of (get('LARDER_MCP_ALLOWED_ORIGINS') ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const origin = URL.parse(entry)?.origin;
+    if (!origin || origin === 'null' || origin !== entry.replace(/\/$/, '')) problems.push(`LARDER_MCP_ALLOWED_ORIGINS entries must be origins such as https://inspector.example.com, got "${entry}"`);
+    else mcpAllowedOrigins.push(origin);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback, metricsToken, keysPollMs, operator };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback, metricsToken, keysPollMs, operator, mcpAllowedOrigins };
 }
 
 /**

@@ -22,10 +22,11 @@ export class InvalidTokenError extends LarderError {
 /** 403: the token is fine but was not granted every scope this request needs. */
 export class InsufficientScopeError extends LarderError {
   readonly needed: readonly string[];
-  constructor(needed: readonly string[], resource?: ProtectedResource) {
+  /** `askFor`: the challenge's `scope`, by default the scopes needed; a resource may add those already granted. */
+  constructor(needed: readonly string[], resource?: ProtectedResource, askFor: readonly string[] = needed) {
     const description = `This request needs the scope ${needed.join(' ')}; connect the app again and allow it.`;
-    // RFC 6750 section 3.1: `scope` names every scope needed, so a client can ask for all at once.
-    super('insufficient_scope', 403, description, bearerChallenge('insufficient_scope', description, { scope: needed.join(' '), ...(resource?.challenge.insufficientScope ?? {}) }));
+    // RFC 6750 section 3.1: `scope` names the scopes to ask for, so a client can ask for all at once.
+    super('insufficient_scope', 403, description, bearerChallenge('insufficient_scope', description, { scope: askFor.join(' '), ...(resource?.challenge.insufficientScope ?? {}) }));
     this.needed = needed;
   }
 }

@@ -10,8 +10,8 @@ export interface ProtectedResource {
   resource: string;
   /** RFC 9728 `resource_name`, also named in refusals: "Larder API". */
   name: string;
-  /** RFC 9728 `resource_documentation`. */
-  documentation: string;
+  /** RFC 9728 `resource_documentation`, when it has a page. */
+  documentation?: string;
   /** RFC 9728 section 3: where the resource's metadata is served. */
   metadataUrl: string;
   /** Parameters each kind of refusal adds to its `WWW-Authenticate` challenge. */
@@ -56,6 +56,6 @@ export function protectedResourceMetadata(resource: ProtectedResource, config: P
     scopes_supported: [...LARDER_SCOPES],
     bearer_methods_supported: ['header'],
     resource_name: resource.name,
-    resource_documentation: resource.documentation,
+    ...(resource.documentation ? { resource_documentation: resource.documentation } : {}),
   };
 }

@@ -12,6 +12,8 @@ export const DEFAULT_SEARCH_LIMIT = 3;
 
 /** What the catalog operations read: the catalog, and APP_URL for absolute food links. */
 export interface CatalogOperationsDeps {
+  /** Characters a reply may take (default the API's 100,000); a surface that wraps replies asks for less. */
+  responseBudget?: number;
   catalog: Catalog;
   appUrl: string;
 }
@@ -80,7 +82,7 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
   const foods = await deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
   const tier = nutrientTierFor(caller.user.plan);
   const data = foods.map((food) => presentFood(food, deps.appUrl, tier));
-  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], truncated } : { data: [...kept] }));
+  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], truncated } : { data: [...kept] }), deps.responseBudget);
 }
 
 export const getFoodOperation: Operation = {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Views } from '../views/render.js';
 import type { Catalog } from './catalog.js';
 import { MAX_QUERY_LENGTH } from './operations.js';
-import { NUTRIENTS, roundAmount } from './nutrients.js';
+import { factsRows } from './facts.js';
+import { roundAmount } from './nutrients.js';
 
 export interface CatalogPagesOptions {
   catalog: Catalog;
@@ -67,13 +68,7 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
     const portionIndex = /^\d{1,3}$/.test(portionParam) ? Number(portionParam) : -1;
     const portion = food.portions[portionIndex];
     const grams = portion ? portion.grams : 100;
-    const rows = NUTRIENTS.filter((n) => food.nutrients[n.key] !== undefined).map((n) => ({
-      name: n.name,
-      amount: roundAmount((food.nutrients[n.key]! * grams) / 100),
-      unit: n.unit,
-      sub: n.sub === true,
-      main: n.tier === 'main' && n.sub !== true,
-    }));
+    const rows = factsRows(food, grams);
     const html = views.render('food', {
       title: food.name,
       food,

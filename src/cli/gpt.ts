@@ -7,6 +7,7 @@ import { gptConfiguration, formatGptConfiguration } from '../gpt/gpt-config.js';
 import { findClient, rotateClientSecret, type OAuthClient } from '../oauth/clients.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { describeDatabase, notFoundMessage, NothingFoundError, withDatabase } from './database.js';
+import { MCP_DOCTOR_USAGE, runMcpDoctorCommand } from './mcp-doctor.js';
 
 export const gptCommands: Command[] = [
   {
@@ -143,6 +144,8 @@ gptCommands.push({
     'OpenAPI, authorization with state and empty scope, log-in and consent through the real pages,',
     'the callback, token exchange with the secret in the body and with HTTP Basic, an API call, a',
     'refresh and a revocation. Exit code 0 only when every step passes.',
+    '',
+    ...MCP_DOCTOR_USAGE,
   ].join('\n'),
   options: {
     url: { type: 'string' },
@@ -156,8 +159,10 @@ gptCommands.push({
     'redirect-uri': { type: 'string' },
     scope: { type: 'string' },
     json: { type: 'boolean' },
+    mcp: { type: 'boolean' },
   },
   async run({ values }, context) {
+    if (values.mcp === true) return runMcpDoctorCommand(values, context);
     // Every mistake in how the command was called is found before anything is created.
     const clientId = values['client-id'];
     if (typeof clientId !== 'string' || clientId === '') throw new UsageError('--client-id is required');

@@ -11,6 +11,8 @@ import { dateInputSchema, entrySchema, presentEntry, type DiaryEntryJson } from 
 
 /** What the diary operations read and write. */
 export interface DiaryOperationsDeps {
+  /** Characters a reply may take (default the API's 100,000); a surface that wraps replies asks for less. */
+  responseBudget?: number;
   db: Db;
   catalog: Catalog;
 }
@@ -112,7 +114,7 @@ export async function diaryDay(deps: DiaryOperationsDeps, caller: Caller, input:
   const date = diaryDate(input.date, caller.user.timeZone);
   const tier = nutrientTierFor(caller.user.plan);
   const entries = (await listDiaryEntries(deps.db, caller.user.id, date)).map((entry) => presentEntry(entry, tier));
-  return fitList(entries, (kept, truncated): DiaryDayJson => ({ date, entries: [...kept], ...(truncated ? { truncated } : {}) }));
+  return fitList(entries, (kept, truncated): DiaryDayJson => ({ date, entries: [...kept], ...(truncated ? { truncated } : {}) }), deps.responseBudget);
 }
 
 export const deleteDiaryEntryOperation: Operation = {

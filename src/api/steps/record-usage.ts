@@ -2,36 +2,46 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/index.js';
 import { recordApiRequest } from '../usage.js';
 
-/** What history shows for a request: by default its route pattern (`/api/foods/:id`), never its URL. */
-export type UsageLabel = (request: FastifyRequest) => string;
-
-const routePattern: UsageLabel = (request) => request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+/** One answered call, as history shows it: the route pattern (`/api/foods/:id`, `/mcp log_food`), never a URL. */
+export interface AnsweredCall {
+  route: string;
+  status: number;
+  durationMs: number;
+}
 
 /**
- * Step 6, as the answer leaves: every request made with a token is recorded for the
- * person's history and for the quota (never the token itself). It runs before the reply
- * is sent (onSend), not after: once a client has its answer, the next request already
- * counts it, on every instance (after-the-fact recording let quick clients slip past the
- * quota on PostgreSQL). A failure to record is logged and the answer still goes out.
+ * Records one call of the request's caller for their history and for the quota (never
+ * the token itself). A failure to record is logged, never passed on to the caller.
  */
-export function recordUsage(db: Db, label: UsageLabel = routePattern) {
+export async function recordCall(db: Db, request: FastifyRequest, call: AnsweredCall): Promise<void> {
+  const caller = request.apiCaller;
+  if (!caller) return;
+  try {
+    await recordApiRequest(db, {
+      userId: caller.user.id,
+      clientId: caller.clientId,
+      grantId: caller.grantId,
+      method: request.method,
+      route: call.route,
+      status: call.status,
+      durationMs: call.durationMs,
+      at: new Date(),
+    });
+  } catch (error) {
+    request.log.error({ err: error }, 'could not record an API request');
+  }
+}
+
+/**
+ * Step 6, as the answer leaves: every request made with a token is recorded. It runs
+ * before the reply is sent (onSend), not after: once a client has its answer, the next
+ * request already counts it, on every instance (after-the-fact recording let quick
+ * clients slip past the quota on PostgreSQL).
+ */
+export function recordUsage(db: Db) {
   return async function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    const caller = request.apiCaller;
-    if (!caller) return payload;
-    try {
-      await recordApiRequest(db, {
-        userId: caller.user.id,
-        clientId: caller.clientId,
-        grantId: caller.grantId,
-        method: request.method,
-        route: label(request),
-        status: reply.statusCode,
-        durationMs: reply.elapsedTime,
-        at: new Date(),
-      });
-    } catch (error) {
-      request.log.error({ err: error }, 'could not record an API request');
-    }
+    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+    await recordCall(db, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime });
     return payload;
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Scope } from '../../oauth/scopes.js';
+import { orderScopes, type Scope } from '../../oauth/scopes.js';
 import { callerOf } from '../caller.js';
 import { InsufficientScopeError } from '../errors.js';
 import type { ProtectedResource } from '../protected-resource.js';
@@ -13,10 +13,14 @@ export const routeScopes: ScopesNeeded = (request) => request.routeOptions.schem
  * Step 4: the token was granted every scope the request needs. The refusal names them
  * all (not only the missing ones), so a client re-authorizing asks for the whole set.
  */
-export function requireScopes(resource: ProtectedResource, needed: ScopesNeeded = routeScopes) {
+export function requireScopes(resource: ProtectedResource, needed: ScopesNeeded = routeScopes, options: { askForGranted?: boolean } = {}) {
   return async function requireScopesStep(request: FastifyRequest): Promise<void> {
     const scopes = needed(request);
     const granted = callerOf(request).scopes;
-    if (scopes.some((scope) => !granted.has(scope))) throw new InsufficientScopeError(scopes, resource);
+    if (scopes.every((scope) => granted.has(scope))) return;
+    // With askForGranted the challenge names what the token has as well (MCP step-up): a
+    // client that re-authorizes with exactly that scope loses nothing it could do before.
+    const askFor = options.askForGranted ? orderScopes([...granted, ...scopes]) : scopes;
+    throw new InsufficientScopeError(scopes, resource, askFor);
   };
 }

@@ -1,0 +1,133 @@
+import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { User } from '../accounts/users.js';
+import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
+import { callerOf } from '../api/caller.js';
+import { markJsonReplies } from '../api/context.js';
+import type { ProtectedResource } from '../api/protected-resource.js';
+import { checkAudience } from '../api/steps/check-audience.js';
+import { enforceQuota } from '../api/steps/enforce-quota.js';
+import { loadCaller } from '../api/steps/load-caller.js';
+import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
+import { recordCall } from '../api/steps/record-usage.js';
+import { requireScopes } from '../api/steps/require-scopes.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import { LARDER_VERSION } from '../version.js';
+import type { Views } from '../views/render.js';
+import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
+import { checkOrigin } from './steps/check-origin.js';
+import { toolScopes } from './steps/tool-scopes.js';
+import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
+
+/** The MCP endpoint's path on Larder's origin (SPEC.md). */
+export const MCP_PATH = '/mcp';
+
+export interface McpRoutesOptions {
+  /** `${APP_URL}/mcp` as a protected resource (api/protected-resource.ts): its audience and challenges. */
+  resource: ProtectedResource;
+  config: Config;
+  db: Db;
+  catalog: Catalog;
+  views: Views;
+  findAccessToken: FindAccessToken;
+  findUser: (id: string) => Promise<User | undefined>;
+}
+
+/** The largest JSON-RPC message /mcp reads; a tool call is a few hundred bytes. */
+const MCP_BODY_LIMIT = 256 * 1024;
+
+/** Headers of the HTTP hop, not of the message the SDK reads. */
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
+
+interface McpCall {
+  caller: ReturnType<typeof callerOf>;
+  steps: ToolCallSteps;
+}
+
+/** The Fastify request as the web-standard Request the SDK's handler serves; aborted if the client goes away. */
+function webRequest(appUrl: string, request: FastifyRequest, reply: FastifyReply): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || HOP_HEADERS.has(name)) continue;
+    for (const item of [value].flat()) headers.append(name, item);
+  }
+  const aborted = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) aborted.abort();
+  });
+  const body = typeof request.body === 'string' && request.method === 'POST' ? request.body : undefined;
+  return new Request(`${appUrl}${MCP_PATH}`, { method: request.method, headers, body, signal: aborted.signal });
+}
+
+/**
+ * `/mcp`, Streamable HTTP on the official SDK, both eras from one endpoint: the SDK's
+ * `createMcpHandler` serves 2026-07-28 requests (server/discover, Mcp-Method / Mcp-Name)
+ * and, through its stateless legacy fallback, the 2025-06-18 / 2025-11-25 `initialize`
+ * exchange, each request by a fresh server, so any instance answers any request.
+ *
+ * POST passes the same context steps as the API, with the audience `/mcp`: token,
+ * audience, caller (onRequest), the called tool's scopes (preHandler); the quota and the
+ * usage record run inside each tool call, so an exhausted quota is a tool result a model
+ * can relay. GET and DELETE (2025 sessions) answer 405 from the SDK without a token.
+ */
+export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
+  const { resource, config, db } = options;
+  const tools = prepareTools();
+  const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
+  const quota = enforceQuota(db, config.quotas);
+
+  const handler = createMcpHandler(
+    (context) => {
+      const call = context.authInfo?.extra as McpCall | undefined;
+      // Every POST passed the token steps; a request without a caller never gets here.
+      if (!call) throw new Error('MCP request without a caller');
+      return createLarderMcpServer({ tools, deps, views: options.views, caller: call.caller, steps: call.steps, version: LARDER_VERSION });
+    },
+    { legacy: 'stateless', maxRequestBodySize: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') },
+  );
+  app.addHook('onClose', async () => handler.close());
+
+  const serve = async (request: FastifyRequest, reply: FastifyReply, call?: McpCall) => {
+    const authInfo: AuthInfo | undefined = call && {
+      token: '',
+      clientId: call.caller.clientId,
+      scopes: [...call.caller.scopes],
+      resource: new URL(resource.resource),
+      resourceMetadataUrl: resource.metadataUrl,
+      extra: call as unknown as Record<string, unknown>,
+    };
+    const response = await handler.fetch(webRequest(config.appUrl, request, reply), authInfo ? { authInfo } : {});
+    return reply.send(response);
+  };
+
+  await app.register(async (mcp) => {
+    markJsonReplies(mcp);
+    // The SDK reads the JSON-RPC message itself, so a malformed one gets a JSON-RPC error from it.
+    mcp.removeAllContentTypeParsers();
+    mcp.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MCP_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    mcp.addHook('onRequest', checkOrigin(config.appUrl, config.mcpAllowedOrigins));
+
+    await mcp.register(async (session) => {
+      // 2025 session operations; the stateless endpoint has none (the SDK says 405).
+      session.route({ method: ['GET', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: (request, reply) => serve(request, reply) });
+    });
+
+    await mcp.register(async (protectedMcp) => {
+      protectedMcp.addHook('onRequest', readBearerToken(options.findAccessToken, resource));
+      protectedMcp.addHook('onRequest', checkAudience(resource));
+      protectedMcp.addHook('onRequest', loadCaller(options.findUser, resource));
+      protectedMcp.addHook('preHandler', requireScopes(resource, toolScopes, { askForGranted: true }));
+      protectedMcp.post(MCP_PATH, { schema: { hide: true } }, (request, reply) => {
+        const caller = callerOf(request);
+        const steps: ToolCallSteps = {
+          enforceQuota: () => quota(request),
+          recordCall: (tool, status, durationMs) => recordCall(db, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs }),
+          logError: (error) => request.log.error({ err: error }, 'MCP tool failed'),
+        };
+        return serve(request, reply, { caller, steps });
+      });
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
+import { factsRowsOf } from '../catalog/facts.js';
+import type { FoodJson } from '../catalog/present.js';
+import type { Views } from '../views/render.js';
+
+/** The MCP app that shows nutrition facts (MCP Apps: a `ui://` resource, `text/html;profile=mcp-app`). */
+export const FACTS_APP_URI = 'ui://larder/nutrition-facts.html';
+export const FACTS_APP_MIME_TYPE = RESOURCE_MIME_TYPE;
+
+/** Where in a tool result's `_meta` the app finds its panels (the model never reads `_meta`). */
+export const FACTS_PANELS_KEY = 'larder/nutrition-facts';
+
+/**
+ * The app page: views/mcp-app.eta with the site's style sheet and the view script inlined,
+ * since hosts render it in a sandbox without network access.
+ */
+export function factsAppHtml(views: Views): string {
+  const asset = (name: string) => views.asset(name)?.body.toString('utf8') ?? '';
+  return views.render('mcp-app', { css: asset('larder.css'), script: asset('mcp-app.js') });
+}
+
+/** The panels of some foods, from the same nutrition-facts table as their /catalog pages. */
+export function factsPanels(views: Views, foods: readonly FoodJson[]): string {
+  return foods
+    .map((food) =>
+      views.render('mcp-facts', {
+        name: food.name,
+        url: food.url,
+        source: `${food.source.dataset}, food ${food.source.id}`,
+        basis: food.nutrition_basis.replace(/^per /, ''),
+        rows: factsRowsOf(food.nutrition),
+      }),
+    )
+    .join('\n');
+}

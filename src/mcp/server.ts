@@ -1,0 +1,97 @@
+import { registerAppResource, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
+import { fromJsonSchema, McpServer, type CallToolResult, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type { Caller } from '../api/caller.js';
+import { LarderError } from '../errors.js';
+import type { Views } from '../views/render.js';
+import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, FACTS_PANELS_KEY, factsAppHtml, factsPanels } from './facts-app.js';
+import { toolError, toolResult } from './tool-result.js';
+import { byToolName, MCP_TOOLS, type McpTool, type McpToolDeps } from './tools.js';
+
+/** What one tool call does around the operation: the quota step before, the usage record after. */
+export interface ToolCallSteps {
+  enforceQuota(): Promise<void>;
+  recordCall(tool: McpTool, status: number, durationMs: number): Promise<void>;
+  logError(error: unknown): void;
+}
+
+interface PreparedTool {
+  tool: McpTool;
+  description: string;
+  inputSchema: StandardSchemaWithJSON;
+  outputSchema: StandardSchemaWithJSON;
+}
+
+/**
+ * Each tool's JSON schemas, from its operation with MCP's names in the descriptions,
+ * compiled once per process (the server itself is built per request).
+ */
+export function prepareTools(): PreparedTool[] {
+  return MCP_TOOLS.map((tool) => {
+    const document = tool.operation.document(byToolName);
+    const required = [...new Set([...((document.input.required as string[] | undefined) ?? []), ...(tool.alsoRequired ?? [])])];
+    const input = required.length > 0 ? { ...document.input, required } : document.input;
+    return { tool, description: tool.description, inputSchema: fromJsonSchema(input), outputSchema: fromJsonSchema(document.output) };
+  });
+}
+
+export interface LarderMcpServerOptions {
+  tools: readonly PreparedTool[];
+  deps: McpToolDeps;
+  views: Views;
+  caller: Caller;
+  steps: ToolCallSteps;
+  version: string;
+}
+
+/** Turns anything a tool throws into a result a model can act on; a bug is logged and said plainly. */
+function failure(error: unknown, steps: ToolCallSteps): { result: CallToolResult; status: number } {
+  if (error instanceof LarderError) return { result: toolError(error), status: error.status };
+  steps.logError(error);
+  return { result: toolError(new LarderError('server_error', 500, 'Larder could not complete this request. Try again; if it keeps failing, tell the person.')), status: 500 };
+}
+
+/**
+ * Larder as an MCP server for one request and one caller (the SDK's serving entry builds a
+ * fresh instance per request, which is what keeps /mcp stateless): the tools of the table,
+ * each running the quota step, its operation and the usage record, and the facts app.
+ */
+export function createLarderMcpServer(options: LarderMcpServerOptions): McpServer {
+  const { deps, views, caller, steps } = options;
+  const server = new McpServer(
+    { name: 'larder', title: 'Larder', version: options.version },
+    {
+      capabilities: { tools: {}, resources: {} },
+      instructions:
+        "Larder is the person's food catalog (USDA nutrition facts) and food diary. Find foods with search_foods before get_food or log_food; amounts are per 100 g unless an entry says otherwise.",
+    },
+  );
+
+  for (const { tool, description, inputSchema, outputSchema } of options.tools) {
+    const config = { title: tool.title, description, inputSchema, outputSchema, annotations: { title: tool.title, ...tool.annotations } };
+    const run = async (input: unknown): Promise<CallToolResult> => {
+      const started = performance.now();
+      let outcome: { result: CallToolResult; status: number };
+      try {
+        await steps.enforceQuota();
+        const output = await tool.run(deps, caller, input);
+        const meta = tool.showsFacts && tool.foods ? { [FACTS_PANELS_KEY]: factsPanels(views, tool.foods(output)) } : undefined;
+        outcome = { result: toolResult(tool, output, meta), status: 200 };
+      } catch (error) {
+        outcome = failure(error, steps);
+      }
+      await steps.recordCall(tool, outcome.status, performance.now() - started);
+      return outcome.result;
+    };
+    if (tool.showsFacts) registerAppTool(server, tool.name, { ...config, _meta: { ui: { resourceUri: FACTS_APP_URI } } }, run);
+    else server.registerTool(tool.name, config, run);
+  }
+
+  registerAppResource(
+    server,
+    'Nutrition facts',
+    FACTS_APP_URI,
+    { description: 'The nutrition-facts panel of the foods search_foods and get_food return.' },
+    async () => ({ contents: [{ uri: FACTS_APP_URI, mimeType: FACTS_APP_MIME_TYPE, text: factsAppHtml(views) }] }),
+  );
+  return server;
+}

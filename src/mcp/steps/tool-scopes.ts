@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import { orderScopes, type Scope } from '../../oauth/scopes.js';
+import { findTool } from '../tools.js';
+
+/**
+ * The tools a JSON-RPC body calls: one `tools/call`, or every one in a batch (the 2025-03-26
+ * revision allowed arrays, and the SDK's legacy leg still reads them, so a batch must not
+ * slip past the scope check). Anything unreadable calls nothing; the SDK refuses it.
+ */
+export function calledToolNames(body: unknown): string[] {
+  if (typeof body !== 'string' || body.length === 0) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const messages = Array.isArray(parsed) ? parsed : [parsed];
+  return messages.flatMap((message: unknown) => {
+    if (!message || typeof message !== 'object') return [];
+    const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+    return method === 'tools/call' && typeof params?.name === 'string' ? [params.name] : [];
+  });
+}
+
+/**
+ * The scopes an MCP request needs: a tool call those of its operation, anything else
+ * (initialize, server/discover, tools/list, the app resource) none beyond a valid token.
+ * Checked over HTTP before the call runs, so a client can step up (MCP authorization
+ * 2025-11-25, "Scope Challenge Handling": 403 with error="insufficient_scope").
+ */
+export function toolScopes(request: FastifyRequest): readonly Scope[] {
+  return orderScopes(calledToolNames(request.body).flatMap((name) => findTool(name)?.operation.scopes ?? []));
+}
