@@ -58,7 +58,10 @@ function larderIndex(foods: IndexableFood[]): { search: Searcher; buildMs: numbe
   const index = new FoodSearchIndex(foods);
   const buildMs = performance.now() - started;
   return {
-    search: (query) => ({ ids: index.search(query, 3).map((h) => h.id) }),
+    search: (query) => {
+      const result = index.search(query, 3);
+      return { ids: result.hits.map((h) => h.id), noCloseMatch: !result.closeMatch };
+    },
     buildMs,
   };
 }

@@ -134,5 +134,5 @@ test('it never loads over foods an operator imported first', async () => {
   await catalog.importFoods([{ dataset: 'My data', sourceId: '1', name: 'House granola', foodGroup: 'Breakfast Cereals', nutrients: { energy: 450 }, portions: [] }]);
   assert.equal(await catalog.loadBundledIfNeeded(), undefined);
   assert.equal(await catalog.count(), 1);
-  assert.deepEqual((await catalog.searchFoods('granola', 3)).map((f) => f.name), ['House granola']);
+  assert.deepEqual((await catalog.searchFoods('granola', 3)).results.map((r) => r.food.name), ['House granola']);
 });

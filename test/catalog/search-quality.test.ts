@@ -9,7 +9,7 @@ import { measureSearch, readJudgments } from '../helpers/search-eval.js';
 
 const foods = readBundledCatalog().map((food) => ({ ...food, id: foodIdFor(food.dataset, food.sourceId) }));
 const index = new FoodSearchIndex(foods);
-const search = (query: string) => index.search(query, 3).map((hit) => hit.id);
+const search = (query: string) => index.search(query, 3).hits.map((hit) => hit.id);
 
 for (const [label, file, minimumAt1, minimumAt3] of [
   ['judged queries', path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), 0.8, 0.95],

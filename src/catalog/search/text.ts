@@ -9,7 +9,9 @@ export function normalize(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/['’`]/g, '');
+    .replace(/['’`]/g, '')
+    // "M&M's", "AT&T": one name, as written without the ampersand.
+    .replace(/(?<=[a-z])&(?=[a-z])/g, '');
 }
 
 /** Words and numbers ("2%", "3.25%", "1/8"). */
@@ -55,5 +57,5 @@ export function stem(word: string): string {
 /** Words that carry no meaning of their own in a food name or a query. */
 export const STOPWORDS = new Set([
   'a', 'an', 'and', 'or', 'of', 'the', 'with', 'in', 'on', 'for', 'to', 'from', 'by', 'as', 'at', 'added',
-  'w', 'wo', 'ns', 'nfs', 'type', 'made', 'include', 'includes', 'including', 'form', 'g', 'per',
+  'w', 'wo', 'n', 'ns', 'nfs', 'type', 'made', 'include', 'includes', 'including', 'form', 'g', 'per',
 ]);
