@@ -65,6 +65,8 @@ export async function listIndexableFoods(db: Db): Promise<IndexedCatalogFood[]> 
     let count = 0;
     for (let at = row.nutrients.indexOf(':'); at !== -1; at = row.nutrients.indexOf(':', at + 1)) count++;
     const food: IndexedCatalogFood = { id: row.id, name: row.name, foodGroup: row.food_group, searchTerms: row.search_terms, nutrientCount: count, portions: JSON.parse(row.portions) as Portion[] };
+    const water = /"water":(-?[\d.eE+-]+)/.exec(row.nutrients);
+    if (water) food.water = Number(water[1]);
     if (row.survey !== null) food.survey = Number(row.survey) === 1;
     return food;
   });

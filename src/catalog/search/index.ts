@@ -1,5 +1,5 @@
 import { editDistanceWithin } from './distance.js';
-import { ACCOMPANIMENT, BRAND, HEAD, MODIFIER, NOTE, profileFood } from './profile.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { stem, STOPWORDS, words } from './text.js';
@@ -22,6 +22,8 @@ export interface IndexableFood {
   portions?: readonly unknown[];
   /** How many portions, when `portions` is not given. */
   portionCount?: number;
+  /** Grams of water per 100 g, when `nutrients` is not given: a raw legume with little is a dry seed to cook. */
+  water?: number;
 }
 
 /**
@@ -83,12 +85,12 @@ export const RANKING = {
   /** Two words of the query next to each other in the name, in the same order ("fried rice"). */
   adjacentWords: 0.8,
   /** Commonness from USDA's data. */
-  survey: 0.4,
-  portions: 0.15,
+  survey: 0.5,
+  portions: 0.3,
   completeness: 0.6,
   genericEntry: 0.6,
   /** A name with a brand, when no brand was asked for. */
-  unaskedBrand: 1.6,
+  unaskedBrand: 2.2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
   /** A word before another in its segment counts a little less than the same word as a noun. */
@@ -261,7 +263,7 @@ export class FoodSearchIndex {
 
     for (let f = 0; f < n; f++) {
       const food = list[f]!;
-      const profile = profileFood(food.name, food.foodGroup, food.searchTerms);
+      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water);
       this.ids.push(food.id);
       this.nameLengths.push(food.name.length);
       this.positionStart[f] = positionStem.length;
@@ -685,7 +687,7 @@ export class FoodSearchIndex {
       const flags = this.positionFlags[p]!;
       refund += this.positionCost[p]!;
       let position =
-        flags & NOTE ? RANKING.notePosition : flags & ACCOMPANIMENT ? RANKING.accompanimentPosition : flags & HEAD ? RANKING.headPosition : RANKING.laterPosition;
+        flags & ALIAS ? RANKING.headPosition : flags & NOTE ? RANKING.notePosition : flags & ACCOMPANIMENT ? RANKING.accompanimentPosition : flags & HEAD ? RANKING.headPosition : RANKING.laterPosition;
       if (flags & MODIFIER) position *= RANKING.modifierPosition;
       let mask = this.slotMask[slot]!;
       while (mask !== 0) {

@@ -26,6 +26,7 @@ export const ACCOMPANIMENT = 4; // after "with" in its segment ("biscuit, with e
 export const BRAND = 8; // written in capitals, as USDA writes brands
 export const HEAD = 16; // in the segment that names the food
 export const FIRST_SEGMENT = 32;
+export const ALIAS = 64; // in a short parenthesis naming the food another way ("(cilantro)")
 
 /** What a word of a name costs when the query did not ask for it. */
 export const WORD_COST = {
@@ -86,6 +87,10 @@ interface NameWord {
   note: boolean;
   brand: boolean;
   afterWith: boolean;
+  /** In a short parenthesis right after a word, naming the same food ("Coriander (cilantro) leaves", "center loin (chops)"). */
+  alias: boolean;
+  /** The index of the word before "or" this one is the alternative of ("plain or buttermilk"), or -1. */
+  alternativeOf: number;
   /** The raw word before it in the same segment (for context: "meat and skin", "dry heat"). */
   previous: string;
   next: string;
@@ -98,7 +103,7 @@ function isBrand(word: string): boolean {
     const c = word.charCodeAt(i);
     if (c >= 65 && c <= 90) upper++;
   }
-  return word.length >= 2 && upper >= 2 && upper >= word.length * 0.75;
+  return word.length >= 2 && upper >= 2 && upper >= word.length * 0.6;
 }
 
 const RAW_TOKEN = /\d+(?:[./]\d+)*%?|[A-Za-z]+|[,;()&]/g;
@@ -118,7 +123,20 @@ function nameWords(name: string): NameWord[] {
   let without = false;
   let afterWith = false;
   let alternative = false;
+  let alternativeOf = -1;
   let previous = '';
+  // Parentheses of one or two plain words name the food another way: "(cilantro)", "(chops)", "(sake)".
+  const aliasDepth = (at: number): boolean => {
+    let count = 0;
+    for (let j = at + 1; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      if (t === ')') return count > 0 && count <= 2;
+      if (t === '(' || t === ',' || t === ';' || /\d/.test(t) || STOPWORDS.has(t.toLowerCase())) return false;
+      count++;
+    }
+    return false;
+  };
+  let inAlias = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token === ',' || token === ';') {
@@ -127,31 +145,35 @@ function nameWords(name: string): NameWord[] {
         without = false;
         afterWith = false;
         alternative = false;
+        alternativeOf = -1;
         previous = '';
       }
       continue;
     }
     if (token === '(') {
+      if (depth === 0) inAlias = aliasDepth(i);
       depth++;
       continue;
     }
     if (token === ')') {
       depth = Math.max(0, depth - 1);
+      if (depth === 0) inAlias = false;
       continue;
     }
     const lower = token === '&' ? 'and' : token.toLowerCase();
-    if (lower === 'not' || lower === 'non') {
+    if (lower === 'not') {
       negated = true;
       previous = lower;
       continue;
     }
     if (lower === 'without' || lower === 'wo') without = true;
-    if (lower === 'with' || lower === 'w') afterWith = true;
+    // "with egg and bacon", "fried in vegetable oil", "canned in water": what the food came with or in.
+    if (lower === 'with' || lower === 'w' || lower === 'in') afterWith = true;
     // "plain or buttermilk", "salad or cooking": words either side of "or" are alternatives, not properties.
     if (lower === 'or' && depth === 0) {
       alternative = true;
       const before = result[result.length - 1];
-      if (before && before.segment === segment) before.note = true;
+      if (before && before.segment === segment && alternativeOf === -1) alternativeOf = result.length - 1;
     }
     if (STOPWORDS.has(lower)) {
       previous = lower;
@@ -168,13 +190,17 @@ function nameWords(name: string): NameWord[] {
       lower,
       stem: stem(lower),
       segment,
-      note: depth > 0 || negated || without || alternative,
+      note: (depth > 0 && !inAlias) || negated || without || alternative,
       brand: isBrand(token),
       afterWith,
+      alias: inAlias,
+      alternativeOf: alternative ? alternativeOf : -1,
       previous,
       next,
     });
-    negated = false;
+    // "non-fat", "non-soy": the word after "non" is what the food has not.
+    negated = lower === 'non';
+    if (alternative && alternativeOf !== -1 && result[result.length - 1]!.alternativeOf !== -1) alternativeOf = -1; // only the first alternative pairs
     previous = lower;
   }
   return result;
@@ -195,8 +221,9 @@ function qualifies(next: string): boolean {
 function costOf(word: NameWord, speciesCategory: boolean): number {
   const s = word.stem;
   if (/\d/.test(s) || s.length < 2) return WORD_COST.number;
-  if (word.note) return WORD_COST.note;
+  if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
+  if (ALCOHOL_WORDS.has(s)) return WORD_COST.identity;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;
   if (s === 'dry' && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
   if (s === 'heat') return WORD_COST.basicMethod;
@@ -206,7 +233,6 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   }
   if (s === 'light' && word.next === 'meat') return WORD_COST.plain;
   if (s === 'grain' && ['mixed', 'multi', 'whole'].includes(word.previous)) return WORD_COST.variety;
-  if (ALCOHOL_WORDS.has(s)) return WORD_COST.identity;
   if (SPECIES_WORDS.has(s)) return speciesCategory ? WORD_COST.category : WORD_COST.species;
   if (word.brand) return WORD_COST.brand;
   if (IDENTITY_WORDS.has(s)) return WORD_COST.identity;
@@ -217,12 +243,12 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   return WORD_COST.other;
 }
 
-function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean): FoodState {
+function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, water: number | undefined): FoodState {
   let unprepared = false;
   let raw = false;
   let prepared = false;
-  // Dry beans are "mature seeds, raw"; tofu, peanuts and soy milk are eaten as they are.
-  const mustCook = cookBeforeEating && (group !== 'Legumes and Legume Products' || list.some((w) => w.lower === 'mature'));
+  // Raw legumes are dry seeds to cook (lentils, beans: little water), or eaten as they are (tofu: mostly water).
+  const mustCook = cookBeforeEating && (group !== 'Legumes and Legume Products' || water === undefined || water < 30);
   for (const word of list) {
     const s = word.stem;
     if (PREPARED_WORDS.has(s) && !(s === 'roasted' && word.previous === 'dry')) prepared = true;
@@ -239,7 +265,9 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean): Fo
   }
   if (prepared) return 'prepared';
   if (unprepared) return 'unprepared';
-  return raw ? 'raw' : 'neutral';
+  if (raw) return 'raw';
+  // A grain named without a state is the grain as sold ("Oats", "Barley, hulled").
+  return group === 'Cereal Grains and Pasta' ? 'unprepared' : 'neutral';
 }
 
 function isGeneric(stems: string[]): boolean {
@@ -265,11 +293,11 @@ export function extraTermWords(searchTerms: string | undefined): string[] {
 }
 
 /** Works out what the ranking needs of a food's name, group and other names. */
-export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined): FoodProfile {
+export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number): FoodProfile {
   const list = nameWords(name);
   const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
   const segments = new Map<number, NameWord[]>();
-  for (const word of list) if (!word.note) (segments.get(word.segment) ?? segments.set(word.segment, []).get(word.segment)!).push(word);
+  for (const word of list) if (!word.note && !word.alias) (segments.get(word.segment) ?? segments.set(word.segment, []).get(word.segment)!).push(word);
   const first = segments.get(0) ?? [];
   const speciesCategory = first.length === 1 && SPECIES_WORDS.has(first[0]!.stem);
 
@@ -280,9 +308,16 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (word.segment === 0 && categorySegment) return WORD_COST.other;
     const cost = costOf(word, speciesCategory && word.segment === 0);
     if (measured.has(word.segment) && !word.note) return Math.min(cost, WORD_COST.plain);
-    // "with calcium propionate", "with salt": an additive is no other food.
-    return word.afterWith && ADDITIVE_WORDS.has(word.stem) ? Math.min(cost, WORD_COST.plain) : cost;
+    if (!word.afterWith || word.note) return cost;
+    // "with calcium propionate", "in vegetable oil", "with salt": an additive is no other food;
+    // "with vegetables", "with egg and bacon": another food came with it.
+    if (ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
+    return Math.max(cost, WORD_COST.variety);
   });
+  // "X or Y": the two are alternatives; the pair costs what the cheaper one costs.
+  for (const word of list) {
+    if (word.alternativeOf >= 0) costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, costOf({ ...word, note: false }, false));
+  }
   // The segment that names the food: after category words ("Beverages"), a lone animal
   // ("Pork, cured, bacon"), brands ("McDONALD'S, Big Mac") and plain descriptors ("Chicken, broilers or fryers, breast").
   let headSegment = -1;
@@ -308,14 +343,16 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     headSegment = branded[branded.length - 1] ?? order.find((s) => segments.get(s)!.some((w) => !CATEGORY_WORDS.has(w.stem))) ?? 0;
   }
   const headWords = segments.get(headSegment) ?? [];
-  const headNeeded = headWords.filter((w) => !w.brand && !(CATEGORY_WORDS.has(w.stem) && w.segment <= 1) && !PLAIN_WORDS.has(w.stem)).map((w) => w.stem);
+  const needed = (w: NameWord) => !w.brand && !w.afterWith && !(CATEGORY_WORDS.has(w.stem) && w.segment <= 1) && !PLAIN_WORDS.has(w.stem);
+  const headNeeded = headWords.filter(needed).map((w) => w.stem);
   const headBrands = headWords.filter((w) => w.brand).map((w) => w.stem);
   // The next segment may name it instead: USDA files some foods under a kind first ("Beverages, carbonated, cola").
-  const nextNeeded = (segments.get(nextSegment) ?? []).filter((w) => !w.brand && !PLAIN_WORDS.has(w.stem) && !(CATEGORY_WORDS.has(w.stem) && w.segment <= 1)).map((w) => w.stem);
+  const nextNeeded = (segments.get(nextSegment) ?? []).filter(needed).map((w) => w.stem);
 
   const flags = list.map((word) => {
     let flag = 0;
     if (word.note) flag |= NOTE;
+    if (word.alias) flag |= ALIAS;
     if (word.afterWith) flag |= ACCOMPANIMENT;
     if (word.brand) flag |= BRAND;
     if (word.segment === headSegment) flag |= HEAD;
@@ -335,7 +372,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     headBrands,
     nextNeeded,
     leading: headWords.find((w) => !w.brand)?.stem ?? stems[0],
-    state: stateOf(list, foodGroup, cookBeforeEating),
+    state: stateOf(list, foodGroup, cookBeforeEating, water),
     cookBeforeEating,
     rawByDefault: RAW_BY_DEFAULT_GROUPS.has(foodGroup),
     special: SPECIAL_GROUPS.get(foodGroup),

@@ -133,7 +133,9 @@ export function parseQuery(query: string): ParsedQuery {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
       } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s)) {
+        // "fresh", "large", "deli": weak evidence either way.
         role = 'optional';
+        weight = 0.4;
       } else if (FORM_WORDS.has(s) && parsed.some((w) => w.role === 'core' && w.secondConjunct === secondConjunct)) {
         // After the food it cuts: "salmon fillet", "celery sticks"; alone it is the food ("steak").
         role = 'optional';

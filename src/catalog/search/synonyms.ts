@@ -107,7 +107,6 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   barbeque: ['barbecue'],
   lite: ['light'],
   veggie: ['vegetable'],
-  edamame: ['soybean'],
   soya: ['soy'],
   omelet: ['omelette', 'egg'],
   omelette: ['omelet', 'egg'],

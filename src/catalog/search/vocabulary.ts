@@ -35,13 +35,13 @@ export const NEGATING_WORDS = stems('meatless imitation substitute mock replacer
 export const PLAIN_WORDS = stems(
   'raw fresh whole plain regular fluid all varieties variety commercial mature seed ripe unenriched enriched meat only ' +
     'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
-    'average type types species mixed generic composite drinking unsweetened cultured commercially broilers broiler fryers fryer grades ' +
+    'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
     'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
-export const BASIC_METHODS = stems('cooked roasted roast broiled grilled baked boiled steamed heated toasted prepared heat simmered');
+export const BASIC_METHODS = stems('cooked roasted roast broiled grilled baked boiled steamed heated toasted prepared heat simmered brewed');
 
 /** Ways of cooking that change a food more than the usual one (frying adds fat, breading adds flour). */
 export const OTHER_METHODS = stems(
@@ -55,7 +55,8 @@ export const OTHER_METHODS = stems(
 export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
-    'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non',
+    'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
+    'vanilla mocha caramel fudge butterscotch',
 );
 
 /**
@@ -64,8 +65,8 @@ export const VARIETY_WORDS = stems(
  */
 export const IDENTITY_WORDS = stems(
   'babyfood infant toddler junior strained human dehydrated powder powdered formula condensed evaporated glaze juice oil sauce nectar ' +
-    'spread bar chips chip bread breaded buttermilk roll loaf patty patties nugget nuggets tenders sandwich luncheon processed entree ' +
-    'dinner meal cake cookies cookie pie muffin soup salad dressing industrial byproduct byproducts mechanically separated ' +
+    'spread chips chip bread breaded buttermilk roll loaf patty patties nugget nuggets tenders sandwich luncheon processed entree ' +
+    'dinner meal cake cookies cookie pie muffin soup salad dressing industrial byproduct byproducts mechanically separated omelet omelette ' +
     'skin giblets liver heart gizzard feet neck back tail tongue kidney kidneys brain tripe marrow blood fatback lard stock broth ' +
     'extract paste puree flakes flake crackers cracker drink mix topping filling frosting shake bran germ starch isolate glutinous ' +
     'alaska native indian hopi navajo apache shoshone',
@@ -93,7 +94,7 @@ export const COOKED_REQUEST_WORDS = stems(
  * Food groups whose raw form must be cooked before it is eaten: a person naming one
  * without "raw" or "dry" means it ready to eat (rice cooked, chicken roasted).
  */
-export const COOK_BEFORE_EATING_GROUPS = new Set([
+export const COOK_BEFORE_EATING_GROUPS: ReadonlySet<string> = new Set([
   'Beef Products', 'Pork Products', 'Poultry Products', 'Lamb, Veal, and Game Products', 'Finfish and Shellfish Products',
   'Cereal Grains and Pasta', 'Legumes and Legume Products', 'Sausages and Luncheon Meats', 'Breakfast Cereals',
 ]);
@@ -123,7 +124,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers',
+    'spear spears segment segments half halves portion portions rasher rashers bar bars',
 );
 
 /**
@@ -138,7 +139,7 @@ export const KIND_NOUNS = stems(
 /** What is added to a food as an ingredient of its recipe or a nutrient: "with salt", "with calcium propionate", "with added vitamin D". */
 export const ADDITIVE_WORDS = stems(
   'salt vitamin vitamins calcium iron propionate prop ca water solution ascorbic acid sodium aspartame saccharin sucralose nutrients ' +
-    'ara dha lutein fiber phosphorus potassium zinc magnesium nonfat solids caffeine sulfate chloride nigari',
+    'ara dha lutein fiber phosphorus potassium zinc magnesium nonfat solids caffeine sulfate chloride nigari equal volume oil',
 );
 
 /** Words that put a food in a drinks category but also make it another thing: "Alcoholic beverage, rice (sake)". */
@@ -175,7 +176,7 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
  * was asked ("fresh strawberries", "homemade", "leftover").
  */
 export const OPTIONAL_WORDS = stems(
-  'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical ' +
+  'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick ' +
     'easy big small medium large little jumbo giant',
 );
