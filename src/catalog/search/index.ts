@@ -1,9 +1,9 @@
 import { editDistanceWithin } from './distance.js';
-import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NOTE, profileFood } from './profile.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEXT, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { stem, STOPWORDS, words } from './text.js';
-import { CATEGORY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -62,7 +62,7 @@ export interface SearchResult {
  */
 export const RANKING = {
   exactMatch: 1,
-  synonymMatch: 0.9,
+  synonymMatch: 0.95,
   prefixMatch: 0.8,
   /** A longer word that starts with a word that is itself known ("milk" -> "milkfish"). */
   prefixOfKnownWord: 0.35,
@@ -70,6 +70,8 @@ export const RANKING = {
   fuzzyMatch2: 0.55,
   /** Where a word matched: the naming segment, a later one, parentheses, after "with", other names. */
   headPosition: 1,
+  /** In the segment after the naming one, which may name the food instead ("Beverages, carbonated, cola"). */
+  nextPosition: 0.95,
   laterPosition: 0.85,
   notePosition: 0.5,
   accompanimentPosition: 0.6,
@@ -79,16 +81,18 @@ export const RANKING = {
   /** The segment naming the food is covered by the query. */
   headCovered: 2,
   /** The segment after it is covered instead ("Beverages, carbonated, cola" for "cola"). */
-  nextCovered: 1.2,
+  nextCovered: 1,
   /** The query's first word is the name's first word. */
   leadingWord: 0.4,
   /** Two words of the query next to each other in the name, in the same order ("fried rice"). */
-  adjacentWords: 0.8,
+  adjacentWords: 0.6,
   /** Commonness from USDA's data. */
   survey: 0.5,
   portions: 0.3,
   completeness: 0.6,
   genericEntry: 0.6,
+  /** An alcoholic drink when the query names none ("rice" is not sake). */
+  unaskedAlcohol: 1.5,
   /** A name with a brand, when no brand was asked for. */
   unaskedBrand: 2.2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
@@ -98,7 +102,7 @@ export const RANKING = {
   /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
   unpreparedForm: 1.2,
   /** A cooked fruit or vegetable when nothing was said (raw is the default there). */
-  cookedProduce: 0.25,
+  cookedProduce: 0.6,
   /** A form other than the one asked ("raw" asked, cooked given; or the reverse). */
   otherForm: 1.2,
   /** When no food has every word of the query: having the word naming the food. */
@@ -135,6 +139,7 @@ const STATE_RAW = 3;
 const FOOD_COOK = 1;
 const FOOD_RAW_DEFAULT = 2;
 const FOOD_BRANDED = 4;
+const FOOD_ALCOHOLIC = 8;
 const EXPANSION_CACHE_SIZE = 4096;
 
 /** A letter mask: two words within edit distance d differ in at most 2d letters of it. */
@@ -206,6 +211,8 @@ export class FoodSearchIndex {
   private slotWeight: number[] = [];
   private slotKind: number[] = [];
   private slotBest: number[] = [];
+  /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
+  private slotRefund: number[] = [];
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
@@ -308,7 +315,7 @@ export class FoodSearchIndex {
         RANKING.completeness * (panelSize(food) / largestPanel) +
         (profile.generic ? RANKING.genericEntry : 0);
       this.foodState[f] = { unprepared: STATE_UNPREPARED, prepared: STATE_PREPARED, raw: STATE_RAW, neutral: STATE_NEUTRAL }[profile.state];
-      this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0);
+      this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0) | (profile.alcoholic ? FOOD_ALCOHOLIC : 0);
       if (profile.special) {
         let group = groupIndex.get(profile.special.namedBy);
         if (group === undefined) {
@@ -444,8 +451,15 @@ export class FoodSearchIndex {
       ] as const) {
         if (!other || other.role !== word.role) continue;
         const id = this.stemIds.get(stem(joined));
-        if (id !== undefined && !expansion.stems.includes(id)) {
+        if (id === undefined || (this.postings[id]?.length ?? 0) === 0) continue;
+        const at = expansion.stems.indexOf(id);
+        if (at === -1) {
           expansion = { stems: [...expansion.stems, id], weights: [...expansion.weights, RANKING.synonymMatch], kinds: [...expansion.kinds, MATCH_SYNONYM] };
+        } else if (expansion.weights[at]! < RANKING.synonymMatch) {
+          // "soy" began "soymilk"; with "milk" after it, it is the word itself.
+          expansion = { stems: [...expansion.stems], weights: [...expansion.weights], kinds: [...expansion.kinds] };
+          expansion.weights[at] = RANKING.synonymMatch;
+          expansion.kinds[at] = MATCH_SYNONYM;
         }
       }
       if (expansion.stems.length === 0) {
@@ -479,6 +493,7 @@ export class FoodSearchIndex {
     this.slotWeight.length = 0;
     this.slotKind.length = 0;
     this.slotBest.length = 0;
+    this.slotRefund.length = 0;
     for (let t = 0; t < terms.length; t++) {
       const { stems, weights, kinds } = terms[t]!.expansion;
       for (let i = 0; i < stems.length; i++) {
@@ -491,6 +506,7 @@ export class FoodSearchIndex {
           this.stemSlot[stemId] = slot;
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
+          this.slotRefund[slot] = 0;
           for (let k = 0; k < MAX_TERMS; k++) {
             this.slotWeight[slot * MAX_TERMS + k] = 0;
             this.slotKind[slot * MAX_TERMS + k] = 0;
@@ -501,7 +517,9 @@ export class FoodSearchIndex {
           this.slotWeight[slot * MAX_TERMS + t] = weights[i]!;
           this.slotKind[slot * MAX_TERMS + t] = kinds[i]!;
         }
-        if (weights[i]! > this.slotBest[slot]!) this.slotBest[slot] = weights[i]!;
+        const counted = weights[i]! * terms[t]!.factor;
+        if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
+        if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
       }
     }
   }
@@ -643,9 +661,10 @@ export class FoodSearchIndex {
     const headTerm = terms.findIndex((t) => t.word === headWord);
     let namedGroups = 0;
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
+    const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const best: Array<{ index: number; score: number }> = [];
     for (const f of found) {
-      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups);
+      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol);
       // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
       if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
       if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
@@ -685,9 +704,19 @@ export class FoodSearchIndex {
       if (this.stemGeneration[stemId] !== gen) continue;
       const slot = this.stemSlot[stemId]!;
       const flags = this.positionFlags[p]!;
-      refund += this.positionCost[p]!;
+      refund += this.positionCost[p]! * this.slotRefund[slot]!;
       let position =
-        flags & ALIAS ? RANKING.headPosition : flags & NOTE ? RANKING.notePosition : flags & ACCOMPANIMENT ? RANKING.accompanimentPosition : flags & HEAD ? RANKING.headPosition : RANKING.laterPosition;
+        flags & ALIAS
+          ? RANKING.headPosition
+          : flags & NOTE
+            ? RANKING.notePosition
+            : flags & ACCOMPANIMENT
+              ? RANKING.accompanimentPosition
+              : flags & HEAD
+                ? RANKING.headPosition
+                : flags & NEXT
+                  ? RANKING.nextPosition
+                  : RANKING.laterPosition;
       if (flags & MODIFIER) position *= RANKING.modifierPosition;
       let mask = this.slotMask[slot]!;
       while (mask !== 0) {
@@ -724,7 +753,7 @@ export class FoodSearchIndex {
     return refund;
   }
 
-  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number): number {
+  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
@@ -751,6 +780,7 @@ export class FoodSearchIndex {
     score += this.prior[f]!;
     const kind = this.foodKind[f]!;
     if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
+    if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
     const group = this.groupOf[f]!;
     if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
     if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;

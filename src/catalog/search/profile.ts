@@ -27,6 +27,7 @@ export const BRAND = 8; // written in capitals, as USDA writes brands
 export const HEAD = 16; // in the segment that names the food
 export const FIRST_SEGMENT = 32;
 export const ALIAS = 64; // in a short parenthesis naming the food another way ("(cilantro)")
+export const NEXT = 128; // in the segment after the naming one ("Beverages, carbonated, cola")
 
 /** What a word of a name costs when the query did not ask for it. */
 export const WORD_COST = {
@@ -39,9 +40,9 @@ export const WORD_COST = {
   other: 0.35,
   otherMethod: 0.45,
   brand: 0.5,
-  variety: 1.2,
+  variety: 1.5,
   species: 1.1,
-  identity: 1.5,
+  identity: 1.8,
   negating: 2.5,
 } as const;
 
@@ -76,6 +77,8 @@ export interface FoodProfile {
   special: { cost: number; namedBy: ReadonlySet<string> } | undefined;
   /** Whether the name has a brand (USDA writes them in capitals). */
   branded: boolean;
+  /** An alcoholic drink ("Alcoholic beverage, rice (sake)"): not what "rice" means. */
+  alcoholic: boolean;
   /** USDA's representative entry ("all types", "mixed species", "year round average"). */
   generic: boolean;
 }
@@ -223,7 +226,6 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   if (/\d/.test(s) || s.length < 2) return WORD_COST.number;
   if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
-  if (ALCOHOL_WORDS.has(s)) return WORD_COST.identity;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;
   if (s === 'dry' && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
   if (s === 'heat') return WORD_COST.basicMethod;
@@ -311,7 +313,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (!word.afterWith || word.note) return cost;
     // "with calcium propionate", "in vegetable oil", "with salt": an additive is no other food;
     // "with vegetables", "with egg and bacon": another food came with it.
-    if (ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
+    if (cost <= WORD_COST.plain || ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
     return Math.max(cost, WORD_COST.variety);
   });
   // "X or Y": the two are alternatives; the pair costs what the cheaper one costs.
@@ -356,6 +358,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (word.afterWith) flag |= ACCOMPANIMENT;
     if (word.brand) flag |= BRAND;
     if (word.segment === headSegment) flag |= HEAD;
+    else if (word.segment === nextSegment) flag |= NEXT;
     if (word.segment === 0) flag |= FIRST_SEGMENT;
     // Directly before another word it qualifies ("late harvest", "Salad dressing"), not before "and" ("Macaroni and cheese").
     if (!word.note && qualifies(word.next)) flag |= MODIFIER;
@@ -377,6 +380,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     rawByDefault: RAW_BY_DEFAULT_GROUPS.has(foodGroup),
     special: SPECIAL_GROUPS.get(foodGroup),
     branded: list.some((w) => w.brand),
+    alcoholic: list.some((w) => ALCOHOL_WORDS.has(w.stem)),
     generic: isGeneric(stems),
   };
 }

@@ -20,7 +20,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bsoda\s+pop\b/g, 'carbonated beverage'],
   [/\bmac(?:aroni)?\s*(?:and|&|n)\s*cheese\b/g, 'macaroni and cheese'],
   [/\bpeanut\s*butter\s*(?:and|&)\s*jelly(?!\s+sandwich)\b/g, 'peanut butter and jelly sandwich'],
-  [/\bhot\s+chocolate\b/g, 'hot cocoa'],
+  [/\bhot\s+chocolate\b/g, 'hot chocolate cocoa'],
   [/\bcorn\s+on\s+the\s+cob\b/g, 'sweet corn'],
   // British names for the same foods.
   [/\bsemi[-\s]?skimmed\s+milk\b/g, 'reduced fat milk 2%'],

@@ -56,7 +56,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'vanilla mocha caramel fudge butterscotch',
+    'vanilla mocha caramel fudge butterscotch patty patties',
 );
 
 /**
@@ -65,7 +65,7 @@ export const VARIETY_WORDS = stems(
  */
 export const IDENTITY_WORDS = stems(
   'babyfood infant toddler junior strained human dehydrated powder powdered formula condensed evaporated glaze juice oil sauce nectar ' +
-    'spread chips chip bread breaded buttermilk roll loaf patty patties nugget nuggets tenders sandwich luncheon processed entree ' +
+    'spread chips chip bread breaded buttermilk roll loaf nugget nuggets tenders sandwich luncheon processed entree ' +
     'dinner meal cake cookies cookie pie muffin soup salad dressing industrial byproduct byproducts mechanically separated omelet omelette ' +
     'skin giblets liver heart gizzard feet neck back tail tongue kidney kidneys brain tripe marrow blood fatback lard stock broth ' +
     'extract paste puree flakes flake crackers cracker drink mix topping filling frosting shake bran germ starch isolate glutinous ' +
@@ -144,6 +144,12 @@ export const ADDITIVE_WORDS = stems(
 
 /** Words that put a food in a drinks category but also make it another thing: "Alcoholic beverage, rice (sake)". */
 export const ALCOHOL_WORDS = stems('alcoholic');
+
+/** Query words that ask for an alcoholic drink: then "Alcoholic beverage" is only the category. */
+export const ALCOHOL_REQUEST_WORDS = stems(
+  'alcohol alcoholic beer lager ale stout wine wines sake liquor spirits vodka whiskey whisky rum gin tequila brandy cognac bourbon ' +
+    'scotch champagne prosecco cider cocktail cocktails margarita martini daiquiri mojito sangria liqueur vermouth',
+);
 
 /** Containers that say which form a food is in ("a can of tuna": canned tuna). */
 export const CONTAINER_FORMS: ReadonlyMap<string, string> = new Map([
