@@ -226,11 +226,17 @@ export class FoodSearchIndex {
   constructor(foods: Iterable<IndexableFood>) {
     const list = [...foods];
     const n = list.length;
-    const panelSize = (food: IndexableFood) => food.nutrientCount ?? (food.nutrients ? Object.keys(food.nutrients).length : 0);
+    const panels = new Int32Array(n);
     // Completeness is relative to the catalog's largest panel: SR28's full release reports
     // up to 140 of its 150 nutrients for the best-studied foods, other datasets far fewer.
     let largestPanel = 1;
-    for (const food of list) largestPanel = Math.max(largestPanel, panelSize(food));
+    for (let f = 0; f < n; f++) {
+      const food = list[f]!;
+      let size = food.nutrientCount ?? 0;
+      if (food.nutrientCount === undefined && food.nutrients) for (const key in food.nutrients) if (key) size++;
+      panels[f] = size;
+      if (size > largestPanel) largestPanel = size;
+    }
 
     const positionStem: number[] = [];
     const positionFlags: number[] = [];
@@ -275,7 +281,11 @@ export class FoodSearchIndex {
       this.nameLengths.push(food.name.length);
       this.positionStart[f] = positionStem.length;
       let total = 0;
-      const seen = new Set<number>();
+      // A food is listed once per stem: the last food a stem's list got is this one or not.
+      const post = (id: number): void => {
+        const postings = postingLists[id]!;
+        if (postings[postings.length - 1] !== f) postings.push(f);
+      };
       for (let i = 0; i < profile.stems.length; i++) {
         const id = idOf(profile.stems[i]!);
         positionStem.push(id);
@@ -284,19 +294,13 @@ export class FoodSearchIndex {
         total += profile.costs[i]!;
         uses[id] = (uses[id] ?? 0) + 1;
         if (profile.flags[i]! & BRAND) brandUses[id] = (brandUses[id] ?? 0) + 1;
-        if (!seen.has(id)) {
-          seen.add(id);
-          postingLists[id]!.push(f);
-        }
+        post(id);
       }
       this.extraStart[f] = extraStem.length;
       for (const s of profile.extraStems) {
         const id = idOf(s);
         extraStem.push(id);
-        if (!seen.has(id)) {
-          seen.add(id);
-          postingLists[id]!.push(f);
-        }
+        post(id);
       }
       this.headStart[f] = headStem.length;
       for (const s of profile.headNeeded) headStem.push(idOf(s));
@@ -312,7 +316,7 @@ export class FoodSearchIndex {
       this.prior[f] =
         (food.survey ? RANKING.survey : 0) +
         RANKING.portions * Math.log2(1 + portions) +
-        RANKING.completeness * (panelSize(food) / largestPanel) +
+        RANKING.completeness * (panels[f]! / largestPanel) +
         (profile.generic ? RANKING.genericEntry : 0);
       this.foodState[f] = { unprepared: STATE_UNPREPARED, prepared: STATE_PREPARED, raw: STATE_RAW, neutral: STATE_NEUTRAL }[profile.state];
       this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0) | (profile.alcoholic ? FOOD_ALCOHOLIC : 0);
@@ -325,8 +329,8 @@ export class FoodSearchIndex {
         this.groupOf[f] = group;
         this.groupCost[f] = profile.special.cost;
       }
-      for (const word of words(food.name)) if (!STOPWORDS.has(word)) surface.add(word);
-      if (food.searchTerms) for (const word of words(food.searchTerms)) if (!STOPWORDS.has(word) && !/\d/.test(word)) surface.add(word);
+      for (const word of profile.words) surface.add(word);
+      for (const word of profile.extraWords) surface.add(word);
     }
     this.positionStart[n] = positionStem.length;
     this.extraStart[n] = extraStem.length;

@@ -60,6 +60,9 @@ export interface FoodProfile {
   costs: number[];
   /** Stems of the food's other names (SR28 ComName) and its maker. */
   extraStems: string[];
+  /** The name's words and the other names' words as written (lower case), for prefix and typo look-ups. */
+  words: string[];
+  extraWords: string[];
   /** The words of the segment that names the food, without plain descriptors and brands. */
   headNeeded: string[];
   /** The words of the segment after it, which may name the food instead ("Beverages, carbonated, cola"). */
@@ -366,11 +369,14 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   });
 
   const stems = list.map((w) => w.stem);
+  const extraWords = extraTermWords(searchTerms);
   return {
     stems,
     flags,
     costs,
-    extraStems: [...new Set(extraTermWords(searchTerms).map(stem))],
+    extraStems: [...new Set(extraWords.map(stem))],
+    words: list.map((w) => w.lower),
+    extraWords,
     headNeeded: headNeeded.length > 0 ? headNeeded : headWords.filter((w) => !w.brand).map((w) => w.stem),
     headBrands,
     nextNeeded,

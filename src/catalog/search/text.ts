@@ -40,6 +40,19 @@ const KEEP_S = new Set([
  * apart here, such as "dried" and "dry", "oil" and "oily".
  */
 export function stem(word: string): string {
+  let known = stems.get(word);
+  if (known === undefined) {
+    known = stemOf(word);
+    // Names share their words: a catalog of 100,000 foods has some 20,000 distinct ones.
+    if (stems.size >= 100_000) stems.clear();
+    stems.set(word, known);
+  }
+  return known;
+}
+
+const stems = new Map<string, string>();
+
+function stemOf(word: string): string {
   if (word.length <= 2 || /\d/.test(word)) return word;
   const irregular = IRREGULAR[word];
   if (irregular) return irregular;
