@@ -140,7 +140,15 @@ const FOOD_COOK = 1;
 const FOOD_RAW_DEFAULT = 2;
 const FOOD_BRANDED = 4;
 const FOOD_ALCOHOLIC = 8;
-const EXPANSION_CACHE_SIZE = 4096;
+/** Options of the index. */
+export interface FoodSearchIndexOptions {
+  /**
+   * How many typed words keep their expansions (synonyms, completions, spelling
+   * neighbours) between queries: people reuse a small vocabulary. 0 turns it off
+   * (the search benchmark measures both). Default 4096.
+   */
+  expansionCacheSize?: number;
+}
 
 /** A letter mask: two words within edit distance d differ in at most 2d letters of it. */
 function letterMask(word: string): number {
@@ -202,6 +210,7 @@ export class FoodSearchIndex {
   private readonly surfaceByLength: number[][] = [];
   private readonly surfaceMask: Int32Array;
   private readonly expansionCache = new Map<string, Expansion>();
+  private readonly expansionCacheSize: number;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -223,7 +232,8 @@ export class FoodSearchIndex {
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
 
-  constructor(foods: Iterable<IndexableFood>) {
+  constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
+    this.expansionCacheSize = options.expansionCacheSize ?? 4096;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -421,8 +431,10 @@ export class FoodSearchIndex {
       expansion.weights.push(weight);
       expansion.kinds.push(kind);
     }
-    if (this.expansionCache.size >= EXPANSION_CACHE_SIZE) this.expansionCache.delete(this.expansionCache.keys().next().value!);
-    this.expansionCache.set(key, expansion);
+    if (this.expansionCacheSize > 0) {
+      if (this.expansionCache.size >= this.expansionCacheSize) this.expansionCache.delete(this.expansionCache.keys().next().value!);
+      this.expansionCache.set(key, expansion);
+    }
     return expansion;
   }
 

@@ -102,6 +102,17 @@ interface NameWord {
   next: string;
 }
 
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+const SKIN_ON_BEFORE = new Set(['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including']);
+const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
+
 /** Capitals as USDA writes brands ("KRAFT", "McDONALD'S"), not place names ("Atlantic"). */
 function isBrand(word: string): boolean {
   let upper = 0;
@@ -116,11 +127,9 @@ const RAW_TOKEN = /\d+(?:[./]\d+)*%?|[A-Za-z]+|[,;()&]/g;
 
 /** Splits a name into words with their segment (comma-separated part) and what they qualify. */
 function nameWords(name: string): NameWord[] {
-  const text = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/['’`]/g, '')
-    .replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '');
+  // Most names are plain ASCII: only the others need their accents taken off.
+  const ascii = /^[\x20-\x7e]*$/.test(name) ? name : name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const text = ascii.replace(/['’`]/g, '').replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '');
   const tokens = text.match(RAW_TOKEN) ?? [];
   const result: NameWord[] = [];
   let segment = 0;
@@ -137,7 +146,7 @@ function nameWords(name: string): NameWord[] {
     for (let j = at + 1; j < tokens.length; j++) {
       const t = tokens[j]!;
       if (t === ')') return count > 0 && count <= 2;
-      if (t === '(' || t === ',' || t === ';' || /\d/.test(t) || STOPWORDS.has(t.toLowerCase())) return false;
+      if (t === '(' || t === ',' || t === ';' || hasDigit(t) || STOPWORDS.has(t.toLowerCase())) return false;
       count++;
     }
     return false;
@@ -218,7 +227,7 @@ function nameWords(name: string): NameWord[] {
  * or a noun of kind or part ("cashew nuts", "Turkey breast").
  */
 function qualifies(next: string): boolean {
-  if (next === '' || STOPWORDS.has(next) || next === 'not' || next === 'non' || /^\d/.test(next)) return false;
+  if (next === '' || STOPWORDS.has(next) || next === 'not' || next === 'non' || hasDigit(next.charAt(0))) return false;
   const s = stem(next);
   return !(KIND_NOUNS.has(s) || PLAIN_WORDS.has(s) || BASIC_METHODS.has(s) || OTHER_METHODS.has(s) || PREPARED_WORDS.has(s) || UNPREPARED_WORDS.has(s));
 }
@@ -226,7 +235,7 @@ function qualifies(next: string): boolean {
 /** The cost class of an unasked word, from the word and its neighbours. */
 function costOf(word: NameWord, speciesCategory: boolean): number {
   const s = word.stem;
-  if (/\d/.test(s) || s.length < 2) return WORD_COST.number;
+  if (s.length < 2 || hasDigit(s)) return WORD_COST.number;
   if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;
@@ -234,10 +243,10 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   if (s === 'heat') return WORD_COST.basicMethod;
   if (s === 'skin') {
     // "meat and skin", "with skin", "cooked in skin": the food with its skin on, not the skin.
-    return ['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including'].includes(word.previous) ? WORD_COST.withSkin : WORD_COST.identity;
+    return SKIN_ON_BEFORE.has(word.previous) ? WORD_COST.withSkin : WORD_COST.identity;
   }
   if (s === 'light' && word.next === 'meat') return WORD_COST.plain;
-  if (s === 'grain' && ['mixed', 'multi', 'whole'].includes(word.previous)) return WORD_COST.variety;
+  if (s === 'grain' && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
   if (SPECIES_WORDS.has(s)) return speciesCategory ? WORD_COST.category : WORD_COST.species;
   if (word.brand) return WORD_COST.brand;
   if (IDENTITY_WORDS.has(s)) return WORD_COST.identity;
@@ -302,12 +311,20 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   const list = nameWords(name);
   const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
   const segments = new Map<number, NameWord[]>();
-  for (const word of list) if (!word.note && !word.alias) (segments.get(word.segment) ?? segments.set(word.segment, []).get(word.segment)!).push(word);
+  const indexOf = new Map<NameWord, number>();
+  list.forEach((word, i) => {
+    indexOf.set(word, i);
+    if (word.note || word.alias) return;
+    let members = segments.get(word.segment);
+    if (!members) segments.set(word.segment, (members = []));
+    members.push(word);
+  });
   const first = segments.get(0) ?? [];
   const speciesCategory = first.length === 1 && SPECIES_WORDS.has(first[0]!.stem);
 
   // Words of a segment with a figure describe a measure ("8 grams protein per 8 ounce", "80% lean meat / 20% fat").
-  const measured = new Set(list.filter((w) => /\d/.test(w.lower)).map((w) => w.segment));
+  const measured = new Set<number>();
+  for (const word of list) if (hasDigit(word.lower)) measured.add(word.segment);
   const categorySegment = CATEGORY_SEGMENTS.has(first.map((w) => w.lower).join(' '));
   const costs = list.map((word) => {
     if (word.segment === 0 && categorySegment) return WORD_COST.other;
@@ -327,11 +344,11 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   // ("Pork, cured, bacon"), brands ("McDONALD'S, Big Mac") and plain descriptors ("Chicken, broilers or fryers, breast").
   let headSegment = -1;
   let nextSegment = -1;
-  const order = [...segments.keys()].sort((a, b) => a - b);
+  const order = [...segments.keys()]; // in name order already
   for (const segment of order) {
     const members = segments.get(segment)!;
     const skippable = members.every((w) => {
-      const cost = costs[list.indexOf(w)]!;
+      const cost = costs[indexOf.get(w)!]!;
       return (CATEGORY_WORDS.has(w.stem) && w.segment <= 1) || w.brand || cost <= WORD_COST.basicMethod || (segment === 0 && (speciesCategory || categorySegment));
     });
     if (!skippable) {
