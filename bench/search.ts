@@ -16,7 +16,7 @@ import { readBundledCatalog } from '../src/catalog/bundled.js';
 import { foodIdFor } from '../src/catalog/slug.js';
 import { FoodSearchIndex, type IndexableFood } from '../src/catalog/search/index.js';
 import { repoRoot } from '../test/helpers/paths.js';
-import { measureSearch, readJudgments, type Judgment, type SearchOutcome } from '../test/helpers/search-eval.js';
+import { measureSearch, readJudgments, type SearchOutcome } from '../test/helpers/search-eval.js';
 
 type Searcher = (query: string) => SearchOutcome;
 

@@ -2,7 +2,7 @@ import { editDistanceWithin } from './distance.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEXT, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
-import { stem, STOPWORDS, words } from './text.js';
+import { stem } from './text.js';
 import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */

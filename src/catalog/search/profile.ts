@@ -39,6 +39,8 @@ export const WORD_COST = {
   withSkin: 0.3,
   other: 0.35,
   otherMethod: 0.45,
+  /** Another food a dish came with ("with egg and bacon", "with vegetables"). */
+  accompaniment: 1,
   brand: 0.5,
   variety: 1.5,
   species: 1.1,
@@ -334,7 +336,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     // "with calcium propionate", "in vegetable oil", "with salt": an additive is no other food;
     // "with vegetables", "with egg and bacon": another food came with it.
     if (cost <= WORD_COST.plain || ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
-    return Math.max(cost, WORD_COST.variety);
+    return Math.max(cost, WORD_COST.accompaniment);
   });
   // "X or Y": the two are alternatives; the pair costs what the cheaper one costs.
   for (const word of list) {

@@ -51,8 +51,10 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bback\s+bacon\b/g, 'canadian bacon'],
   [/\bgammon\b/g, 'ham'],
   [/\bking\s+prawns?\b/g, 'shrimp'],
-  // Toast is toasted bread, except the dishes named after it.
-  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'toasted bread'],
+  // Toast is toasted bread ("whole wheat toast", "a slice of toast"); after another food it is
+  // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
+  [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread'],
+  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread'],
   [/\bmilkshakes?\b/g, 'milk shake'],
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],

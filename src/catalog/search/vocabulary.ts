@@ -124,7 +124,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers bar bars',
+    'spear spears segment segments half halves portion portions rasher rashers',
 );
 
 /**
@@ -183,7 +183,7 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
  */
 export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
-    'standard usual ordinary classic my our lovely nice tasty healthy quick ' +
+    'standard usual ordinary classic my our lovely nice tasty healthy quick iced ' +
     'easy big small medium large little jumbo giant',
 );
 
