@@ -113,6 +113,10 @@ const MATCH_EXACT = 0;
 const MATCH_SYNONYM = 1;
 const MATCH_PREFIX = 2;
 const MATCH_FUZZY = 3;
+/** Two edits away: "crossaint" for "croissant", "yoghourt" for "yogurt". */
+const MATCH_FUZZY_FAR = 4;
+/** Near in spelling but not starting alike: typing slips keep the first letter; "pringles" is not "singles". */
+const MATCH_FUZZY_OTHER_START = 5;
 
 /** A query word's candidate stems, each with how well it matches and how (MATCH_*). */
 interface Expansion {
@@ -416,7 +420,9 @@ export class FoodSearchIndex {
         for (const index of this.surfaceByLength[length] ?? []) {
           if (popcount(mask ^ this.surfaceMask[index]!) > 2 * max) continue;
           const d = editDistanceWithin(word, this.surfaceWords[index]!, max);
-          if (d <= max) offer(this.surfaceStem[index]!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2, MATCH_FUZZY);
+          if (d > max) continue;
+          const kind = this.surfaceWords[index]!.charCodeAt(0) !== word.charCodeAt(0) ? MATCH_FUZZY_OTHER_START : d === 1 ? MATCH_FUZZY : MATCH_FUZZY_FAR;
+          offer(this.surfaceStem[index]!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2, kind);
         }
       }
     }
@@ -862,7 +868,7 @@ export class FoodSearchIndex {
       if (terms[t]!.word.role !== 'core' || !terms[t]!.required) continue;
       const kind = this.bestKind[t]!;
       if (kind === -1) missing = true;
-      else if (kind === MATCH_FUZZY) fuzzy = true;
+      else if (kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR || kind === MATCH_FUZZY_OTHER_START) fuzzy = true;
       else if (kind === MATCH_PREFIX) begun = true;
     }
     if (missing) return 'partial';
@@ -872,7 +878,8 @@ export class FoodSearchIndex {
 
   /**
    * Whether food `f` is what was asked: no food word of the query missing from it, each
-   * spelling correction on a word long enough to be sure of (5 letters or more), and the
+   * spelling correction on a word long enough to be sure of (5 letters for one edit, 6 for
+   * two) and keeping its first letter, each word only begun well begun (two fifths of it), and the
    * word naming the food found as a food in it, not as a qualifier of another
    * ("Salad dressing" does not answer "caesar salad"; "late harvest" wine not "latte").
    */
@@ -884,7 +891,9 @@ export class FoodSearchIndex {
       if (term.word.role !== 'core' || !term.required) continue;
       const kind = this.bestKind[t]!;
       if (kind === -1) return false;
+      if (kind === MATCH_FUZZY_OTHER_START) return false;
       if (kind === MATCH_FUZZY && term.word.text.length < 5) return false;
+      if (kind === MATCH_FUZZY_FAR && term.word.text.length < 6) return false;
       // A word only begun must be well begun: "bre" for "breast", not "pho" for "phosphate".
       if (kind === MATCH_PREFIX && this.bestPosition[t]! >= 0 && term.word.text.length * 5 < this.stemTexts[this.positionStem[this.bestPosition[t]!]!]!.length * 2) return false;
     }
