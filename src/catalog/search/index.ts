@@ -697,7 +697,7 @@ export class FoodSearchIndex {
       if (best.length > limit) best.pop();
     }
     const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
-    return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, coreUnknown) };
+    return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
@@ -877,26 +877,31 @@ export class FoodSearchIndex {
   }
 
   /**
-   * Whether food `f` is what was asked: no food word of the query missing from it, each
-   * spelling correction on a word long enough to be sure of (5 letters for one edit, 6 for
-   * two) and keeping its first letter, each word only begun well begun (two fifths of it), and the
-   * word naming the food found as a food in it, not as a qualifier of another
-   * ("Salad dressing" does not answer "caesar salad"; "late harvest" wine not "latte").
+   * Whether food `f` is what was asked: the word naming the food (the query's last food
+   * word, "rice" in "basmati rice") is in it as a food, not as a qualifier of another
+   * ("Salad dressing" does not answer "caesar salad") and not only by spelling distance
+   * on a word too short to be sure of ("late harvest" wine does not answer "latte"). A
+   * spelling correction must keep the word's first letter and have 5 letters for one
+   * edit, 6 for two; a word only begun must be two fifths typed ("bre" for "breast", not
+   * "pho" for "phosphate"). Another word of the query missing ("basmati") leaves it close
+   * when the words naming the food were asked for: the catalog has the food, not that
+   * variety, and the result's `match` says `partial`.
    */
-  private isClose(f: number, terms: Term[], headTerm: number, coreUnknown: boolean): boolean {
-    if (coreUnknown) return false;
+  private isClose(f: number, terms: Term[], headTerm: number, headWord: QueryWord | undefined, unknown: readonly QueryWord[]): boolean {
+    if (headWord === undefined) return unknown.every((w) => w.role !== 'core') && terms.some((t) => t.required);
+    if (unknown.includes(headWord) || headTerm < 0) return false;
     this.matchTerms(f, terms);
-    for (let t = 0; t < terms.length; t++) {
-      const term = terms[t]!;
-      if (term.word.role !== 'core' || !term.required) continue;
-      const kind = this.bestKind[t]!;
-      if (kind === -1) return false;
-      if (kind === MATCH_FUZZY_OTHER_START) return false;
-      if (kind === MATCH_FUZZY && term.word.text.length < 5) return false;
-      if (kind === MATCH_FUZZY_FAR && term.word.text.length < 6) return false;
-      // A word only begun must be well begun: "bre" for "breast", not "pho" for "phosphate".
-      if (kind === MATCH_PREFIX && this.bestPosition[t]! >= 0 && term.word.text.length * 5 < this.stemTexts[this.positionStem[this.bestPosition[t]!]!]!.length * 2) return false;
-    }
-    return !(headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms));
+    const kind = this.bestKind[headTerm]!;
+    if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
+    if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
+    if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    const p = this.bestPosition[headTerm]!;
+    if (kind === MATCH_PREFIX && p >= 0 && headWord.text.length * 5 < this.stemTexts[this.positionStem[p]!]!.length * 2) return false;
+    if (this.headQualifies(f, headTerm, terms)) return false;
+    // Another word missing: close only when the food is the thing asked for, lacking a
+    // variety ("Rice, white" for "basmati rice"), not another food named after it
+    // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
+    const missing = unknown.some((w) => w.role === 'core') || terms.some((term, t) => term.required && term.word.role === 'core' && this.bestKind[t] === -1);
+    return !missing || this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
   }
 }

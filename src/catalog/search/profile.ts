@@ -69,6 +69,7 @@ export interface FoodProfile {
   headNeeded: string[];
   /** The words of the segment after it, which may name the food instead ("Beverages, carbonated, cola"). */
   nextNeeded: string[];
+
   /** Brand words in the naming segment: asking for the brand names the product. */
   headBrands: string[];
   /** The first word of the naming segment. */
