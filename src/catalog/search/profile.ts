@@ -25,7 +25,6 @@ export const MODIFIER = 2; // before another word of its segment ("Salad dressin
 export const ACCOMPANIMENT = 4; // after "with" in its segment ("biscuit, with egg")
 export const BRAND = 8; // written in capitals, as USDA writes brands
 export const HEAD = 16; // in the segment that names the food
-export const FIRST_SEGMENT = 32;
 export const ALIAS = 64; // in a short parenthesis naming the food another way ("(cilantro)")
 export const NEXT = 128; // in the segment after the naming one ("Beverages, carbonated, cola")
 
@@ -382,7 +381,6 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (word.brand) flag |= BRAND;
     if (word.segment === headSegment) flag |= HEAD;
     else if (word.segment === nextSegment) flag |= NEXT;
-    if (word.segment === 0) flag |= FIRST_SEGMENT;
     // Directly before another word it qualifies ("late harvest", "Salad dressing"), not before "and" ("Macaroni and cheese").
     if (!word.note && qualifies(word.next)) flag |= MODIFIER;
     return flag;
