@@ -6,7 +6,9 @@
  *   npm run build && node dist/bench/startup.js
  *
  * "first start" has an empty storage folder (migrations + loading the bundled catalog);
- * "next start" reuses it (migrations checked, index built from the database).
+ * "next start" reuses it (migrations checked, index built from the database). Beside the
+ * wall time, the CPU time the server used until its first answer: on a machine shared with
+ * other work the wall time grows with their load, the CPU time much less.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,8 +19,13 @@ import { freePort } from '../test/helpers/server.js';
 
 interface Sample {
   ms: number;
+  /** CPU time the process used until its first answer (user + system): what other processes on the machine change least. */
+  cpuMs: number;
   rssMb: number;
 }
+
+/** Linux clock ticks (USER_HZ, 100 on every mainstream kernel) in /proc/PID/stat. */
+const TICK_MS = 10;
 
 async function timeToFirstAnswer(script: string, env: Record<string, string>, query = '/health'): Promise<Sample> {
   const port = await freePort();
@@ -42,7 +49,11 @@ async function timeToFirstAnswer(script: string, env: Record<string, string>, qu
     const ms = performance.now() - started;
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { ms, rssMb: rssKb / 1024 };
+    // Fields 14 and 15 of /proc/PID/stat (after the command in parentheses): utime, stime.
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return { ms, cpuMs, rssMb: rssKb / 1024 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -67,12 +78,17 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const bareMs = median(results.bare!.map((s) => s.ms));
+const bareCpu = median(results.bare!.map((s) => s.cpuMs));
 const bareRss = median(results.bare!.map((s) => s.rssMb));
-console.log(`median of ${ROUNDS} runs each, Node ${process.version}`);
+console.log(`median of ${ROUNDS} runs each, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 for (const [label, key] of [['bare Fastify (baseline)', 'bare'], ['Larder, first start (empty storage)', 'first'], ['Larder, next start', 'next']] as const) {
   const ms = median(results[key]!.map((s) => s.ms));
+  const cpu = median(results[key]!.map((s) => s.cpuMs));
   const rss = median(results[key]!.map((s) => s.rssMb));
-  console.log(`${label}: first answer after ${ms.toFixed(0)} ms (${(ms / bareMs).toFixed(1)}x baseline), RSS ${rss.toFixed(0)} MB (${(rss / bareRss).toFixed(1)}x baseline)`);
+  console.log(
+    `${label}: first answer after ${ms.toFixed(0)} ms (${(ms / bareMs).toFixed(1)}x baseline), ` +
+      `${cpu.toFixed(0)} ms of CPU (${(cpu / bareCpu).toFixed(1)}x), RSS ${rss.toFixed(0)} MB (${(rss / bareRss).toFixed(1)}x baseline)`,
+  );
 }
 
 // `npx larder --help` runs compiled JavaScript (built by `npm install`): its cost over a bare `node -e 0`.

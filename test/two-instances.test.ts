@@ -43,7 +43,7 @@ describe('two Larder instances on one database', () => {
     await first.server.catalog.importFoods([{ dataset: 'Local', sourceId: 'q1', name: 'Quokka berry jam', foodGroup: 'Sweets', nutrients: { energy: 250 }, portions: [] }]);
     await second.catalog.refresh();
     const found = await second.catalog.searchFoods('quokka jam', 1);
-    assert.equal(found[0]?.name, 'Quokka berry jam');
+    assert.equal(found.results[0]?.food.name, 'Quokka berry jam');
   });
 
   test('the discovery document is the same on both, built from APP_URL whatever the Host', async () => {

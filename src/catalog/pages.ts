@@ -23,23 +23,27 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
     const raw = typeof request.query.q === 'string' ? request.query.q : '';
     const query = raw.trim();
     let error: string | undefined;
-    let results: Array<{ slug: string; name: string; foodGroup: string; energy: string }> = [];
+    let results: Array<{ slug: string; name: string; foodGroup: string; energy: string; match: string }> = [];
+    let note: string | undefined;
     if (query.length > MAX_QUERY_LENGTH) {
       error = `That search is too long: at most ${MAX_QUERY_LENGTH} characters.`;
       reply.code(400);
     } else if (query) {
-      const foods = await catalog.searchFoods(query, PAGE_RESULTS);
-      results = foods.map((food) => ({
+      const found = await catalog.searchFoods(query, PAGE_RESULTS);
+      note = found.note;
+      results = found.results.map(({ food, match }) => ({
         slug: food.slug,
         name: food.name,
         foodGroup: food.foodGroup,
         energy: food.nutrients.energy === undefined ? 'energy not reported' : `${roundAmount(food.nutrients.energy)} kcal`,
+        match,
       }));
     }
     const html = views.render('catalog', {
       title: query ? `${query.slice(0, 60)} – search` : 'Food catalog',
       query: query.slice(0, MAX_QUERY_LENGTH),
       results,
+      note,
       error,
       foodCount: await catalog.count(),
     });

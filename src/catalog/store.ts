@@ -60,11 +60,15 @@ export interface IndexedCatalogFood extends IndexableFood {
  * numbers: one ":" each) instead of parsing some 13 MB of it on every start.
  */
 export async function listIndexableFoods(db: Db): Promise<IndexedCatalogFood[]> {
-  const rows = await db.selectFrom('foods').select(['id', 'name', 'food_group', 'search_terms', 'nutrients', 'portions']).orderBy('id').execute();
+  const rows = await db.selectFrom('foods').select(['id', 'name', 'food_group', 'search_terms', 'nutrients', 'portions', 'survey']).orderBy('id').execute();
   return rows.map((row) => {
     let count = 0;
     for (let at = row.nutrients.indexOf(':'); at !== -1; at = row.nutrients.indexOf(':', at + 1)) count++;
-    return { id: row.id, name: row.name, foodGroup: row.food_group, searchTerms: row.search_terms, nutrientCount: count, portions: JSON.parse(row.portions) as Portion[] };
+    const food: IndexedCatalogFood = { id: row.id, name: row.name, foodGroup: row.food_group, searchTerms: row.search_terms, nutrientCount: count, portions: JSON.parse(row.portions) as Portion[] };
+    const water = /"water":(-?[\d.eE+-]+)/.exec(row.nutrients);
+    if (water) food.water = Number(water[1]);
+    if (row.survey !== null) food.survey = Number(row.survey) === 1;
+    return food;
   });
 }
 

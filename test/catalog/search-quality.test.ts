@@ -9,43 +9,61 @@ import { measureSearch, readJudgments } from '../helpers/search-eval.js';
 
 const foods = readBundledCatalog().map((food) => ({ ...food, id: foodIdFor(food.dataset, food.sourceId) }));
 const index = new FoodSearchIndex(foods);
-const search = (query: string) => index.search(query, 3).map((hit) => hit.id);
+const search = (query: string) => {
+  const result = index.search(query, 3);
+  return { ids: result.hits.map((hit) => hit.id), noCloseMatch: !result.closeMatch };
+};
 
-for (const [label, file, minimumAt1, minimumAt3] of [
-  ['judged queries', path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), 0.8, 0.95],
-  ['held-out queries', path.join(repoRoot, 'bench', 'search-holdout.json'), 0.8, 0.93],
-  ['assistant-style queries', path.join(repoRoot, 'bench', 'search-assistant.json'), 0.75, 0.9],
-] as const) {
-  test(`search quality on the ${label} (success@1 and success@3)`, (t) => {
-    const judgments = readJudgments(file);
+/**
+ * Each judged set with the figures it must keep (what the ranking reaches, less a small
+ * margin) and the most no-close-match signals it may give on foods the catalog has.
+ * `blind`: written by someone who never saw the ranking and kept out of tuning, so a
+ * failure lists no queries (fixing them one by one would make the set another tuning set).
+ */
+const SETS = [
+  { label: 'judged queries', file: path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), at1: 0.95, at3: 0.98, falseSignal: 0.03, blind: false },
+  { label: 'held-out queries', file: path.join(repoRoot, 'bench', 'search-holdout.json'), at1: 0.92, at3: 0.98, falseSignal: 0.03, blind: false },
+  { label: 'assistant-style queries', file: path.join(repoRoot, 'bench', 'search-assistant.json'), at1: 0.9, at3: 0.96, falseSignal: 0.03, blind: false },
+  { label: 'tuning set (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), at1: 0.88, at3: 0.95, falseSignal: 0.05, blind: false },
+  // Measured, never tuned on (bench/README.md): below issue 10's goal of 0.90 and 0.97, kept from slipping.
+  { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.8, at3: 0.87, falseSignal: 0.11, blind: true },
+  { label: 'blind mixed set', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.79, at3: 0.86, falseSignal: 0.12, blind: true },
+] as const;
+
+for (const set of SETS) {
+  test(`search quality on the ${set.label} (success@1, success@3, no-close-match signal)`, (t) => {
+    const judgments = readJudgments(set.file);
     const quality = measureSearch(judgments, search);
-    t.diagnostic(`${label}: ${quality.queries} queries, success@1 ${quality.successAt1.toFixed(3)}, success@3 ${quality.successAt3.toFixed(3)}`);
-    for (const miss of quality.misses) t.diagnostic(`miss: "${miss.query}" -> ${miss.got.join(', ')}`);
-    assert.ok(quality.queries >= 40);
-    assert.ok(quality.successAt3 >= minimumAt3, `success@3 ${quality.successAt3} < ${minimumAt3}`);
-    assert.ok(quality.successAt1 >= minimumAt1, `success@1 ${quality.successAt1} < ${minimumAt1}`);
+    t.diagnostic(
+      `${set.label}: ${quality.queries} queries, success@1 ${quality.successAt1.toFixed(3)}, success@3 ${quality.successAt3.toFixed(3)}; ` +
+        `${quality.noMatchQueries} absent foods, ${(quality.noMatchSignalled * 100).toFixed(0)}% signalled; false signals ${(quality.falseSignal * 100).toFixed(1)}%`,
+    );
+    if (!set.blind) {
+      for (const miss of quality.misses) t.diagnostic(`miss: "${miss.query}" -> ${miss.got.join(', ')}`);
+      for (const wrong of quality.wronglySignalled) t.diagnostic(`no-close-match on a food the catalog has: "${wrong.query}"`);
+    }
+    assert.ok(quality.queries >= 60);
+    assert.ok(quality.successAt3 >= set.at3, `success@3 ${quality.successAt3} < ${set.at3}`);
+    assert.ok(quality.successAt1 >= set.at1, `success@1 ${quality.successAt1} < ${set.at1}`);
+    assert.ok(quality.falseSignal <= set.falseSignal, `false no-close-match signals ${quality.falseSignal} > ${set.falseSignal}`);
+    if (quality.noMatchQueries > 0) assert.ok(quality.noMatchSignalled >= 0.75, `absent foods signalled ${quality.noMatchSignalled} < 0.75`);
   });
 }
 
 test('"banana" gives the plain raw fruit first, not chips or baby food', () => {
-  assert.equal(search('banana')[0], 'sr-09040');
+  assert.equal(index.search('banana', 3).hits[0]?.id, 'sr-09040');
 });
 
 test('plurals, word order, typos and partial words find the same food', () => {
   const raw = 'sr-11457'; // Spinach, raw
   for (const query of ['spinach raw', 'raw spinach', 'spinach, raw', 'Spinach', 'spinch', 'spina']) {
-    assert.equal(search(query)[0], raw, query);
+    assert.equal(index.search(query, 3).hits[0]?.id, raw, query);
   }
-  assert.equal(search('strawberry')[0], search('strawberries')[0]);
-  assert.equal(search('brocoli')[0], search('broccoli')[0]);
+  assert.equal(index.search('strawberry', 1).hits[0]?.id, index.search('strawberries', 1).hits[0]?.id);
+  assert.equal(index.search('brocoli', 1).hits[0]?.id, index.search('broccoli', 1).hits[0]?.id);
 });
 
 test('several words narrow to the food that has them all', () => {
-  const top = search('chicken breast roasted');
-  assert.match(foods.find((f) => f.id === top[0])!.name, /^Chicken.*breast.*roasted/);
-});
-
-test('a query with no known word finds nothing', () => {
-  assert.deepEqual(search('qwxzv'), []);
-  assert.deepEqual(search('   '), []);
+  const top = index.search('chicken breast roasted', 3).hits[0]!.id;
+  assert.match(foods.find((f) => f.id === top)!.name, /^Chicken.*breast.*roasted/);
 });

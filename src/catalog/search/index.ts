@@ -1,359 +1,450 @@
 import { editDistanceWithin } from './distance.js';
-import { PHRASE_REWRITES, WORD_SYNONYMS } from './synonyms.js';
-import { normalize, stem, STOPWORDS, words } from './text.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEXT, NOTE, profileFood } from './profile.js';
+import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
+import { WORD_SYNONYMS } from './synonyms.js';
+import { stem } from './text.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
   id: string;
   name: string;
   foodGroup: string;
+  /** Other names (SR28 ComName) and the maker. */
   searchTerms?: string;
   /** The nutrients the source reports: well-studied everyday foods have full panels. */
   nutrients?: Readonly<Record<string, number>>;
   /** How many nutrients the source reports, when `nutrients` is not given. */
   nutrientCount?: number;
-}
-
-export interface SearchHit {
-  id: string;
-  score: number;
-}
-
-/** One food as the index keeps it. */
-interface IndexedFood {
-  id: string;
-  /** Stems of the name, in order, with the comma-separated segment each stands in. */
-  stems: string[];
-  segments: number[];
-  /** Whether each stem only qualifies (in parentheses, or negated). */
-  notes: boolean[];
-  /** Stems of the extra search terms (common names, brand). */
-  extraStems: Set<string>;
-  /**
-   * Stems of the first segment ("Bananas" in "Bananas, raw"), without category words:
-   * in "Beverages, coffee, brewed" or "Crustaceans, shrimp, raw" the head is the second segment.
-   */
-  headStems: string[];
-  /** USDA marks its representative entry: "all types", "mixed species", "year round average". */
-  generic: boolean;
-  /** Share of the catalog's largest nutrient panel this food reports (0 to 1). */
-  completeness: number;
-  groupPenalty: number;
-  nameLength: number;
-}
-
-/** A query word and what it may match, each with how much a match counts (1 = exact). */
-interface QueryTerm {
-  text: string;
-  matches: Map<string, number>;
-  /** How much the word counts: the rarer, the more (inverse document frequency). */
-  weight: number;
+  /** SR28's Survey flag: the food is one Americans report eating in the national food survey. */
+  survey?: boolean;
+  /** USDA's household portions: the better-known a food, the more ways it was measured. */
+  portions?: readonly unknown[];
+  /** How many portions, when `portions` is not given. */
+  portionCount?: number;
+  /** Grams of water per 100 g, when `nutrients` is not given: a raw legume with little is a dry seed to cook. */
+  water?: number;
 }
 
 /**
- * Weights of the ranking, in one place. Scores add up per matched query word
- * (rarer words count more), then the name is judged as a whole: the food whose
- * leading words are exactly what was asked, with the fewest extra words, is what
- * a person means ("banana" -> "Bananas, raw", not "Bananas, dehydrated, or banana powder").
+ * How a result matched the query's food words (amounts, containers, sizes, cooking
+ * words and what follows "with" aside):
+ * - `exact`: every word is in the food's name or other names, as typed or as a known synonym;
+ * - `partial`: some word is missing from it, or was only begun ("chick bre");
+ * - `fuzzy`: some word matched only by spelling distance ("brocoli").
+ */
+export type MatchKind = 'exact' | 'partial' | 'fuzzy';
+
+export interface SearchHit {
+  id: string;
+  /** Relevance: higher is better; comparable between the results of one query only. */
+  score: number;
+  match: MatchKind;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /**
+   * Whether the first result is what was asked for: false when it only matched by
+   * spelling distance on a short or minor word, lacks one of the query's food words,
+   * or names the asked word only as a qualifier ("Salad dressing" for "caesar salad").
+   * False when nothing matched.
+   */
+  closeMatch: boolean;
+}
+
+/**
+ * Weights of the ranking, in one place. A food's score adds up its matched query words
+ * (rarer words count more; where in the name and how exactly each matched), how well
+ * its name as a whole fits (the words naming the food covered; each unasked word
+ * costs by its kind, see profile.ts WORD_COST), what USDA's data says of how common it
+ * is, and whether it is in the form people eat (cooked meat, grains and eggs; raw fruit).
  */
 export const RANKING = {
+  exactMatch: 1,
+  synonymMatch: 0.95,
   prefixMatch: 0.8,
   /** A longer word that starts with a word that is itself known ("milk" -> "milkfish"). */
   prefixOfKnownWord: 0.35,
   fuzzyMatch1: 0.75,
   fuzzyMatch2: 0.55,
-  synonymMatch: 0.9,
-  /** A word matched outside the name's first segment counts this much. */
-  laterSegment: 0.8,
-  /** A word matched only in parentheses ("Chicken, skin (drumsticks and thighs)"). */
-  noteMatch: 0.5,
-  extraTermMatch: 0.7,
-  /** The food's first segment is fully covered by the query. */
-  headCovered: 2.0,
-  /** The query's first word is the food's first word (after a category word). */
-  leadingWord: 0.6,
-  /** Each word of the name the query did not ask for. */
-  extraWord: 0.35,
-  /** Words that describe the plain, default form of a food cost less. */
-  plainWord: 0.08,
-  /** Qualifiers that make a food an unusual choice unless asked for. */
-  unusualWord: 0.9,
-  /** Foods from groups a person rarely means unless naming them (baby, fast, restaurant foods). */
-  specialGroup: 1.6,
-  /** Words that make a food something else than what was named ("meatless", "imitation"). */
-  negatingWord: 2.5,
-  /** USDA's representative entry for a food. */
-  genericEntry: 0.6,
-  /** Full nutrient panel versus none. */
+  /** Where a word matched: the naming segment, a later one, parentheses, after "with", other names. */
+  headPosition: 1,
+  /** In the segment after the naming one, which may name the food instead ("Beverages, carbonated, cola"). */
+  nextPosition: 0.95,
+  laterPosition: 0.85,
+  notePosition: 0.5,
+  accompanimentPosition: 0.6,
+  extraTermPosition: 0.7,
+  /** A query word after "with" counts this much of a food word. */
+  sideWord: 0.25,
+  /** The segment naming the food is covered by the query. */
+  headCovered: 2,
+  /** The segment after it is covered instead ("Beverages, carbonated, cola" for "cola"). */
+  nextCovered: 1,
+  /** The query's first word is the name's first word. */
+  leadingWord: 0.4,
+  /** Two words of the query next to each other in the name, in the same order ("fried rice"). */
+  adjacentWords: 0.6,
+  /** Commonness from USDA's data. */
+  survey: 0.5,
+  portions: 0.3,
   completeness: 0.6,
+  genericEntry: 0.6,
+  /** An alcoholic drink when the query names none ("rice" is not sake). */
+  unaskedAlcohol: 1.5,
+  /** A name with a brand, when no brand was asked for. */
+  unaskedBrand: 2.2,
+  /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
+  headAsQualifier: 1.5,
+  /** A word before another in its segment counts a little less than the same word as a noun. */
+  modifierPosition: 0.95,
+  /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
+  unpreparedForm: 1.2,
+  /** A cooked fruit or vegetable when nothing was said (raw is the default there). */
+  cookedProduce: 0.6,
+  /** A form other than the one asked ("raw" asked, cooked given; or the reverse). */
+  otherForm: 1.2,
+  /** When no food has every word of the query: having the word naming the food. */
+  headWordKept: 1.5,
 } as const;
 
-const PLAIN_WORDS = new Set(
-  ['raw', 'fresh', 'whole', 'plain', 'regular', 'fluid', 'all', 'varieti', 'commercial', 'mature', 'seed', 'ripe',
-    'unprepared', 'unenriched', 'enriched', 'meat', 'only', 'edible', 'portion', 'solid', 'liquid', 'kernel',
-    'includ', 'prepared', 'cooked', 'boiled', 'drained', 'without', 'salt', 'peeled', 'skin', 'flesh', 'natural',
-    'vitamin', 'milkfat', 'lean', 'fat', 'trimmed', 'separable', 'granulated', 'year', 'round', 'average',
-    'type', 'specie', 'mixed', 'generic', 'composite', 'drinking', 'unsweetened', 'recipe', 'cultured', 'commercially'].map(stem),
-);
+const MATCH_EXACT = 0;
+const MATCH_SYNONYM = 1;
+const MATCH_PREFIX = 2;
+const MATCH_FUZZY = 3;
+/** Two edits away: "crossaint" for "croissant", "yoghourt" for "yogurt". */
+const MATCH_FUZZY_FAR = 4;
+/** Near in spelling but not starting alike: typing slips keep the first letter; "pringles" is not "singles". */
+const MATCH_FUZZY_OTHER_START = 5;
 
-const UNUSUAL_WORDS = new Set(
-  ['babyfood', 'infant', 'toddler', 'junior', 'strained', 'human', 'dehydrated', 'powder', 'imitation', 'substitute',
-    'formula', 'canned', 'frozen', 'concentrate', 'reduced', 'sodium', 'dietetic', 'low', 'free', 'sweetened',
-    'instant', 'mix', 'dry', 'freeze', 'condensed', 'evaporated', 'glaze', 'juice', 'oil', 'sauce',
-    'nectar', 'pickled', 'candied', 'syrup', 'heavy', 'light', 'school', 'lunch', 'restaurant', 'fast', 'industrial',
-    'ready', 'rte', 'alaska', 'native', 'indian', 'fortified', 'byproduct', 'variety', 'meats',
-    'spread', 'mechanically', 'separated', 'stick', 'bar', 'flavored', 'chips', 'chip', 'bread', 'breaded', 'buttermilk',
-    'deli', 'prepackaged', 'sliced', 'seasoned', 'roll', 'loaf', 'patty', 'patties', 'nugget', 'tenders', 'sandwich',
-    'luncheon', 'canned', 'smoked', 'cured', 'salted', 'brine', 'marinated', 'processed', 'nuggets',
-    'microwaved', 'frozen', 'entree', 'dinner', 'meal', 'cake', 'glutinous'].map(stem),
-);
-
-const NEGATING_WORDS = new Set(['meatless', 'imitation', 'substitute', 'mock', 'replacer', 'replacement', 'analog', 'simulated', 'vegetarian', 'vegan'].map(stem));
-
-/** Words USDA puts first to file a food under a category: the food itself is named next. */
-const CATEGORY_WORDS = new Set(
-  ['beverages', 'alcoholic', 'beverage', 'crustaceans', 'mollusks', 'fish', 'cereals', 'nuts', 'seeds', 'spices',
-    'candies', 'snacks', 'sweeteners', 'sweetener', 'fruit', 'vegetables', 'game', 'meat', 'ready', 'eat', 'rte',
-    'fast', 'foods', 'infant', 'formula', 'babyfood', 'toddler', 'cheese'].map(stem),
-);
-
-/** Another animal or a plant stand-in than the one asked for makes it another food ("Bacon, turkey"). */
-const SPECIES_WORDS = new Set(['turkey', 'chicken', 'beef', 'pork', 'lamb', 'veal', 'soy', 'duck', 'goose', 'bison', 'venison', 'goat', 'mutton', 'emu', 'ostrich'].map(stem));
-
-const SPECIAL_GROUPS = new Set([
-  'Baby Foods', 'Fast Foods', 'Restaurant Foods', 'American Indian/Alaska Native Foods', 'Meals, Entrees, and Side Dishes',
-]);
-
-/** Units an assistant may leave in a query ("100 g oats", "1 cup cooked quinoa"). */
-const UNITS = new Set([
-  'g', 'gr', 'gram', 'grams', 'kg', 'mg', 'oz', 'ounce', 'ounces', 'lb', 'lbs', 'ml', 'l', 'liter', 'litre', 'cup', 'cups',
-  'tbsp', 'tbs', 'tablespoon', 'tablespoons', 'tsp', 'teaspoon', 'teaspoons', 'slice', 'slices', 'piece', 'pieces', 'serving',
-  'servings', 'portion', 'portions', 'glass', 'glasses', 'bowl', 'bowls', 'can', 'cans', 'bottle', 'bottles', 'scoop', 'scoops',
-  'handful', 'handfuls', 'plate', 'x', 'small', 'medium', 'large', 'pound', 'pounds', 'stick', 'sticks', 'pinch', 'dash', 'fl',
-]);
-const COUNT_WORDS = new Set(['a', 'an', 'one', 'two', 'three', 'four', 'five', 'six', 'half', 'quarter', 'some', 'few', 'couple']);
-
-/**
- * Drops amounts from a query: bare numbers ("2 eggs"), a unit after a number or a
- * count word ("100 g", "a cup of", "two slices of"); keeps numbers that name a food
- * ("2%" milk) and unit words that are part of a name ("pound cake", "stick" alone).
- */
-function withoutQuantities(tokens: string[]): string[] {
-  const kept: string[] = [];
-  let afterAmount = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (/^\d+(?:[./]\d+)*$/.test(token)) {
-      afterAmount = true;
-      continue;
-    }
-    if (COUNT_WORDS.has(token) && UNITS.has(tokens[i + 1] ?? '')) {
-      afterAmount = true;
-      continue;
-    }
-    if (afterAmount && UNITS.has(token)) {
-      if (tokens[i + 1] === 'of') i++;
-      continue;
-    }
-    afterAmount = false;
-    kept.push(token);
-  }
-  return kept;
+/** A query word's candidate stems, each with how well it matches and how (MATCH_*). */
+interface Expansion {
+  stems: number[];
+  weights: number[];
+  kinds: number[];
 }
 
-function headOf(stems: string[], segments: number[]): string[] {
-  for (let segment = 0; segment <= 1; segment++) {
-    const head = stems.filter((s, i) => segments[i] === segment && !CATEGORY_WORDS.has(s));
-    if (head.length > 0) return head;
-  }
-  return [];
+interface Term {
+  word: QueryWord;
+  expansion: Expansion;
+  /** Inverse document frequency: rarer words count more. */
+  weight: number;
+  required: boolean;
+  /** Role factor: 1 for core and optional words, RANKING.sideWord for side words. */
+  factor: number;
 }
 
-function isGenericEntry(stems: string[]): boolean {
-  for (let i = 0; i < stems.length; i++) {
-    const s = stems[i]!;
-    const next = stems[i + 1];
-    if (s === 'generic' || s === 'average' || s === 'composite' || s === 'plain') return true;
-    if (s === 'all' && (next === 'type' || next === 'varieti' || next === 'commercial' || next === 'kind')) return true;
-    if (s === 'mixed' && next === 'specie') return true;
+const MAX_TERMS = 16;
+const STATE_NEUTRAL = 0;
+const STATE_UNPREPARED = 1;
+const STATE_PREPARED = 2;
+const STATE_RAW = 3;
+const FOOD_COOK = 1;
+const FOOD_RAW_DEFAULT = 2;
+const FOOD_BRANDED = 4;
+const FOOD_ALCOHOLIC = 8;
+/** Options of the index. */
+export interface FoodSearchIndexOptions {
+  /**
+   * How many typed words keep their expansions (synonyms, completions, spelling
+   * neighbours) between queries: people reuse a small vocabulary. 0 turns it off
+   * (the search benchmark measures both). Default 4096.
+   */
+  expansionCacheSize?: number;
+}
+
+/** A letter mask: two words within edit distance d differ in at most 2d letters of it. */
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) - 97;
+    if (c >= 0 && c < 26) mask |= 1 << c;
   }
-  return false;
+  return mask;
+}
+
+function popcount(n: number): number {
+  n -= (n >>> 1) & 0x55555555;
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
- * Splits a name into stems, remembering which comma-separated segment each came from.
- * Words in parentheses and the word after "not" only qualify ("(maybe previously
- * frozen)", "not fortified"): they are marked so they cost no more than a plain word.
- */
-function nameStems(name: string): { stems: string[]; segments: number[]; notes: boolean[] } {
-  const stems: string[] = [];
-  const segments: number[] = [];
-  const notes: boolean[] = [];
-  let segment = 0;
-  let depth = 0;
-  let negated = false;
-  for (const piece of normalize(name).split(/([,;()])/)) {
-    if (piece === ',' || piece === ';') {
-      if (depth === 0) segment++;
-      continue;
-    }
-    if (piece === '(') {
-      depth++;
-      continue;
-    }
-    if (piece === ')') {
-      depth = Math.max(0, depth - 1);
-      continue;
-    }
-    for (const word of words(piece)) {
-      if (word === 'not') {
-        negated = true;
-        continue;
-      }
-      if (STOPWORDS.has(word)) continue;
-      stems.push(stem(word));
-      segments.push(segment);
-      notes.push(depth > 0 || negated);
-      negated = false;
-    }
-  }
-  return { stems, segments, notes };
-}
-
-/**
- * An in-memory index over food names: built once from the catalog (a few hundred
- * milliseconds for 100,000 foods) and answering a query in well under a millisecond.
+ * An in-memory index over food names: built once from the catalog and answering a
+ * query in microseconds. Foods are kept in flat typed arrays (a word is a number), so a
+ * query touches only the foods listing its words and scores each in one pass.
  */
 export class FoodSearchIndex {
-  private readonly foods: IndexedFood[] = [];
-  /** stem -> indexes of the foods whose name or search terms contain it. */
-  private readonly postings = new Map<string, number[]>();
-  /** Every distinct word as written (before stemming), sorted: prefix and typo look-ups. */
+  private readonly ids: string[] = [];
+  private readonly nameLengths: number[] = [];
+  private readonly stemIds = new Map<string, number>();
+  private readonly stemTexts: string[] = [];
+  /** Per food: its name words (stem ids), where each stands (profile.ts flags) and what it costs unasked. */
+  private readonly positionStart: Int32Array;
+  private readonly positionStem: Int32Array;
+  private readonly positionFlags: Uint8Array;
+  private readonly positionCost: Float32Array;
+  private readonly extraStart: Int32Array;
+  private readonly extraStem: Int32Array;
+  private readonly headStart: Int32Array;
+  private readonly headStem: Int32Array;
+  private readonly nextStart: Int32Array;
+  private readonly nextStem: Int32Array;
+  private readonly headBrandStart: Int32Array;
+  private readonly headBrandStem: Int32Array;
+  private readonly leadingStem: Int32Array;
+  private readonly firstStem: Int32Array;
+  private readonly totalCost: Float32Array;
+  private readonly prior: Float32Array;
+  private readonly foodState: Uint8Array;
+  private readonly foodKind: Uint8Array;
+  /** What the food's group costs unasked (baby food, restaurant dishes), and the words that ask for it. */
+  private readonly groupCost: Float32Array;
+  private readonly groupOf: Uint8Array;
+  private readonly groupNamedBy: Array<ReadonlySet<string>> = [new Set()];
+  /** Whether a stem is mostly written as a brand ("cheerios", "kellogg"), not a food word that brands also use ("pizza"). */
+  private brandStem: Uint8Array;
+  /** stem id -> foods whose name or other names have it, in index order. */
+  private readonly postings: Int32Array[] = [];
+  /** Every distinct word as written, sorted (prefix look-ups), with its stem id. */
   private readonly surfaceWords: string[];
-  private readonly stemOfSurface = new Map<string, string>();
-  /** Surface words by length: a typo is within two letters of the word's length. */
-  private readonly surfaceByLength: string[][] = [];
-  private readonly idfCache = new Map<string, number>();
+  private readonly surfaceStem: Int32Array;
+  /** Surface word indexes by length, and their letter masks (typo look-ups). */
+  private readonly surfaceByLength: number[][] = [];
+  private readonly surfaceMask: Int32Array;
+  private readonly expansionCache = new Map<string, Expansion>();
+  private readonly expansionCacheSize: number;
 
-  constructor(foods: Iterable<IndexableFood>) {
-    const surface = new Set<string>();
+  // Per-query scratch space, reused: a query's stems get a slot each.
+  private generation = 0;
+  private stemGeneration: Uint32Array;
+  private stemSlot: Int32Array;
+  private slotMask: number[] = [];
+  private slotWeight: number[] = [];
+  private slotKind: number[] = [];
+  private slotBest: number[] = [];
+  /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
+  private slotRefund: number[] = [];
+  private foodPass = 0;
+  private foodGeneration: Uint32Array;
+  private foodMask: Uint32Array;
+  private readonly best = new Float64Array(MAX_TERMS);
+  private readonly bestKind = new Int8Array(MAX_TERMS);
+  private readonly bestFlags = new Int16Array(MAX_TERMS);
+  private readonly bestPosition = new Int32Array(MAX_TERMS);
+  /** Set by matchTerms: a brand of the food was asked for by name. */
+  private brandAsked = false;
+
+  constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
+    this.expansionCacheSize = options.expansionCacheSize ?? 4096;
     const list = [...foods];
-    const panelSize = (food: IndexableFood) => food.nutrientCount ?? (food.nutrients ? Object.keys(food.nutrients).length : 0);
+    const n = list.length;
+    const panels = new Int32Array(n);
     // Completeness is relative to the catalog's largest panel: SR28's full release reports
     // up to 140 of its 150 nutrients for the best-studied foods, other datasets far fewer.
     let largestPanel = 1;
-    for (const food of list) largestPanel = Math.max(largestPanel, panelSize(food));
-    for (const food of list) {
-      const { stems, segments, notes } = nameStems(food.name);
-      const extraWords = food.searchTerms ? words(food.searchTerms).filter((w) => !STOPWORDS.has(w)) : [];
-      const extraStems = new Set(extraWords.map(stem));
-      const index = this.foods.length;
-      this.foods.push({
-        id: food.id,
-        stems,
-        segments,
-        notes,
-        extraStems,
-        headStems: headOf(stems, segments),
-        generic: isGenericEntry(stems),
-        completeness: panelSize(food) / largestPanel,
-        groupPenalty: SPECIAL_GROUPS.has(food.foodGroup) ? 1 : 0,
-        nameLength: food.name.length,
-      });
-      for (const s of new Set([...stems, ...extraStems])) {
-        let list = this.postings.get(s);
-        if (!list) this.postings.set(s, (list = []));
-        list.push(index);
+    for (let f = 0; f < n; f++) {
+      const food = list[f]!;
+      let size = food.nutrientCount ?? 0;
+      if (food.nutrientCount === undefined && food.nutrients) for (const key in food.nutrients) if (key) size++;
+      panels[f] = size;
+      if (size > largestPanel) largestPanel = size;
+    }
+
+    const positionStem: number[] = [];
+    const positionFlags: number[] = [];
+    const positionCost: number[] = [];
+    const extraStem: number[] = [];
+    const headStem: number[] = [];
+    const headBrandStem: number[] = [];
+    const nextStem: number[] = [];
+    this.nextStart = new Int32Array(n + 1);
+    this.positionStart = new Int32Array(n + 1);
+    this.extraStart = new Int32Array(n + 1);
+    this.headStart = new Int32Array(n + 1);
+    this.headBrandStart = new Int32Array(n + 1);
+    this.leadingStem = new Int32Array(n);
+    this.firstStem = new Int32Array(n);
+    this.totalCost = new Float32Array(n);
+    this.prior = new Float32Array(n);
+    this.foodState = new Uint8Array(n);
+    this.foodKind = new Uint8Array(n);
+    this.groupCost = new Float32Array(n);
+    this.groupOf = new Uint8Array(n);
+    const groupIndex = new Map<ReadonlySet<string>, number>();
+    const brandUses: number[] = [];
+    const uses: number[] = [];
+    const surface = new Set<string>();
+    const postingLists: number[][] = [];
+    const idOf = (s: string): number => {
+      let id = this.stemIds.get(s);
+      if (id === undefined) {
+        id = this.stemTexts.length;
+        this.stemIds.set(s, id);
+        this.stemTexts.push(s);
+        postingLists.push([]);
       }
-      for (const word of words(food.name)) surface.add(word);
-      for (const word of extraWords) surface.add(word);
+      return id;
+    };
+
+    for (let f = 0; f < n; f++) {
+      const food = list[f]!;
+      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water);
+      this.ids.push(food.id);
+      this.nameLengths.push(food.name.length);
+      this.positionStart[f] = positionStem.length;
+      let total = 0;
+      // A food is listed once per stem: the last food a stem's list got is this one or not.
+      const post = (id: number): void => {
+        const postings = postingLists[id]!;
+        if (postings[postings.length - 1] !== f) postings.push(f);
+      };
+      for (let i = 0; i < profile.stems.length; i++) {
+        const id = idOf(profile.stems[i]!);
+        positionStem.push(id);
+        positionFlags.push(profile.flags[i]!);
+        positionCost.push(profile.costs[i]!);
+        total += profile.costs[i]!;
+        uses[id] = (uses[id] ?? 0) + 1;
+        if (profile.flags[i]! & BRAND) brandUses[id] = (brandUses[id] ?? 0) + 1;
+        post(id);
+      }
+      this.extraStart[f] = extraStem.length;
+      for (const s of profile.extraStems) {
+        const id = idOf(s);
+        extraStem.push(id);
+        post(id);
+      }
+      this.headStart[f] = headStem.length;
+      for (const s of profile.headNeeded) headStem.push(idOf(s));
+      this.nextStart[f] = nextStem.length;
+      for (const s of profile.nextNeeded) nextStem.push(idOf(s));
+      this.headBrandStart[f] = headBrandStem.length;
+      for (const s of profile.headBrands) headBrandStem.push(idOf(s));
+      this.leadingStem[f] = profile.leading === undefined ? -1 : idOf(profile.leading);
+      const first = profile.stems.find((s) => !CATEGORY_WORDS.has(s));
+      this.firstStem[f] = first === undefined ? -1 : idOf(first);
+      this.totalCost[f] = total;
+      const portions = food.portionCount ?? food.portions?.length ?? 0;
+      this.prior[f] =
+        (food.survey ? RANKING.survey : 0) +
+        RANKING.portions * Math.log2(1 + portions) +
+        RANKING.completeness * (panels[f]! / largestPanel) +
+        (profile.generic ? RANKING.genericEntry : 0);
+      this.foodState[f] = { unprepared: STATE_UNPREPARED, prepared: STATE_PREPARED, raw: STATE_RAW, neutral: STATE_NEUTRAL }[profile.state];
+      this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0) | (profile.alcoholic ? FOOD_ALCOHOLIC : 0);
+      if (profile.special) {
+        let group = groupIndex.get(profile.special.namedBy);
+        if (group === undefined) {
+          group = this.groupNamedBy.push(profile.special.namedBy) - 1;
+          groupIndex.set(profile.special.namedBy, group);
+        }
+        this.groupOf[f] = group;
+        this.groupCost[f] = profile.special.cost;
+      }
+      for (const word of profile.words) surface.add(word);
+      for (const word of profile.extraWords) surface.add(word);
     }
+    this.positionStart[n] = positionStem.length;
+    this.extraStart[n] = extraStem.length;
+    this.headStart[n] = headStem.length;
+    this.headBrandStart[n] = headBrandStem.length;
+    this.nextStart[n] = nextStem.length;
+    this.nextStem = Int32Array.from(nextStem);
+    this.positionStem = Int32Array.from(positionStem);
+    this.positionFlags = Uint8Array.from(positionFlags);
+    this.positionCost = Float32Array.from(positionCost);
+    this.extraStem = Int32Array.from(extraStem);
+    this.headStem = Int32Array.from(headStem);
+    this.headBrandStem = Int32Array.from(headBrandStem);
+    for (const postings of postingLists) this.postings.push(Int32Array.from(postings));
+
     this.surfaceWords = [...surface].sort();
-    for (const word of this.surfaceWords) {
-      this.stemOfSurface.set(word, stem(word));
-      (this.surfaceByLength[word.length] ??= []).push(word);
+    this.surfaceStem = new Int32Array(this.surfaceWords.length);
+    this.surfaceMask = new Int32Array(this.surfaceWords.length);
+    for (let i = 0; i < this.surfaceWords.length; i++) {
+      const word = this.surfaceWords[i]!;
+      this.surfaceStem[i] = idOf(stem(word));
+      this.surfaceMask[i] = letterMask(word);
+      (this.surfaceByLength[word.length] ??= []).push(i);
     }
+    while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
+    this.brandStem = new Uint8Array(this.stemTexts.length);
+    for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = 1;
+
+    this.stemGeneration = new Uint32Array(this.stemTexts.length);
+    this.stemSlot = new Int32Array(this.stemTexts.length);
+    this.foodGeneration = new Uint32Array(n);
+    this.foodMask = new Uint32Array(n);
   }
 
   get size(): number {
-    return this.foods.length;
+    return this.ids.length;
   }
 
-  private idf(s: string): number {
-    let value = this.idfCache.get(s);
-    if (value === undefined) {
-      const df = this.postings.get(s)?.length ?? 0;
-      value = Math.log(1 + this.foods.length / (1 + df));
-      this.idfCache.set(s, value);
-    }
-    return value;
+  private idf(stemId: number): number {
+    const df = this.postings[stemId]?.length ?? 0;
+    return Math.log(1 + this.ids.length / (1 + df));
   }
 
-  /** The words of a query, each with the stems it may match. */
-  private parseQuery(query: string): QueryTerm[] {
-    let text = normalize(query);
-    for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
-    const typed = withoutQuantities(words(text)).filter((w) => !STOPWORDS.has(w));
-    // "soy milk" also matches "Soymilk", and "soymilk" also matches "soy milk" names.
-    const compounds = new Map<number, string>();
-    for (let i = 0; i + 1 < typed.length; i++) {
-      const joined = stem(typed[i]! + typed[i + 1]!);
-      if (this.postings.has(joined)) {
-        compounds.set(i, joined);
-        compounds.set(i + 1, joined);
+  /** The stems a typed word may match: itself, synonyms, what it may be the start of, near spellings. */
+  private expand(word: string, last: boolean): Expansion {
+    const key = last ? `${word}|` : word;
+    const cached = this.expansionCache.get(key);
+    if (cached) return cached;
+    const found = new Map<number, { weight: number; kind: number }>();
+    const offer = (stemId: number | undefined, weight: number, kind: number): void => {
+      if (stemId === undefined || (this.postings[stemId]?.length ?? 0) === 0) return;
+      const known = found.get(stemId);
+      if (!known || known.weight < weight) found.set(stemId, { weight, kind });
+    };
+    const s = stem(word);
+    const own = this.stemIds.get(s);
+    offer(own, RANKING.exactMatch, MATCH_EXACT);
+    for (const synonym of WORD_SYNONYMS[s] ?? []) offer(this.stemIds.get(synonym), RANKING.synonymMatch, MATCH_SYNONYM);
+    const known = found.size > 0;
+    // Words still being typed: "bana" -> "banana". From 2 letters on the last word, 3 elsewhere.
+    if (word.length >= (last ? 2 : 3) && !/^\d/.test(word)) {
+      const weight = known ? RANKING.prefixOfKnownWord : RANKING.prefixMatch;
+      for (const index of this.wordsStartingWith(word)) {
+        const stemId = this.surfaceStem[index]!;
+        if (this.surfaceWords[index] !== word && stemId !== own) offer(stemId, weight, MATCH_PREFIX);
       }
     }
-    const terms: QueryTerm[] = [];
-    const seen = new Set<string>();
-    typed.forEach((word, position) => {
-      const s = stem(word);
-      if (seen.has(s)) return;
-      seen.add(s);
-      const matches = new Map<string, number>();
-      const offer = (candidate: string, weight: number): void => {
-        if ((matches.get(candidate) ?? 0) < weight) matches.set(candidate, weight);
-      };
-      if (this.postings.has(s)) offer(s, 1);
-      const compound = compounds.get(position);
-      if (compound) offer(compound, RANKING.synonymMatch);
-      for (const synonym of WORD_SYNONYMS[s] ?? []) if (this.postings.has(synonym)) offer(synonym, RANKING.synonymMatch);
-      const isLast = position === typed.length - 1;
-      const known = matches.size > 0;
-      // Words still being typed: "bana" -> "banana". Only from 2 letters on the last word, 3 elsewhere.
-      if (word.length >= (isLast ? 2 : 3)) {
-        const prefixWeight = known ? RANKING.prefixOfKnownWord : RANKING.prefixMatch;
-        for (const full of this.wordsStartingWith(word)) {
-          const fullStem = this.stemOfSurface.get(full)!;
-          if (full !== word && fullStem !== s) offer(fullStem, prefixWeight);
+    // Typos: only when the word itself is unknown, so a real word is never "corrected".
+    if (found.size === 0 && word.length >= 4 && !/\d/.test(word)) {
+      const max = word.length >= 8 ? 2 : 1;
+      const mask = letterMask(word);
+      for (let length = word.length - max; length <= word.length + max; length++) {
+        for (const index of this.surfaceByLength[length] ?? []) {
+          if (popcount(mask ^ this.surfaceMask[index]!) > 2 * max) continue;
+          const d = editDistanceWithin(word, this.surfaceWords[index]!, max);
+          if (d > max) continue;
+          const kind = this.surfaceWords[index]!.charCodeAt(0) !== word.charCodeAt(0) ? MATCH_FUZZY_OTHER_START : d === 1 ? MATCH_FUZZY : MATCH_FUZZY_FAR;
+          offer(this.surfaceStem[index]!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2, kind);
         }
       }
-      // Typos: only when the word itself is unknown, so a real word is never "corrected".
-      if (matches.size === 0 && word.length >= 4 && !/\d/.test(word)) {
-        const max = word.length >= 8 ? 2 : 1;
-        for (let length = word.length - max; length <= word.length + max; length++) {
-          for (const candidate of this.surfaceByLength[length] ?? []) {
-            const d = editDistanceWithin(word, candidate, max);
-            if (d <= max) offer(this.stemOfSurface.get(candidate)!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2);
-          }
-        }
-      }
-      // Synonyms of what a prefix or typo expanded to ("oatmeel" -> "oatmeal" -> "oat").
-      for (const [candidate, w] of [...matches]) {
-        for (const synonym of WORD_SYNONYMS[candidate] ?? []) if (this.postings.has(synonym)) offer(synonym, w * RANKING.synonymMatch);
-      }
-      // A word weighs what its own stem weighs when known; a typo or a prefix weighs what
-      // its most common reading weighs, so a rare look-alike never outweighs the real word.
-      let weight = this.idf(s);
-      if (!this.postings.has(s)) {
-        weight = Infinity;
-        for (const candidate of matches.keys()) weight = Math.min(weight, this.idf(candidate));
-      }
-      terms.push({ text: word, matches, weight: Number.isFinite(weight) ? weight : 0 });
-    });
-    return terms;
+    }
+    // Synonyms of what a prefix or typo expanded to ("oatmeel" -> "oatmeal" -> "oat").
+    for (const [stemId, { weight, kind }] of [...found]) {
+      if (kind === MATCH_EXACT || kind === MATCH_SYNONYM) continue;
+      for (const synonym of WORD_SYNONYMS[this.stemTexts[stemId]!] ?? []) offer(this.stemIds.get(synonym), weight * RANKING.synonymMatch, kind);
+    }
+    const expansion: Expansion = { stems: [], weights: [], kinds: [] };
+    for (const [stemId, { weight, kind }] of found) {
+      expansion.stems.push(stemId);
+      expansion.weights.push(weight);
+      expansion.kinds.push(kind);
+    }
+    if (this.expansionCacheSize > 0) {
+      if (this.expansionCache.size >= this.expansionCacheSize) this.expansionCache.delete(this.expansionCache.keys().next().value!);
+      this.expansionCache.set(key, expansion);
+    }
+    return expansion;
   }
 
-  private wordsStartingWith(prefix: string): string[] {
+  private wordsStartingWith(prefix: string): number[] {
     const list = this.surfaceWords;
     let low = 0;
     let high = list.length;
@@ -362,110 +453,455 @@ export class FoodSearchIndex {
       if (list[mid]! < prefix) low = mid + 1;
       else high = mid;
     }
-    const found: string[] = [];
-    for (let i = low; i < list.length && list[i]!.startsWith(prefix) && found.length < 200; i++) found.push(list[i]!);
+    const found: number[] = [];
+    for (let i = low; i < list.length && list[i]!.startsWith(prefix) && found.length < 200; i++) found.push(i);
     return found;
   }
 
-  /** The best `limit` foods for what a person typed, best first. */
-  search(query: string, limit = 3): SearchHit[] {
-    const terms = this.parseQuery(query).filter((t) => t.matches.size > 0);
-    if (terms.length === 0 || limit <= 0) return [];
+  /** The query's words as terms with their expansions; words the catalog has nothing for are returned apart. */
+  private terms(parsed: ParsedQuery): { terms: Term[]; unknown: QueryWord[] } {
+    const terms: Term[] = [];
+    const unknown: QueryWord[] = [];
+    const list = parsed.words;
+    for (let i = 0; i < list.length && terms.length < MAX_TERMS; i++) {
+      const word = list[i]!;
+      let expansion = this.expand(word.text, word.last);
+      // "soy milk" also matches "Soymilk": two words the catalog writes as one.
+      for (const [other, joined] of [
+        [list[i + 1], `${word.text}${list[i + 1]?.text ?? ''}`],
+        [list[i - 1], `${list[i - 1]?.text ?? ''}${word.text}`],
+      ] as const) {
+        if (!other || other.role !== word.role) continue;
+        const id = this.stemIds.get(stem(joined));
+        if (id === undefined || (this.postings[id]?.length ?? 0) === 0) continue;
+        const at = expansion.stems.indexOf(id);
+        if (at === -1) {
+          expansion = { stems: [...expansion.stems, id], weights: [...expansion.weights, RANKING.synonymMatch], kinds: [...expansion.kinds, MATCH_SYNONYM] };
+        } else if (expansion.weights[at]! < RANKING.synonymMatch) {
+          // "soy" began "soymilk"; with "milk" after it, it is the word itself.
+          expansion = { stems: [...expansion.stems], weights: [...expansion.weights], kinds: [...expansion.kinds] };
+          expansion.weights[at] = RANKING.synonymMatch;
+          expansion.kinds[at] = MATCH_SYNONYM;
+        }
+      }
+      if (expansion.stems.length === 0) {
+        unknown.push(word);
+        continue;
+      }
+      // A word weighs what its own stem weighs when known; a typo or a prefix weighs what
+      // its most common reading weighs, so a rare look-alike never outweighs the real word.
+      const own = this.stemIds.get(word.stem);
+      let weight: number;
+      if (own !== undefined && expansion.stems.includes(own)) weight = this.idf(own);
+      else {
+        weight = Infinity;
+        for (const stemId of expansion.stems) weight = Math.min(weight, this.idf(stemId));
+      }
+      terms.push({ word, expansion, weight, required: word.role === 'core', factor: word.role === 'side' ? RANKING.sideWord : word.weight });
+    }
+    return { terms, unknown };
+  }
 
-    // The foods each query word can match, then the foods matching every word; when
-    // none has them all, the foods matching most of them compete.
-    const perTerm = terms.map((term) => {
-      const found = new Set<number>();
-      for (const s of term.matches.keys()) for (const index of this.postings.get(s) ?? []) found.add(index);
-      return found;
-    });
-    const bySize = [...perTerm].sort((a, b) => a.size - b.size);
-    let candidates: Iterable<number> = [...bySize[0]!].filter((index) => bySize.every((set) => set.has(index)));
-    let required = terms.length;
-    if ((candidates as number[]).length === 0) {
-      const coverage = new Map<number, number>();
-      for (const set of perTerm) for (const index of set) coverage.set(index, (coverage.get(index) ?? 0) + 1);
-      required = Math.max(...coverage.values());
-      candidates = [...coverage].filter(([, count]) => count === required).map(([index]) => index);
+  /** Gives each stem of the query a slot: which terms it serves, how well, and how. */
+  private loadSlots(terms: Term[]): void {
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.stemGeneration.fill(0);
+      this.generation = 1;
+    }
+    const gen = this.generation;
+    let slots = 0;
+    this.slotMask.length = 0;
+    this.slotWeight.length = 0;
+    this.slotKind.length = 0;
+    this.slotBest.length = 0;
+    this.slotRefund.length = 0;
+    for (let t = 0; t < terms.length; t++) {
+      const { stems, weights, kinds } = terms[t]!.expansion;
+      for (let i = 0; i < stems.length; i++) {
+        const stemId = stems[i]!;
+        let slot: number;
+        if (this.stemGeneration[stemId] === gen) slot = this.stemSlot[stemId]!;
+        else {
+          slot = slots++;
+          this.stemGeneration[stemId] = gen;
+          this.stemSlot[stemId] = slot;
+          this.slotMask[slot] = 0;
+          this.slotBest[slot] = 0;
+          this.slotRefund[slot] = 0;
+          for (let k = 0; k < MAX_TERMS; k++) {
+            this.slotWeight[slot * MAX_TERMS + k] = 0;
+            this.slotKind[slot * MAX_TERMS + k] = 0;
+          }
+        }
+        this.slotMask[slot]! |= 1 << t;
+        if (weights[i]! > this.slotWeight[slot * MAX_TERMS + t]!) {
+          this.slotWeight[slot * MAX_TERMS + t] = weights[i]!;
+          this.slotKind[slot * MAX_TERMS + t] = kinds[i]!;
+        }
+        const counted = weights[i]! * terms[t]!.factor;
+        if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
+        if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
+      }
+    }
+  }
+
+  /**
+   * The foods having every term of `requiredMask`: the rarest term's foods, narrowed by
+   * the others. Marks each touched food with the terms it has (foodMask).
+   */
+  private nextFoodPass(): number {
+    this.foodPass = (this.foodPass + 1) >>> 0;
+    if (this.foodPass === 0) {
+      this.foodGeneration.fill(0);
+      this.foodPass = 1;
+    }
+    return this.foodPass;
+  }
+
+  private candidates(terms: Term[], requiredMask: number): number[] {
+    let rarest = -1;
+    let rarestSize = Infinity;
+    const termFoods = (t: number): number => {
+      let size = 0;
+      for (const stemId of terms[t]!.expansion.stems) size += this.postings[stemId]!.length;
+      return size;
+    };
+    for (let t = 0; t < terms.length; t++) {
+      if (!(requiredMask & (1 << t))) continue;
+      const size = termFoods(t);
+      if (size < rarestSize) {
+        rarestSize = size;
+        rarest = t;
+      }
+    }
+    if (rarest === -1) return [];
+    const gen = this.nextFoodPass();
+    const touched: number[] = [];
+    for (const stemId of terms[rarest]!.expansion.stems) {
+      for (const f of this.postings[stemId]!) {
+        if (this.foodGeneration[f] !== gen) {
+          this.foodGeneration[f] = gen;
+          this.foodMask[f] = 0;
+          touched.push(f);
+        }
+        this.foodMask[f]! |= 1 << rarest;
+      }
+    }
+    for (let t = 0; t < terms.length; t++) {
+      if (t === rarest || !(requiredMask & (1 << t))) continue;
+      const bit = 1 << t;
+      for (const stemId of terms[t]!.expansion.stems) {
+        for (const f of this.postings[stemId]!) if (this.foodGeneration[f] === gen) this.foodMask[f]! |= bit;
+      }
+    }
+    return touched.filter((f) => (this.foodMask[f]! & requiredMask) === requiredMask);
+  }
+
+  /** When no food has every required term: the foods having the most of them. */
+  private bestCoverage(terms: Term[], requiredMask: number): number[] {
+    const gen = this.nextFoodPass();
+    const touched: number[] = [];
+    for (let t = 0; t < terms.length; t++) {
+      if (!(requiredMask & (1 << t))) continue;
+      for (const stemId of terms[t]!.expansion.stems) {
+        for (const f of this.postings[stemId]!) {
+          if (this.foodGeneration[f] !== gen) {
+            this.foodGeneration[f] = gen;
+            this.foodMask[f] = 0;
+            touched.push(f);
+          }
+          this.foodMask[f]! |= 1 << t;
+        }
+      }
+    }
+    // Most terms first; among equals, the terms that weigh most (the rarer words).
+    let bestWeight = -1;
+    let kept: number[] = [];
+    const weights = new Map<number, number>();
+    for (const f of touched) {
+      const mask = this.foodMask[f]!;
+      let weight = weights.get(mask);
+      if (weight === undefined) {
+        weight = 0;
+        for (let t = 0; t < terms.length; t++) if (mask & (1 << t)) weight++;
+        weights.set(mask, weight);
+      }
+      if (weight > bestWeight) {
+        bestWeight = weight;
+        kept = [f];
+      } else if (weight === bestWeight) kept.push(f);
+    }
+    return kept;
+  }
+
+  /**
+   * The best `limit` foods for what a person typed, best first, each with how it matched,
+   * and whether the first is a close match.
+   *
+   * @example
+   *   index.search('a bowl of oatmeal with milk', 3) // { hits: [{ id: 'sr-08121', match: 'exact', ... }, ...], closeMatch: true }
+   */
+  search(query: string, limit = 3): SearchResult {
+    if (limit <= 0) return { hits: [], closeMatch: false };
+    const parsed = parseQuery(query);
+    const { terms, unknown } = this.terms(parsed);
+    const coreUnknown = unknown.some((w) => w.role === 'core');
+    if (!terms.some((t) => t.required)) {
+      // Only qualifiers or side words were recognised: let them find what they can.
+      for (const term of terms) term.required = term.word.role !== 'side' || terms.every((t) => t.word.role === 'side');
+    }
+    if (!terms.some((t) => t.required)) return { hits: [], closeMatch: false };
+    this.loadSlots(terms);
+
+    let requiredMask = 0;
+    for (let t = 0; t < terms.length; t++) if (terms[t]!.required) requiredMask |= 1 << t;
+    let found = this.candidates(terms, requiredMask);
+    let phase: 'all' | 'first' | 'most' = 'all';
+    if (found.length === 0) {
+      // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
+      let firstMask = 0;
+      for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
+      if (firstMask !== 0 && firstMask !== requiredMask) {
+        found = this.candidates(terms, firstMask);
+        if (found.length > 0) {
+          phase = 'first';
+          for (const term of terms) if (term.word.secondConjunct) {
+            term.required = false;
+            term.factor = RANKING.sideWord;
+          }
+        }
+      }
+      if (found.length === 0) {
+        found = this.bestCoverage(terms, requiredMask);
+        phase = 'most';
+      }
     }
 
-    // Stem -> how well it was matched (1 exact, less for prefixes and typos).
-    const allStems = new Map<string, number>();
-    for (const term of terms) for (const [s, w] of term.matches) allStems.set(s, Math.max(w, allStems.get(s) ?? 0));
-    const firstTermStems = terms[0]!.matches;
-
+    const leadingTerm = terms.findIndex((t) => t.word.role === 'core');
+    const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+    const headTerm = terms.findIndex((t) => t.word === headWord);
+    let namedGroups = 0;
+    for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
+    const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const best: Array<{ index: number; score: number }> = [];
-    for (const index of candidates) {
-      const food = this.foods[index]!;
-      let score = this.nameFit(food, allStems, firstTermStems);
-      for (const term of terms) score += this.termScore(food, term);
-      if (best.length === limit && !this.ranksBefore(score, index, best[best.length - 1]!)) continue;
+    for (const f of found) {
+      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol);
+      // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
+      if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
+      if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
       // Keep the best `limit` in order: a short insertion beats sorting every candidate.
       let at = best.length;
-      while (at > 0 && this.ranksBefore(score, index, best[at - 1]!)) at--;
-      best.splice(at, 0, { index, score });
+      while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
+      best.splice(at, 0, { index: f, score });
       if (best.length > limit) best.pop();
     }
-    return best.map((r) => ({ id: this.foods[r.index]!.id, score: Math.round(r.score * 1000) / 1000 }));
+    const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
+    return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
   private ranksBefore(score: number, index: number, other: { index: number; score: number }): boolean {
     if (score !== other.score) return score > other.score;
-    const a = this.foods[index]!;
-    const b = this.foods[other.index]!;
-    if (a.nameLength !== b.nameLength) return a.nameLength < b.nameLength;
-    return a.id < b.id;
+    const a = this.nameLengths[index]!;
+    const b = this.nameLengths[other.index]!;
+    if (a !== b) return a < b;
+    return this.ids[index]! < this.ids[other.index]!;
   }
 
-  /** The best a query word scores in a food: where in the name it matched, and how exactly. */
-  private termScore(food: IndexedFood, term: QueryTerm): number {
-    let best = 0;
-    for (let i = 0; i < food.stems.length; i++) {
-      const weight = term.matches.get(food.stems[i]!);
-      if (weight === undefined) continue;
-      const position = food.notes[i] ? RANKING.noteMatch : food.segments[i] === 0 ? 1 : RANKING.laterSegment;
-      best = Math.max(best, weight * position);
+  /** Finds, for each term, its best match in food `f` (this.best, bestKind, bestFlags); returns the cost of the matched words. */
+  private matchTerms(f: number, terms: Term[]): number {
+    const gen = this.generation;
+    const best = this.best;
+    for (let t = 0; t < terms.length; t++) {
+      best[t] = 0;
+      this.bestKind[t] = -1;
+      this.bestFlags[t] = 0;
+      this.bestPosition[t] = -1;
     }
-    if (best === 0) {
-      for (const s of food.extraStems) {
-        const weight = term.matches.get(s);
-        if (weight !== undefined) best = Math.max(best, weight * RANKING.extraTermMatch);
+    let refund = 0;
+    this.brandAsked = false;
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+      const stemId = this.positionStem[p]!;
+      if (this.stemGeneration[stemId] !== gen) continue;
+      const slot = this.stemSlot[stemId]!;
+      const flags = this.positionFlags[p]!;
+      refund += this.positionCost[p]! * this.slotRefund[slot]!;
+      let position =
+        flags & ALIAS
+          ? RANKING.headPosition
+          : flags & NOTE
+            ? RANKING.notePosition
+            : flags & ACCOMPANIMENT
+              ? RANKING.accompanimentPosition
+              : flags & HEAD
+                ? RANKING.headPosition
+                : flags & NEXT
+                  ? RANKING.nextPosition
+                  : RANKING.laterPosition;
+      if (flags & MODIFIER) position *= RANKING.modifierPosition;
+      let mask = this.slotMask[slot]!;
+      while (mask !== 0) {
+        const t = 31 - Math.clz32(mask);
+        mask &= ~(1 << t);
+        const kind = this.slotKind[slot * MAX_TERMS + t]!;
+        if (flags & BRAND && this.brandStem[stemId] && kind !== MATCH_SYNONYM) this.brandAsked = true;
+        const w = this.slotWeight[slot * MAX_TERMS + t]! * position;
+        if (w > best[t]!) {
+          best[t] = w;
+          this.bestKind[t] = kind;
+          this.bestFlags[t] = flags;
+          this.bestPosition[t] = p;
+        }
       }
     }
-    return best * term.weight;
+    for (let p = this.extraStart[f]!, end = this.extraStart[f + 1]!; p < end; p++) {
+      const stemId = this.extraStem[p]!;
+      if (this.stemGeneration[stemId] !== gen) continue;
+      const slot = this.stemSlot[stemId]!;
+      let mask = this.slotMask[slot]!;
+      while (mask !== 0) {
+        const t = 31 - Math.clz32(mask);
+        mask &= ~(1 << t);
+        const w = this.slotWeight[slot * MAX_TERMS + t]! * RANKING.extraTermPosition;
+        if (w > best[t]!) {
+          best[t] = w;
+          this.bestKind[t] = this.slotKind[slot * MAX_TERMS + t]!;
+          this.bestFlags[t] = 0; // other names are names: never a qualifier
+          this.bestPosition[t] = -1;
+        }
+      }
+    }
+    return refund;
   }
 
-  /** How well the name as a whole fits the query, beyond the words it matched. */
-  private nameFit(food: IndexedFood, matched: Map<string, number>, firstTermStems: Map<string, number>): number {
-    let fit = 0;
-    const head = food.headStems;
-    // The head is covered when every word in it that matters was asked for ("Sunflower seed
-    // kernels" is covered by "sunflower seeds": "kernels" only says which part).
-    const needed = head.filter((s) => !PLAIN_WORDS.has(s) || matched.has(s));
-    if (needed.length > 0 && needed.every((s) => matched.has(s))) {
-      fit += RANKING.headCovered * Math.min(...needed.map((s) => matched.get(s)!));
+  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {
+    const refund = this.matchTerms(f, terms);
+    const gen = this.generation;
+    let score = 0;
+    for (let t = 0; t < terms.length; t++) score += this.best[t]! * terms[t]!.weight * terms[t]!.factor;
+    // The words naming the food all asked for (or its brand named): it is the food asked.
+    const covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
+    if (covered > 0) score += RANKING.headCovered * covered;
+    else score += RANKING.nextCovered * this.coverage(this.nextStem, this.nextStart, f);
+    // Query words side by side in the name, in the query's order ("fried rice", "sour cream").
+    for (let t = 0; t + 1 < terms.length; t++) {
+      const p = this.bestPosition[t]!;
+      if (p >= 0 && this.bestPosition[t + 1] === p + 1) score += RANKING.adjacentWords * Math.min(this.best[t]!, this.best[t + 1]!);
     }
-    // The food's first word, after a category word USDA files it under ("Snacks, popcorn, air-popped").
-    const leading = head[0] ?? food.stems[0];
-    if (leading !== undefined && firstTermStems.has(leading)) fit += RANKING.leadingWord * firstTermStems.get(leading)!;
-    let headMatched = false;
-    for (let i = 0; i < food.stems.length; i++) {
-      const s = food.stems[i]!;
-      if (matched.has(s)) {
-        if (food.headStems.includes(s)) headMatched = true;
-        continue;
+    if (leadingTerm >= 0) {
+      const bit = 1 << leadingTerm;
+      for (const stemId of [this.firstStem[f]!, this.leadingStem[f]!]) {
+        if (stemId >= 0 && this.stemGeneration[stemId] === gen && this.slotMask[this.stemSlot[stemId]!]! & bit) {
+          score += RANKING.leadingWord * this.slotWeight[this.stemSlot[stemId]! * MAX_TERMS + leadingTerm]!;
+          break;
+        }
       }
-      if (s.length < 2 || /\d/.test(s)) continue;
-      if (food.notes[i]) fit -= RANKING.plainWord;
-      else if (NEGATING_WORDS.has(s)) fit -= RANKING.negatingWord;
-      else if (UNUSUAL_WORDS.has(s) || SPECIES_WORDS.has(s)) fit -= RANKING.unusualWord;
-      else if (PLAIN_WORDS.has(s)) fit -= RANKING.plainWord;
-      else fit -= RANKING.extraWord;
     }
-    if (food.groupPenalty) fit -= headMatched ? RANKING.specialGroup / 2 : RANKING.specialGroup;
-    if (food.generic) fit += RANKING.genericEntry;
-    fit += RANKING.completeness * food.completeness;
-    return fit;
+    score -= this.totalCost[f]! - refund;
+    score += this.prior[f]!;
+    const kind = this.foodKind[f]!;
+    if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
+    if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
+    const group = this.groupOf[f]!;
+    if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
+    if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;
+    const foodState = this.foodState[f]!;
+    if (state === 'unspecified') {
+      if (foodState === STATE_UNPREPARED) score -= RANKING.unpreparedForm;
+      else if (foodState === STATE_PREPARED && kind & FOOD_RAW_DEFAULT) score -= RANKING.cookedProduce;
+    } else if (state === 'raw') {
+      if (foodState === STATE_PREPARED) score -= RANKING.otherForm;
+    } else if (foodState === STATE_UNPREPARED || foodState === STATE_RAW) score -= RANKING.otherForm;
+    return score;
+  }
+
+  /** How well the query covers a list of needed stems (the least well matched one), 0 when one is missing or the list is empty. */
+  private coverage(stems: Int32Array, start: Int32Array, f: number): number {
+    const gen = this.generation;
+    let covered = Infinity;
+    for (let p = start[f]!, end = start[f + 1]!; p < end; p++) {
+      const stemId = stems[p]!;
+      if (this.stemGeneration[stemId] !== gen) return 0;
+      covered = Math.min(covered, this.slotBest[this.stemSlot[stemId]!]!);
+    }
+    return covered === Infinity ? 0 : covered;
+  }
+
+  private brandCoverage(f: number): number {
+    const gen = this.generation;
+    let covered = 0;
+    for (let p = this.headBrandStart[f]!, end = this.headBrandStart[f + 1]!; p < end; p++) {
+      const stemId = this.headBrandStem[p]!;
+      if (this.stemGeneration[stemId] === gen) covered = Math.max(covered, this.slotBest[this.stemSlot[stemId]!]!);
+    }
+    return covered;
+  }
+
+  /**
+   * Whether the query's main word only qualifies another word in the food ("salad" in
+   * "Salad dressing", "milk" in "Candies, milk chocolate" for "chocolate milk"), or comes
+   * after "with" ("egg" in "Fast foods, biscuit, with egg"): then the food is another thing.
+   */
+  private headQualifies(f: number, headTerm: number, terms: Term[]): boolean {
+    const flags = this.bestFlags[headTerm]!;
+    if (flags & (NOTE | BRAND)) return false;
+    if (flags & ACCOMPANIMENT) return true;
+    if (!(flags & MODIFIER)) return false;
+    // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
+    const p = this.bestPosition[headTerm]!;
+    const next = p + 1 < this.positionStart[f + 1]! ? this.positionStem[p + 1]! : -1;
+    if (next >= 0 && this.stemGeneration[next] === this.generation) {
+      const mask = this.slotMask[this.stemSlot[next]!]!;
+      for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
+    }
+    return true;
+  }
+
+  /** How the food matched the query's food words (see MatchKind). */
+  private matchOf(f: number, terms: Term[], incomplete: boolean): MatchKind {
+    this.matchTerms(f, terms);
+    let missing = incomplete;
+    let fuzzy = false;
+    let begun = false;
+    for (let t = 0; t < terms.length; t++) {
+      if (terms[t]!.word.role !== 'core' || !terms[t]!.required) continue;
+      const kind = this.bestKind[t]!;
+      if (kind === -1) missing = true;
+      else if (kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR || kind === MATCH_FUZZY_OTHER_START) fuzzy = true;
+      else if (kind === MATCH_PREFIX) begun = true;
+    }
+    if (missing) return 'partial';
+    if (fuzzy) return 'fuzzy';
+    return begun ? 'partial' : 'exact';
+  }
+
+  /**
+   * Whether food `f` is what was asked: the word naming the food (the query's last food
+   * word, "rice" in "basmati rice") is in it as a food, not as a qualifier of another
+   * ("Salad dressing" does not answer "caesar salad") and not only by spelling distance
+   * on a word too short to be sure of ("late harvest" wine does not answer "latte"). A
+   * spelling correction must keep the word's first letter and have 5 letters for one
+   * edit, 6 for two; a word only begun must be two fifths typed ("bre" for "breast", not
+   * "pho" for "phosphate"). Another word of the query missing ("basmati") leaves it close
+   * when the words naming the food were asked for: the catalog has the food, not that
+   * variety, and the result's `match` says `partial`.
+   */
+  private isClose(f: number, terms: Term[], headTerm: number, headWord: QueryWord | undefined, unknown: readonly QueryWord[]): boolean {
+    if (headWord === undefined) return unknown.every((w) => w.role !== 'core') && terms.some((t) => t.required);
+    if (unknown.includes(headWord) || headTerm < 0) return false;
+    this.matchTerms(f, terms);
+    const kind = this.bestKind[headTerm]!;
+    if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
+    if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
+    if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    const p = this.bestPosition[headTerm]!;
+    if (kind === MATCH_PREFIX && p >= 0 && headWord.text.length * 5 < this.stemTexts[this.positionStem[p]!]!.length * 2) return false;
+    if (this.headQualifies(f, headTerm, terms)) return false;
+    // Another word missing: close only when the food is the thing asked for, lacking a
+    // variety ("Rice, white" for "basmati rice"), not another food named after it
+    // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
+    const missing = unknown.some((w) => w.role === 'core') || terms.some((term, t) => term.required && term.word.role === 'core' && this.bestKind[t] === -1);
+    return !missing || this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
   }
 }

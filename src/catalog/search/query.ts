@@ -1,0 +1,163 @@
+import { PHRASE_REWRITES } from './synonyms.js';
+import { normalize, stem, STOPWORDS, words } from './text.js';
+import {
+  AND_WORDS,
+  CONTAINER_FORMS,
+  COOKED_REQUEST_WORDS,
+  COUNT_WORDS,
+  FORM_WORDS,
+  OPTIONAL_WORDS,
+  RAW_REQUEST_WORDS,
+  SIZE_WORDS,
+  UNITS,
+  WITH_WORDS,
+  WITHOUT_WORDS,
+} from './vocabulary.js';
+
+/**
+ * What a word of the query does:
+ * - `core`: names the food; a result should have it.
+ * - `optional`: qualifies it (a size, "fresh", a cooking method); it counts when the food has it.
+ * - `side`: comes after "with" or "on": what the food was eaten with ("oatmeal with milk"), a tie-breaker only.
+ */
+export type QueryWordRole = 'core' | 'optional' | 'side';
+
+export interface QueryWord {
+  /** As typed (normalised). */
+  text: string;
+  stem: string;
+  role: QueryWordRole;
+  /** In the second part of "X and Y". */
+  secondConjunct: boolean;
+  /** The last word typed: it may still be being typed ("chicken bre"). */
+  last: boolean;
+  /** How much the word counts when matched: less for a cut or shape ("fillet", "chunks"). */
+  weight: number;
+}
+
+/** Which form of the food the query asks for. */
+export type RequestedState = 'unspecified' | 'raw' | 'cooked';
+
+export interface ParsedQuery {
+  words: QueryWord[];
+  state: RequestedState;
+  /** Index in `words` of the word naming the food (the last core word: "chicken breast" -> "breast"), or -1. */
+  head: number;
+  /** The same within the first part of "X and Y" (X's last core word), for when only X is found. */
+  firstHead: number;
+}
+
+const NUMBER = /^\d+(?:[./]\d+)*%?$/;
+/** Count words that are amounts whatever follows them ("two eggs"); "half" only before a unit ("half a cup"). */
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
+
+/**
+ * Drops what is an amount rather than a food: numbers ("2 eggs", but not "2%" milk), count
+ * words, units after an amount ("100 g", "two slices"), and any container or measure
+ * followed by "of" ("a can of tuna", "strips of bacon", "a handful of almonds").
+ */
+function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] } {
+  const kept: string[] = [];
+  const implied: string[] = [];
+  let afterAmount = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1] ?? '';
+    if (NUMBER.test(token) && !token.endsWith('%')) {
+      afterAmount = true;
+      continue;
+    }
+    if (NUMBER_WORDS.has(token) || (COUNT_WORDS.has(token) && (UNITS.has(next) || next === 'of' || next === 'a' || next === 'an'))) {
+      afterAmount = true;
+      continue;
+    }
+    if (UNITS.has(token) && (next === 'of' || afterAmount)) {
+      if (next === 'of') i++;
+      const form = CONTAINER_FORMS.get(token);
+      if (form) implied.push(form);
+      afterAmount = false;
+      continue;
+    }
+    if (token === 'of' && afterAmount) continue; // "a couple of"
+    afterAmount = false;
+    kept.push(token);
+  }
+  return { kept, implied };
+}
+
+/**
+ * Reads a query the way a person means it: amounts and containers are not foods,
+ * "X with Y" is X (eaten with Y), "X and Y" is the dish with both when there is one
+ * (the index falls back to X), cooking words say which form is wanted.
+ *
+ * @example
+ *   parseQuery('a bowl of oatmeal with milk') // oatmeal (core), milk (side)
+ */
+export function parseQuery(query: string): ParsedQuery {
+  let text = normalize(query).replace(/&/g, ' and ');
+  for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
+  const { kept: tokens, implied } = withoutAmounts(words(text));
+
+  const parsed: QueryWord[] = [];
+  let mode: 'core' | 'side' | 'dropped' = 'core';
+  let secondConjunct = false;
+  let state: RequestedState = 'unspecified';
+  const seen = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (WITH_WORDS.has(token)) {
+      if (parsed.some((w) => w.role !== 'side')) mode = 'side';
+      continue;
+    }
+    if (WITHOUT_WORDS.has(token)) {
+      mode = 'dropped';
+      continue;
+    }
+    if (AND_WORDS.has(token)) {
+      if (mode === 'core' && parsed.length > 0) secondConjunct = true;
+      continue;
+    }
+    if (mode === 'dropped' || STOPWORDS.has(token)) continue;
+    const s = stem(token);
+    if (seen.has(s)) continue;
+    seen.add(s);
+    let role: QueryWordRole = mode === 'side' ? 'side' : 'core';
+    let weight = 1;
+    if (role === 'core') {
+      // "dry roasted", "dry heat": a way of cooking, not the dry form.
+      const cookingPhrase = token === 'dry' && /^(?:roasted|roast|heat)$/.test(tokens[i + 1] ?? '');
+      if (RAW_REQUEST_WORDS.has(s) && !cookingPhrase) {
+        state = 'raw';
+        role = 'optional';
+      } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
+        if (state === 'unspecified') state = 'cooked';
+        role = 'optional';
+      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s)) {
+        // "fresh", "large", "deli": weak evidence either way.
+        role = 'optional';
+        weight = 0.4;
+      } else if (FORM_WORDS.has(s) && parsed.some((w) => w.role === 'core' && w.secondConjunct === secondConjunct)) {
+        // After the food it cuts: "salmon fillet", "celery sticks"; alone it is the food ("steak").
+        role = 'optional';
+        weight = 0.5;
+      }
+    }
+    parsed.push({ text: token, stem: s, role, secondConjunct: role === 'core' && secondConjunct, last: false, weight });
+  }
+  if (parsed.length > 0) parsed[parsed.length - 1]!.last = true;
+  for (const form of implied) {
+    const s = stem(form);
+    if (!seen.has(s)) parsed.push({ text: form, stem: s, role: 'optional', secondConjunct: false, last: false, weight: 0.5 });
+  }
+  // A query of qualifiers only ("plain", "raw") names what it says.
+  if (!parsed.some((w) => w.role === 'core')) for (const w of parsed) if (w.role === 'optional') w.role = 'core';
+  let head = -1;
+  let firstHead = -1;
+  for (let i = 0; i < parsed.length; i++) {
+    const word = parsed[i]!;
+    if (word.role !== 'core' || /\d/.test(word.text)) continue;
+    head = i;
+    if (!word.secondConjunct) firstHead = i;
+  }
+  return { words: parsed, state, head, firstHead };
+}

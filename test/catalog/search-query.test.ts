@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseQuery } from '../../src/catalog/search/query.js';
+
+const roles = (query: string) => parseQuery(query).words.map((w) => `${w.text}:${w.role}${w.secondConjunct ? '+' : ''}`);
+
+test('amounts, counts and units an assistant leaves in are not food words', () => {
+  assert.deepEqual(roles('2 eggs'), ['eggs:core']);
+  assert.deepEqual(roles('100g oats'), ['oats:core']);
+  assert.deepEqual(roles('1 cup cooked quinoa'), ['cooked:optional', 'quinoa:core']);
+  assert.deepEqual(roles('two slices of whole wheat bread'), ['whole:core', 'wheat:core', 'bread:core']);
+  assert.deepEqual(roles('2% milk'), ['2%:core', 'milk:core']);
+});
+
+test('a container or measure before "of" is not the food, and a can says canned', () => {
+  assert.deepEqual(roles('a bowl of oatmeal'), ['oatmeal:core']);
+  assert.deepEqual(roles('3 strips of bacon'), ['bacon:core']);
+  assert.deepEqual(roles('a handful of almonds'), ['almonds:core']);
+  assert.deepEqual(roles('glass of orange juice'), ['orange:core', 'juice:core']);
+  assert.deepEqual(roles('a can of tuna'), ['tuna:core', 'canned:optional']);
+  // Without "of" the same word can be part of a name.
+  assert.deepEqual(roles('pound cake'), ['pound:core', 'cake:core']);
+});
+
+test('"X with Y" names X, eaten with Y; "without" drops what follows', () => {
+  assert.deepEqual(roles('a bowl of oatmeal with milk'), ['oatmeal:core', 'milk:side']);
+  assert.deepEqual(roles('bagel with cream cheese'), ['bagel:core', 'cream:side', 'cheese:side']);
+  assert.deepEqual(roles('coffee without sugar'), ['coffee:core']);
+});
+
+test('"X and Y" keeps both, marking Y so the index can fall back to X', () => {
+  assert.deepEqual(roles('steak and chips'), ['steak:core', 'chips:core+']);
+  const parsed = parseQuery('steak and chips');
+  assert.equal(parsed.words[parsed.firstHead]!.text, 'steak');
+  assert.equal(parsed.words[parsed.head]!.text, 'chips');
+});
+
+test('cooking words say which form is wanted; sizes and "fresh" only qualify', () => {
+  assert.equal(parseQuery('grilled chicken breast').state, 'cooked');
+  assert.equal(parseQuery('raw spinach').state, 'raw');
+  assert.equal(parseQuery('dry roasted peanuts').state, 'cooked');
+  assert.equal(parseQuery('chicken breast').state, 'unspecified');
+  assert.deepEqual(roles('a large egg'), ['large:optional', 'egg:core']);
+  assert.deepEqual(roles('fresh strawberries'), ['fresh:optional', 'strawberries:core']);
+});
+
+test('British names become the names USDA uses', () => {
+  assert.deepEqual(roles('porridge'), ['oats:core', 'cooked:optional', 'water:side']);
+  assert.deepEqual(roles('a packet of crisps'), ['potato:core', 'chips:core']);
+  assert.deepEqual(roles('double cream'), ['heavy:core', 'cream:core']);
+  assert.deepEqual(roles('wholemeal toast'), ['whole:core', 'wheat:core', 'toasted:optional', 'bread:core']);
+});
+
+test('the word naming the food is the last food word, never a figure', () => {
+  const parsed = parseQuery('chicken breast grilled');
+  assert.equal(parsed.words[parsed.head]!.text, 'breast');
+  const milk = parseQuery('reduced fat milk 2%');
+  assert.equal(milk.words[milk.head]!.text, 'milk');
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readBundledCatalog } from '../../src/catalog/bundled.js';
+import { foodIdFor } from '../../src/catalog/slug.js';
+import { FoodSearchIndex } from '../../src/catalog/search/index.js';
+
+const foods = readBundledCatalog().map((food) => ({ ...food, id: foodIdFor(food.dataset, food.sourceId) }));
+const names = new Map(foods.map((food) => [food.id, food.name]));
+const index = new FoodSearchIndex(foods);
+const first = (query: string) => names.get(index.search(query, 3).hits[0]?.id ?? '') ?? '';
+
+test('a grain, pasta, meat, fish or egg named without "raw" or "dry" is the cooked food', () => {
+  assert.match(first('white rice'), /^Rice, white, .*cooked/);
+  assert.match(first('oatmeal'), /^Cereals, oats, .*(cooked|prepared) with water/);
+  assert.match(first('spaghetti'), /^Pasta, cooked/);
+  assert.match(first('salmon'), /^Fish, salmon, .*cooked/);
+  assert.match(first('egg'), /^Egg, whole, cooked/);
+  assert.match(first('pork chops'), /^Pork, .*\(chops.*cooked/);
+  assert.match(first('lentils'), /^Lentils, .*cooked/);
+});
+
+test('"chicken breast" is the cooked breast without its skin', () => {
+  assert.match(first('chicken breast'), /^Chicken, broilers? or fryers, breast, (skinless, boneless, )?meat only, cooked/);
+});
+
+test('asked raw or dry, it is raw or dry; a fruit or vegetable is raw unless a cooking word says otherwise', () => {
+  assert.match(first('raw chicken breast'), /raw/);
+  assert.match(first('dry oats'), /dry/);
+  assert.equal(first('banana'), 'Bananas, raw');
+  assert.equal(first('spinach'), 'Spinach, raw');
+  assert.match(first('steamed broccoli'), /^Broccoli, cooked/);
+});
+
+test('containers, amounts and what the food came with are not the food', () => {
+  assert.match(first('a bowl of oatmeal with milk'), /^Cereals, oats/);
+  assert.match(first('3 strips of bacon'), /^Pork, cured, bacon, .*cooked/);
+  assert.match(first('a can of tuna'), /^Fish, tuna, .*canned/);
+  assert.match(first('a handful of almonds'), /^Nuts, almonds/);
+  assert.match(first('a glass of orange juice'), /^Orange juice/);
+  assert.match(first('a bagel with cream cheese'), /^Bagels, plain/);
+});
+
+test('"X and Y" is the dish when the catalog has it, else X', () => {
+  assert.match(first('macaroni and cheese'), /^Macaroni and cheese/i);
+  assert.match(first('pork and beans'), /Beans, baked, canned, with pork|Pork and Beans/);
+  assert.match(first('steak and chips'), /^Beef, .*steak/);
+});
+
+test('the regular food comes before light, fat-free and frozen versions unless they are asked for', () => {
+  assert.equal(first('sour cream'), 'Cream, sour, cultured');
+  assert.equal(first('mayonnaise'), 'Salad dressing, mayonnaise, regular');
+  assert.equal(first('light sour cream'), 'Sour cream, light');
+  assert.match(first('peas'), /^Peas, (green|edible-podded), raw/);
+  assert.match(first('frozen peas'), /^Peas, green, frozen/);
+});
+
+test('British names find the food USDA names otherwise', () => {
+  assert.match(first('aubergine'), /^Eggplant, raw/);
+  assert.match(first('courgette'), /zucchini/);
+  assert.match(first('prawns'), /^Crustaceans, shrimp/);
+  assert.match(first('rocket'), /^Arugula/);
+  assert.match(first('porridge'), /^Cereals, oats, .*cooked with water/);
+  assert.match(first('crisps'), /^Snacks, potato chips/);
+  assert.match(first('minced beef'), /^Beef, ground/);
+});
+
+test('a brand is only the answer when it is asked for', () => {
+  assert.match(first('french fries'), /^(Fast foods, potato, french fried|Potatoes, french fried)/);
+  assert.match(first('mcdonalds fries'), /^McDONALD'S, french fries/);
+  assert.equal(first('cheerios'), 'Cereals ready-to-eat, GENERAL MILLS, CHEERIOS');
+});
+
+test('every result says how it matched: exact, partial (a word missing or only begun) or fuzzy (spelling)', () => {
+  assert.equal(index.search('banana', 1).hits[0]!.match, 'exact');
+  assert.equal(index.search('brocoli', 1).hits[0]!.match, 'fuzzy');
+  assert.equal(index.search('chick bre', 1).hits[0]!.match, 'partial');
+  assert.equal(index.search('chicken tikka masala', 1).hits[0]!.match, 'partial');
+});
+
+test('the no-close-match signal fires for foods the catalog lacks', () => {
+  for (const query of ['latte', 'sushi', 'kombucha', 'a caesar salad', 'chicken tikka masala', 'pad thai', 'chai latte', 'a poke bowl', 'pringles']) {
+    assert.equal(index.search(query, 3).closeMatch, false, query);
+  }
+  // "latte" is one letter from "late": the nearest is a late-harvest wine, not a close match.
+  assert.match(names.get(index.search('latte', 1).hits[0]?.id ?? '') ?? 'nothing', /late harvest|nothing/);
+});
+
+test('and not for foods it has, misspelt, begun, or with amounts and containers', () => {
+  for (const query of ['banana', 'chicken breast', 'brocoli', 'avacado', 'humus', 'chick bre', 'cauli', '2 slices of white bread', 'a can of coke', 'grilled salmon', 'yoghurt', 'cashews', 'fish sticks', 'cheesecake', 'bacon and eggs', 'oatmeal with milk']) {
+    assert.equal(index.search(query, 3).closeMatch, true, query);
+  }
+});
+
+test('a variety the catalog lacks still finds the food, close, with the result marked partial', () => {
+  for (const query of ['basmati rice', 'cherry tomatoes']) {
+    const result = index.search(query, 1);
+    assert.equal(result.closeMatch, true, query);
+    assert.equal(result.hits[0]!.match, 'partial', query);
+  }
+  assert.match(first('basmati rice'), /^Rice, (white|brown), long-grain/);
+  assert.match(first('cherry tomatoes'), /^Tomatoes, red, ripe, raw/);
+});
+
+test('nothing known gives no results and no close match', () => {
+  assert.deepEqual(index.search('qwxzv', 3), { hits: [], closeMatch: false });
+  assert.deepEqual(index.search('   ', 3), { hits: [], closeMatch: false });
+});
