@@ -15,7 +15,7 @@ export interface LarderProcessOptions {
   env?: Record<string, string>;
   /** Load test/helpers/process-probe.ts: resident memory, heap and event-loop lag over IPC. */
   probe?: boolean;
-  /** How long to wait for /livez to answer after the spawn. */
+  /** How long to wait for the process to answer after the spawn. */
   startTimeoutMs?: number;
 }
 
@@ -53,7 +53,8 @@ const OUTPUT_LIMIT = 256 * 1024;
 
 /**
  * Starts `node dist/src/main.js` as a real, separate process (what `npm start` runs) and
- * waits until it answers /livez. Fault tests kill, signal and starve these processes.
+ * waits until it answers /health (the oldest probe, so these tests also run against
+ * older builds). Fault tests kill, signal and starve these processes.
  */
 export async function spawnLarder(options: LarderProcessOptions): Promise<LarderProcess> {
   const port = options.port ?? (await freePort());
@@ -120,7 +121,7 @@ export async function spawnLarder(options: LarderProcessOptions): Promise<Larder
   while (Date.now() < deadline) {
     if (exitedWith) throw new Error(`Larder exited during start (code ${exitedWith.code}, signal ${exitedWith.signal}):\n${output}`);
     try {
-      const response = await fetch(`${baseUrl}/livez`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return process_;
     } catch {
       // not listening yet
@@ -128,5 +129,5 @@ export async function spawnLarder(options: LarderProcessOptions): Promise<Larder
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`Larder did not answer /livez within ${options.startTimeoutMs ?? 90_000} ms:\n${output}`);
+  throw new Error(`Larder did not answer /health within ${options.startTimeoutMs ?? 90_000} ms:\n${output}`);
 }
