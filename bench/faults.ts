@@ -83,7 +83,6 @@ if (typeof binaries === 'string') {
     const first = track(await spawnLarder({ databaseUrl: cluster.url('larder'), storageDir: storage, env }));
     const second = track(await spawnLarder({ databaseUrl: cluster.url('larder'), storageDir: storage, env, appUrl: first.baseUrl }));
     const database = await openDatabase({ kind: 'postgres', url: cluster.url('larder'), schema: undefined }, { timeouts: { connectMs: 3000, statementMs: 5000 } });
-    const session = await signIn(database.db, first.baseUrl);
     const rounds: Array<{ stopMode: 'fast' | 'immediate'; outageMs: number }> = long
       ? [
           { stopMode: 'fast', outageMs: 3000 },
@@ -93,6 +92,8 @@ if (typeof binaries === 'string') {
         ]
       : [{ stopMode: 'immediate', outageMs: 3000 }];
     for (const round of rounds) {
+      // A person of its own per round: a diary day holds at most 100 entries.
+      const session = await signIn(database.db, first.baseUrl);
       const report = await restartUnderLoad({ cluster, processes: [first, second], session, db: database.db, concurrency: long ? 32 : 8, beforeMs: long ? 5000 : 1500, afterMs: long ? 10_000 : 4000, ...round });
       const recovery = report.recovery.map((p, i) => `process ${i + 1}: recovered ${p.recoverySeconds} s after the database, outage seen ${p.outageSeenSeconds} s, /readyz 503 then 200 after ${p.readyzBackSeconds} s, alive ${p.alive}`);
       console.log(

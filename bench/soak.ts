@@ -34,6 +34,7 @@ try {
   console.log(`requests: ${report.requests} (${report.requestsPerSecond}/s), errors: ${JSON.stringify(report.errors)}`);
   console.log(`latency ms (p50/p99): ${Object.entries(report.latencyMs).map(([name, l]) => `${name} ${l.p50}/${l.p99}`).join(', ')}`);
   console.log(`resident memory: ${report.rssStartMb} -> ${report.rssEndMb} MB after the warm-up, slope ${report.rssSlopeMbPerMinute} MB/min`);
+  console.log(`V8 heap reserved: ${report.heapTotalMb.join(' -> ')} MB, external (Buffers): ${report.externalMb.join(' -> ')} MB`);
   console.log(`heap after full GC: ${report.heapAfterGcStartMb} -> ${report.heapAfterGcEndMb} MB, slope ${report.heapAfterGcSlopeMbPerMinute} MB/min`);
   console.log(`event-loop lag: one-second p99 median ${report.lagP99MedianMs} ms, worst ${report.lagP99WorstMs} ms, longest ${report.lagMaxMs} ms (${report.samples} samples)`);
 } finally {

@@ -23,6 +23,9 @@ export interface ProbeSample {
   at: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's heap as reserved, and memory outside it held by JavaScript objects (Buffers): what RSS holds besides the heap in use. */
+  heapTotalBytes: number;
+  externalBytes: number;
   /** Event-loop delay over the last interval, in milliseconds. */
   lagP50Ms: number;
   lagP99Ms: number;

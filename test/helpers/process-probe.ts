@@ -18,6 +18,8 @@ const sample = (): Record<string, number> => {
     at: Date.now(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
     lagP50Ms: ms(histogram.percentile(50)),
     lagP99Ms: ms(histogram.percentile(99)),
     lagMaxMs: ms(histogram.max),

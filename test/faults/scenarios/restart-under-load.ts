@@ -22,7 +22,7 @@ export interface ProcessRecovery {
   baseUrl: string;
   /** From the database accepting connections again to this process's first acknowledged write. */
   recoverySeconds: number | undefined;
-  /** From this process's first failed write to its first acknowledged one after: the outage a client saw. */
+  /** From this process's first failed write to its first acknowledged one after the database was back: the outage a client saw. */
   outageSeenSeconds: number | undefined;
   /** /readyz said 503 during the outage, and 200 again after. */
   readyzWentNotReady: boolean;
@@ -64,7 +64,6 @@ export async function restartUnderLoad(options: RestartUnderLoadOptions): Promis
   let stopping = false;
   let databaseBackAt: number | undefined = undefined;
   const firstFailureAt = new Map<number, number>();
-  const firstSuccessAfterFailure = new Map<number, number>();
   const firstSuccessAfterBack = new Map<number, number>();
   const agents = processes.map(() => new http.Agent({ keepAlive: true, maxSockets: options.concurrency }));
 
@@ -77,7 +76,6 @@ export async function restartUnderLoad(options: RestartUnderLoadOptions): Promis
       const outcome = await writeEntry(process_.baseUrl, session.accessToken, entry, { agent: agents[p]!, timeoutMs: 30_000 });
       if (outcome.kind === 'acked') {
         acked.set(entry.key, outcome.id);
-        if (firstFailureAt.has(p) && !firstSuccessAfterFailure.has(p)) firstSuccessAfterFailure.set(p, outcome.at);
         if (databaseBackAt !== undefined && !firstSuccessAfterBack.has(p)) firstSuccessAfterBack.set(p, outcome.at);
         continue;
       }
@@ -140,7 +138,7 @@ export async function restartUnderLoad(options: RestartUnderLoadOptions): Promis
     recovery: processes.map((process_, p) => ({
       baseUrl: process_.baseUrl,
       recoverySeconds: seconds(databaseBackAt, firstSuccessAfterBack.get(p)),
-      outageSeenSeconds: seconds(firstFailureAt.get(p), firstSuccessAfterFailure.get(p)),
+      outageSeenSeconds: seconds(firstFailureAt.get(p), firstSuccessAfterBack.get(p)),
       readyzWentNotReady: readiness[p]!.wentNotReady,
       readyzBackSeconds: seconds(databaseBackAt, readiness[p]!.backAt),
       alive: process_.alive(),

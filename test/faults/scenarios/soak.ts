@@ -23,6 +23,9 @@ export interface SoakReport {
   rssEndMb: number;
   /** Least squares over the samples after the warm-up. */
   rssSlopeMbPerMinute: number;
+  /** After the warm-up: V8's reserved heap and external (Buffer) memory, first and last sample. */
+  heapTotalMb: [number, number];
+  externalMb: [number, number];
   heapAfterGcStartMb: number;
   heapAfterGcEndMb: number;
   heapAfterGcSlopeMbPerMinute: number;
@@ -125,6 +128,8 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     rssStartMb: mb(steady[0]?.rssBytes ?? 0),
     rssEndMb: mb(steady.at(-1)?.rssBytes ?? 0),
     rssSlopeMbPerMinute: Math.round(slopePerMinute(steady.map((s) => s.at), steady.map((s) => s.rssBytes / 1048576)) * 100) / 100,
+    heapTotalMb: [mb(steady[0]?.heapTotalBytes ?? 0), mb(steady.at(-1)?.heapTotalBytes ?? 0)],
+    externalMb: [mb(steady[0]?.externalBytes ?? 0), mb(steady.at(-1)?.externalBytes ?? 0)],
     heapAfterGcStartMb: mb(steadyGc[0]?.heapAfterGcBytes ?? 0),
     heapAfterGcEndMb: mb(steadyGc.at(-1)?.heapAfterGcBytes ?? 0),
     heapAfterGcSlopeMbPerMinute: Math.round(slopePerMinute(steadyGc.map((s) => s.at), steadyGc.map((s) => (s.heapAfterGcBytes ?? 0) / 1048576)) * 100) / 100,
