@@ -56,13 +56,13 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       await client.end();
     }
   }
-  const pool = createPostgresPool({
+  const { pool, forKysely } = createPostgresPool({
     connectionString: url.href,
     ...(config.schema !== undefined ? { settings: { search_path: config.schema } } : {}),
     timeouts,
     log,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: forKysely }) });
   await sql`select 1`.execute(db);
   return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }

@@ -24,9 +24,10 @@ export interface PostgresPoolOptions {
 }
 
 /**
- * A pg pool that outlives its database: restarts, dropped connections and a server that
- * stops answering become errors of the requests that meet them, never a crash, and the
- * pool reconnects by itself once the server is back.
+ * A pg pool (`pool`, for metrics) and the face of it Kysely uses (`forKysely`) that
+ * outlive their database: restarts, dropped connections and a server that stops
+ * answering become errors of the requests that meet them, never a crash, and the pool
+ * reconnects by itself once the server is back.
  *
  * - pg-pool emits `error` on the pool for a connection that dies while idle, and pg emits
  *   `error` on a checked-out client whose socket dies; an EventEmitter with no listener
@@ -35,7 +36,7 @@ export interface PostgresPoolOptions {
  *   for an answer that may still come; such a connection is destroyed on release rather
  *   than handed to the next request.
  */
-export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
+export function createPostgresPool(options: PostgresPoolOptions): { pool: pg.Pool; forKysely: PostgresPool } {
   const { timeouts, log } = options;
   const settings = Object.entries(options.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`);
   const pool = new pg.Pool({
@@ -62,7 +63,7 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
     client.on('error', () => undefined);
   });
 
-  return {
+  const forKysely: PostgresPool = {
     options: pool.options,
     end: () => pool.end(),
     async connect(): Promise<PostgresPoolClient> {
@@ -86,4 +87,5 @@ export function createPostgresPool(options: PostgresPoolOptions): PostgresPool {
       } as PostgresPoolClient;
     },
   };
+  return { pool, forKysely };
 }
