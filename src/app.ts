@@ -14,8 +14,10 @@ import type { Catalog } from './catalog/catalog.js';
 import { catalogPages } from './catalog/pages.js';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/index.js';
+import { healthRoutes } from './health/routes.js';
 import { installErrorHandling } from './http/errors.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { serverTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
 import { diaryRoutes } from './diary/routes.js';
@@ -48,6 +50,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
+    ...serverTimeouts(config.httpTimeouts),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     // Malformed URLs and the like, before any route: the same JSON error shape as everything else.
     frameworkErrors: (error, _request, reply) => {
@@ -72,7 +75,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     return reply.type(type).header('cache-control', 'public, max-age=3600').send(asset.body);
   });
 
-  app.get('/health', async () => ({ status: 'ok', foods: catalog.size }));
+  await app.register(healthRoutes, { db: services.database.db, catalogSize: () => catalog.size });
 
   // The authorization server (/oauth/*, /.well-known/*, /interaction/*).
   const db = services.database.db;

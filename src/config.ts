@@ -48,6 +48,15 @@ export interface Config {
    * such as a browser-based MCP client; any other Origin is refused (DNS-rebinding protection).
    */
   mcpAllowedOrigins: string[];
+  /**
+   * How long Larder waits on its database before answering 503: `connectMs` for a
+   * connection (a new one, or a free one from the pool; SQLite: a lock), `statementMs`
+   * for one statement (PostgreSQL statement_timeout, and on the client side for a server
+   * that stops answering).
+   */
+  databaseTimeouts: { connectMs: number; statementMs: number };
+  /** Node's HTTP server limits: a whole request received, an idle socket, an idle keep-alive connection. */
+  httpTimeouts: { requestMs: number; connectionMs: number; keepAliveMs: number };
 }
 
 /** `false`: no proxy, the socket's address is the client's; a number: that many proxy hops; else the proxies' addresses. */
@@ -226,8 +235,27 @@ export function loadConfig(
     else mcpAllowedOrigins.push(origin);
   }
 
+  const milliseconds = (name: string, fallback: number, minimum: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < minimum) {
+      problems.push(`${name} must be a whole number of milliseconds (at least ${minimum}), got "${text}"`);
+      return fallback;
+    }
+    return Number(text);
+  };
+  const databaseTimeouts = {
+    connectMs: milliseconds('DATABASE_CONNECT_TIMEOUT_MS', 3000, 100),
+    statementMs: milliseconds('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100),
+  };
+  const httpTimeouts = {
+    requestMs: milliseconds('REQUEST_TIMEOUT_MS', 30_000, 1000),
+    connectionMs: milliseconds('CONNECTION_TIMEOUT_MS', 60_000, 1000),
+    keepAliveMs: milliseconds('KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback, metricsToken, keysPollMs, operator, mcpAllowedOrigins };
+  return { env, port, host, appUrl, storageDir, database, viewsDir, logLevel, loadBundledCatalog, shutdownGraceMs, signingKeys, quotas, trustProxy, redisUrl, mail, cimdAllowLoopback, metricsToken, keysPollMs, operator, mcpAllowedOrigins, databaseTimeouts, httpTimeouts };
 }
 
 /**

@@ -25,7 +25,7 @@ const CATALOG_POLL_MS = 15_000;
  */
 export async function startServer(config: Config, options: { listen?: boolean } = {}): Promise<RunningServer> {
   const log = pino(loggerOptions(config) as pino.LoggerOptions);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { timeouts: config.databaseTimeouts, log });
   try {
     await migrateToLatest(database.db);
     const catalog = new Catalog(database.db, log);

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { createPostgresPool, type DatabaseLog, type DatabaseTimeouts } from './postgres-pool.js';
 import type { Database } from './schema.js';
 
 export type { Database } from './schema.js';
@@ -17,19 +18,27 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+export interface OpenDatabaseOptions {
+  /** The server's bounds on waiting for the database (config.databaseTimeouts); the CLI waits as long as it takes. */
+  timeouts?: DatabaseTimeouts;
+  log?: DatabaseLog;
+}
+
 /**
  * Opens the database named by the configuration. SQLite runs in WAL mode so the CLI
  * can import while a server reads; PostgreSQL may be confined to one schema
  * (`?schema=name` on DATABASE_URL), which is created when missing.
  */
-export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  const { timeouts, log } = options;
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true });
     const connection = new SQLite(config.file);
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = NORMAL');
     connection.pragma('foreign_keys = ON');
-    connection.pragma('busy_timeout = 5000');
+    // How long a write waits for another writer's lock (the CLI importing) before SQLITE_BUSY.
+    connection.pragma(`busy_timeout = ${timeouts?.connectMs ?? 5000}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
@@ -38,7 +47,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   url.searchParams.delete('schema');
   if (config.schema !== undefined) {
     // Create the schema with a short-lived connection before the pool pins search_path to it.
-    const client = new pg.Client({ connectionString: url.href });
+    const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: timeouts?.connectMs ?? 0 });
+    client.on('error', () => undefined); // a failure surfaces from the query below
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
@@ -46,12 +56,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       await client.end();
     }
   }
-  const pool = new pg.Pool({
+  const { pool, forKysely } = createPostgresPool({
     connectionString: url.href,
-    max: 10,
-    ...(config.schema !== undefined ? { options: `-c search_path=${config.schema}` } : {}),
+    ...(config.schema !== undefined ? { settings: { search_path: config.schema } } : {}),
+    timeouts,
+    log,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: forKysely }) });
   await sql`select 1`.execute(db);
   return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }

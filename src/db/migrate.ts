@@ -99,3 +99,22 @@ async function runMigrations(db: Db, upTo: string | undefined): Promise<Migratio
     throw new Error(`Database migration ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
+
+/**
+ * The migrations this program knows that the database has not run, for /readyz: a plain
+ * read of the bookkeeping table (in the current schema), cheap enough to poll.
+ * A database never migrated has every one pending.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  let executed: Set<string>;
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    executed = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const missingTable = code === '42P01' || (code === 'SQLITE_ERROR' && /no such table/.test(String((error as Error).message)));
+    if (!missingTable) throw error;
+    executed = new Set();
+  }
+  return Object.keys(migrations).filter((name) => !executed.has(name));
+}

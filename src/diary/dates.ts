@@ -28,18 +28,27 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Whether year-month-day names a day of the Gregorian calendar (no 2026-13-01, no 2026-02-30). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return day <= lengths[month - 1]!;
+}
+
 /**
  * A diary date as given (a real calendar day, YYYY-MM-DD), or today in the person's
  * time zone. Dates far in the past or more than a day ahead of today are refused:
- * they are typing mistakes, not meals.
+ * they are typing mistakes, not meals. Every refusal names the `date` it is about.
  */
 export function diaryDate(given: string | undefined, timeZone: string, now = new Date()): string {
   const today = todayIn(timeZone, now);
   if (given === undefined || given === '') return today;
   const match = DATE_PATTERN.exec(given);
-  const valid = match !== null && new Date(`${given}T00:00:00Z`).toISOString().slice(0, 10) === given;
-  if (!valid) throw new InvalidRequestError(`"${given.slice(0, 40)}" is not a date: use YYYY-MM-DD, such as ${today}.`);
-  if (given < '2000-01-01') throw new InvalidRequestError('Diary dates start on 2000-01-01.');
-  if (given > addDays(today, 1)) throw new InvalidRequestError(`${given} is in the future: today is ${today} in ${timeZone}.`);
+  if (!match || !isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    throw new InvalidRequestError(`date must be a day of the calendar as YYYY-MM-DD, such as ${today}; "${given.slice(0, 40)}" is not one.`);
+  }
+  if (given < '2000-01-01') throw new InvalidRequestError('date must be on or after 2000-01-01.');
+  if (given > addDays(today, 1)) throw new InvalidRequestError(`date ${given} is in the future: today is ${today} in ${timeZone}.`);
   return given;
 }

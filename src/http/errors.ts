@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
 
@@ -34,6 +35,10 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
   };
 
   app.setErrorHandler((error: FastifyError | LarderError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      error = new DatabaseUnavailableError(error);
+    }
     if (error instanceof LarderError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
       return send(request, reply, error.status, error.code, error.message);

@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
 import { findClient } from './clients.js';
@@ -111,7 +112,11 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
         incoming.url = `/.well-known/openid-configuration${(incoming.url ?? '').slice(path.length)}`;
       }
       if (path === OAUTH_ROUTES.authorization && incoming.method === 'GET') {
-        incoming.url = await withDefaultScope(db, incoming.url ?? path);
+        incoming.url = await withDefaultScope(db, incoming.url ?? path).catch((error: unknown) => {
+          // The provider meets the same outage when it looks up the client, and answers it (provider.ts).
+          if (isDatabaseUnavailable(error)) return incoming.url;
+          throw error;
+        });
       }
       if (JSON_FRIENDLY_PATHS.has(path) && incoming.method === 'POST' && /^application\/json\b/i.test(incoming.headers['content-type'] ?? '')) {
         incoming = await jsonRequestAsForm(incoming);

@@ -1,5 +1,6 @@
 import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter } from './adapter.js';
@@ -225,6 +226,8 @@ export function createProvider(options: LarderProviderOptions): Provider {
       return secretMatchesHash(actual, this.clientSecret);
     };
 
+  answerDatabaseOutagesWith503(provider, views);
+
   // RFC 8414 metadata names the scopes of the resources, which oidc-provider only learns
   // per request, and what Larder does beside it: registration (registration.ts, RFC 7591)
   // and metadata documents (client-metadata-document.ts). No `offline_access`: refresh
@@ -251,4 +254,38 @@ export function createProvider(options: LarderProviderOptions): Provider {
   });
 
   return provider;
+}
+
+/**
+ * oidc-provider answers any error it did not raise itself as `500 server_error`. A database
+ * that is down, restarting or hung is a failure of the moment: 503 with Retry-After and
+ * RFC 6749's `temporarily_unavailable` (section 4.1.2.1), on a page for a person at the
+ * authorization endpoint, as JSON elsewhere. The provider reports the cause only through
+ * its `server_error` event, emitted before this middleware resumes.
+ */
+function answerDatabaseOutagesWith503(provider: Provider, views: Views): void {
+  const outages = new WeakSet<object>();
+  provider.on('server_error', (ctx: object, error: unknown) => {
+    if (isDatabaseUnavailable(error)) outages.add(ctx);
+  });
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      outages.add(ctx);
+    }
+    if (!outages.has(ctx)) return;
+    const unavailable = new DatabaseUnavailableError();
+    ctx.status = unavailable.status;
+    for (const [name, value] of Object.entries(unavailable.headers)) ctx.set(name, value);
+    ctx.set('cache-control', 'no-store');
+    if (ctx.response.is('html')) {
+      ctx.type = 'html';
+      const heading = 'Larder is briefly unavailable';
+      ctx.body = views.render('error', { title: heading, heading, message: unavailable.message });
+    } else {
+      ctx.body = { error: 'temporarily_unavailable', error_description: unavailable.message };
+    }
+  });
 }

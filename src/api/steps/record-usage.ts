@@ -15,7 +15,9 @@ export interface AnsweredCall {
  */
 export async function recordCall(db: Db, request: FastifyRequest, call: AnsweredCall): Promise<void> {
   const caller = request.apiCaller;
-  if (!caller) return;
+  // A 503 (database down, over time, shutting down) was no use to anyone, and recording it
+  // would first wait out the very outage it reports.
+  if (!caller || call.status === 503) return;
   try {
     await recordApiRequest(db, {
       userId: caller.user.id,
