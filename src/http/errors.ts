@@ -1,13 +1,20 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
+import { isJsonPath, requestPath } from './request-path.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
   // Routes of a protected context (the API, /mcp) say so; unmatched URLs go by their path.
   if (request.routeOptions.config?.jsonReplies === true) return true;
-  const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json') || path === '/metrics';
+  return isJsonPath(requestPath(request.url));
+}
+
+/** A method a known address does not take: RFC 9110 section 15.5.6 asks for `Allow`. */
+export class MethodNotAllowedError extends LarderError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super('method_not_allowed', 405, `${path.slice(0, 200)} does not take ${method.slice(0, 20)}; it takes ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
+  }
 }
 
 /** Fastify's own 4xx errors (bad JSON, unsupported media type, body too large) in our terms. */
@@ -25,13 +32,29 @@ function codeForStatus(status: number): string {
  * the API, a friendly page for people. Bad input never produces a 500 or a stack trace;
  * anything unexpected is logged and answered with a generic message.
  */
-export function installErrorHandling(app: FastifyInstance, views: Views): void {
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
+function errorWriter(views: Views) {
+  return (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
     reply.code(status);
     if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send({ error: code, error_description: description });
     const heading = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That request could not be handled';
     return reply.type('text/html; charset=utf-8').send(views.render('error', { title: heading, heading, message: description }));
   };
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route (a broken
+ * %-escape, an over-long path parameter), written like every other error.
+ */
+export function frameworkErrorHandler(views: Views): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  const send = errorWriter(views);
+  return (error, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    void send(request, reply, status, 'invalid_request', 'The request address is not valid (for example a broken %-escape or an over-long part).');
+  };
+}
+
+export function installErrorHandling(app: FastifyInstance, views: Views): void {
+  const send = errorWriter(views);
 
   app.setErrorHandler((error: FastifyError | LarderError, request, reply) => {
     if (error instanceof LarderError) {
@@ -50,7 +73,7 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
+    const path = requestPath(request.url);
     return send(request, reply, 404, 'not_found', `Nothing is at ${request.method} ${path.slice(0, 200)}.`);
   });
 }

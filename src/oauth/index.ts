@@ -50,9 +50,6 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     }),
   );
   const provider = rotation.provider;
-  provider.on('server_error', (_ctx: unknown, error: unknown) => {
-    console.error('oidc-provider server_error', error);
-  });
 
   const routes = async (app: FastifyInstance): Promise<void> => {
     installCors(app, oauthCorsRoutes());

@@ -1,8 +1,11 @@
-import { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/index.js';
-import { SECURITY_HEADERS } from '../http/security-headers.js';
+import { NotFoundError } from '../errors.js';
+import { MethodNotAllowedError } from '../http/errors.js';
+import { requestPath, requestQuery } from '../http/request-path.js';
 import { findClient } from './clients.js';
 import { OAUTH_ROUTES } from './provider.js';
 
@@ -88,35 +91,164 @@ async function withDefaultScope(db: Db, rawUrl: string): Promise<string> {
   return `${url.pathname}${url.search}`;
 }
 
-const HANDED_OFF_METHODS = ['GET', 'POST', 'OPTIONS', 'DELETE', 'PUT'] as const;
+/**
+ * What oidc-provider serves, by the route names its documentation lists, with the methods
+ * each takes (GET implies HEAD). Paths come from the provider itself (`pathFor`), so a
+ * route Larder renames or a feature it turns on or off is followed; a route whose feature
+ * is off does not resolve and is left out.
+ */
+const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly string[]; params?: Record<string, string> }> = [
+  { route: 'authorization', methods: ['GET'] },
+  { route: 'resume', methods: ['GET'], params: { uid: ':' } },
+  { route: 'token', methods: ['POST', 'OPTIONS'] },
+  { route: 'jwks', methods: ['GET', 'OPTIONS'] },
+  { route: 'revocation', methods: ['POST', 'OPTIONS'] },
+  { route: 'introspection', methods: ['POST', 'OPTIONS'] },
+  { route: 'pushed_authorization_request', methods: ['POST', 'OPTIONS'] },
+  { route: 'registration', methods: ['POST'] },
+  { route: 'client', methods: ['GET'], params: { clientId: ':' } },
+  { route: 'client_update', methods: ['PUT'], params: { clientId: ':' } },
+  { route: 'client_delete', methods: ['DELETE'], params: { clientId: ':' } },
+  { route: 'userinfo', methods: ['GET', 'POST', 'OPTIONS'] },
+  { route: 'end_session', methods: ['GET'] },
+  { route: 'end_session_confirm', methods: ['POST'] },
+  { route: 'end_session_success', methods: ['GET'] },
+  { route: 'device_authorization', methods: ['POST', 'OPTIONS'] },
+  { route: 'code_verification', methods: ['GET', 'POST'] },
+  { route: 'device_resume', methods: ['GET'], params: { uid: ':' } },
+  { route: 'backchannel_authentication', methods: ['POST'] },
+  { route: 'challenge', methods: ['POST', 'OPTIONS'] },
+  { route: 'credential', methods: ['POST', 'OPTIONS'] },
+];
+
+/** Both metadata documents (RFC 8414 section 3, OpenID Connect Discovery 1.0 section 4), at fixed paths. */
+const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'] as const;
+
+/** A provider path's segments; `null` stands for a parameter such as `:uid`. */
+type Pattern = Array<string | null>;
+
+/** The methods each provider path takes, looked up the way oidc-provider's router matches. */
+export class ProviderEndpoints {
+  private readonly endpoints: Array<{ pattern: Pattern; methods: Set<string> }> = [];
+
+  constructor(provider: Provider) {
+    const routes = provider as unknown as { pathFor(name: string, params?: Record<string, string>): string };
+    const add = (path: string, methods: readonly string[]) => {
+      const pattern = path.split('/').map((segment) => (segment === '%3A' ? null : segment.toUpperCase()));
+      let entry = this.endpoints.find((e) => e.pattern.join('/') === pattern.join('/'));
+      if (!entry) this.endpoints.push((entry = { pattern, methods: new Set() }));
+      for (const method of methods) entry.methods.add(method);
+      if (methods.includes('GET')) entry.methods.add('HEAD');
+    };
+    for (const { route, methods, params } of PROVIDER_ENDPOINTS) {
+      let path: string;
+      try {
+        path = routes.pathFor(route, params);
+      } catch {
+        continue; // that feature is not enabled
+      }
+      add(path, methods);
+    }
+    for (const path of DISCOVERY_PATHS) add(path, ['GET', 'OPTIONS']);
+  }
+
+  /** The methods `path` takes, or undefined when the provider serves nothing there. */
+  allowedMethods(path: string): string[] | undefined {
+    // oidc-provider's router ignores case and one trailing slash.
+    const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const segments = trimmed.toUpperCase().split('/');
+    const methods = new Set<string>();
+    for (const { pattern, methods: allowed } of this.endpoints) {
+      if (pattern.length !== segments.length) continue;
+      if (pattern.every((part, i) => (part === null ? segments[i] !== '' : part === segments[i]))) for (const m of allowed) methods.add(m);
+    }
+    return methods.size > 0 ? [...methods].sort() : undefined;
+  }
+}
+
+/** The client hung up (mid-body, or before the answer): there is no one to answer, and nothing went wrong here. */
+function clientWentAway(response: ServerResponse, error?: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return response.destroyed || response.socket === null || response.socket.destroyed || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+/**
+ * Every security header of the pages goes on the provider's replies as well: set before
+ * the provider runs (it extends the CSP with a hash for the script of its form_post page)
+ * and again, for any it lacks, just before the status line is written, since Koa's last
+ * resort error reply (`ctx.onerror`) removes every header set so far.
+ */
+function applySecurityHeaders(raw: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value);
+  const writeHead = raw.writeHead;
+  raw.writeHead = function writeHeadWithSecurityHeaders(this: ServerResponse, ...args: unknown[]) {
+    for (const [name, value] of Object.entries(headers)) if (!this.hasHeader(name)) this.setHeader(name, value);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+}
 
 /**
  * Mounts oidc-provider on Larder's origin. Each provider path is a Fastify route whose
  * onRequest hook hijacks the reply and hands the raw request to the provider, so
  * Fastify parses no body there (oidc-provider reads its own) and adds nothing to the reply.
+ * Addresses and methods the provider does not serve are answered by Larder's error
+ * handler first (JSON 404, or 405 with `Allow`), and the provider's failures go to
+ * Larder's log rather than the console.
  */
 export function mountProvider(app: FastifyInstance, options: { provider: Provider; db: Db }): void {
   const { provider, db } = options;
+  const endpoints = new ProviderEndpoints(provider);
+  const securityHeaders = app.securityHeaders;
+
+  // The Fastify request behind each raw request the provider sees, for its logger (request id).
+  const fastifyRequests = new WeakMap<IncomingMessage, FastifyRequest>();
+  const logFor = (ctx: KoaContextWithOIDC | undefined): FastifyBaseLogger => (ctx?.req && fastifyRequests.get(ctx.req as IncomingMessage)?.log) || app.log;
+
+  provider.on('server_error', (ctx: KoaContextWithOIDC, error: unknown) => {
+    logFor(ctx).error({ err: error, oauthRoute: ctx?.oidc?.route }, 'OAuth request failed');
+  });
+  // Koa's own error event: errors no oidc-provider handler caught (Koa would print them to the console).
+  provider.on('error', (error: unknown, ctx: KoaContextWithOIDC | undefined) => {
+    if (ctx?.res && clientWentAway(ctx.res as ServerResponse, error)) logFor(ctx).debug({ clientError: (error as Error)?.message }, 'client went away during an OAuth request');
+    else logFor(ctx).error({ err: error }, 'OAuth request failed outside the provider');
+  });
+  // oidc-provider's router answers what it does not know with Koa's bare `404 Not Found`
+  // (text/plain); the hand-off below keeps unknown addresses away, and this catches the rest.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc === undefined && ctx.status === 404 && ctx.body == null) {
+      ctx.status = 404;
+      ctx.body = { error: 'not_found', error_description: `Nothing is at ${String(ctx.method)} ${String(ctx.path).slice(0, 200)}.` };
+    }
+  });
+
   const callback = provider.callback();
 
   const handOff = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const path = requestPath(request.url);
+    const allowed = endpoints.allowedMethods(path);
+    if (!allowed) throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
+    if (!allowed.includes(request.method)) throw new MethodNotAllowedError(request.method, path, allowed);
+
     reply.hijack();
     const raw = reply.raw;
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) raw.setHeader(name, value);
+    applySecurityHeaders(raw, securityHeaders);
     let incoming = request.raw;
+    fastifyRequests.set(incoming, request);
     try {
-      const path = (incoming.url ?? '/').split('?')[0] ?? '/';
-      if (path === '/.well-known/oauth-authorization-server') {
-        // RFC 8414 metadata: the same document as OpenID discovery.
-        incoming.url = `/.well-known/openid-configuration${(incoming.url ?? '').slice(path.length)}`;
-      }
       if (path === OAUTH_ROUTES.authorization && incoming.method === 'GET') {
-        incoming.url = await withDefaultScope(db, incoming.url ?? path);
+        const query = requestQuery(incoming.url ?? '');
+        incoming.url = await withDefaultScope(db, query ? `${path}?${query}` : path);
       }
       if (JSON_FRIENDLY_PATHS.has(path) && incoming.method === 'POST' && /^application\/json\b/i.test(incoming.headers['content-type'] ?? '')) {
         incoming = await jsonRequestAsForm(incoming);
+        fastifyRequests.set(incoming, request);
       }
     } catch (error) {
+      if (clientWentAway(raw, error)) {
+        request.log.debug('client went away before its OAuth request was read');
+        return;
+      }
       if (error instanceof UnreadableJsonBody) {
         raw.statusCode = error.status;
         raw.setHeader('content-type', 'application/json; charset=utf-8');
@@ -134,7 +266,7 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
   };
 
   const noop = async (): Promise<void> => undefined;
-  for (const url of ['/oauth/*', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.route({ method: [...HANDED_OFF_METHODS], url, onRequest: handOff, handler: noop, schema: { hide: true } });
+  for (const url of ['/oauth', '/oauth/*', ...DISCOVERY_PATHS]) {
+    app.all(url, { onRequest: handOff, schema: { hide: true } }, noop);
   }
 }

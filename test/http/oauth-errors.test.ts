@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startLarderProcess, type LarderProcess } from './larder-process.js';
+
+async function jsonError(response: Response): Promise<{ error: string; error_description: string }> {
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `${response.url}: ${response.status} ${response.headers.get('content-type')}`);
+  const body = (await response.json()) as { error: string; error_description: string };
+  assert.deepEqual(Object.keys(body).sort(), ['error', 'error_description']);
+  return body;
+}
+
+describe('the authorization server answers what it does not serve in JSON', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ bundledCatalog: false });
+  });
+  after(async () => t?.close());
+
+  test('an unknown address under /oauth is a JSON 404, not the provider\'s text "Not Found"', async () => {
+    for (const path of ['/oauth', '/oauth/', '/oauth/nope', '/oauth/token/extra', '/oauth/userinfo', '/oauth/register', '/oauth/%E2%80%AE']) {
+      for (const method of ['GET', 'POST']) {
+        const response = await fetch(`${t.baseUrl}${path}`, { method, ...(method === 'POST' ? { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}) });
+        assert.equal(response.status, 404, `${method} ${path}`);
+        assert.equal((await jsonError(response)).error, 'not_found');
+      }
+    }
+  });
+
+  test('a known address with a method it does not take is a JSON 405 that lists the methods in Allow', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['GET', '/oauth/token', 'OPTIONS, POST'],
+      ['PATCH', '/oauth/token', 'OPTIONS, POST'],
+      ['DELETE', '/oauth/revoke', 'OPTIONS, POST'],
+      ['PUT', '/oauth/introspect', 'OPTIONS, POST'],
+      ['POST', '/oauth/jwks', 'GET, HEAD, OPTIONS'],
+      ['DELETE', '/oauth/authorize', 'GET, HEAD'],
+      ['POST', '/.well-known/openid-configuration', 'GET, HEAD, OPTIONS'],
+      ['PUT', '/.well-known/oauth-authorization-server', 'GET, HEAD, OPTIONS'],
+      ['PATCH', '/.well-known/oauth-authorization-server', 'GET, HEAD, OPTIONS'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${t.baseUrl}${path}`, { method });
+      assert.equal(response.status, 405, `${method} ${path}`);
+      assert.equal(response.headers.get('allow'), allow, `${method} ${path}`);
+      const body = await jsonError(response);
+      assert.equal(body.error, 'method_not_allowed');
+      assert.match(body.error_description, new RegExp(method));
+    }
+  });
+
+  test('every method Allow lists is served by the provider (the table follows oidc-provider)', async () => {
+    for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/jwks', '/oauth/authorize', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const allow = (await fetch(`${t.baseUrl}${path}`, { method: 'PATCH' })).headers.get('allow') ?? '';
+      for (const method of allow.split(', ')) {
+        const response = await fetch(`${t.baseUrl}${path}`, { method, headers: { origin: 'https://example.com', 'access-control-request-method': 'POST' } });
+        assert.ok(![404, 405].includes(response.status), `${method} ${path} is served: ${response.status}`);
+        await response.arrayBuffer();
+      }
+    }
+  });
+
+  test('the provider still answers the endpoints it serves, with a trailing slash and in any case as its router does', async () => {
+    assert.equal((await fetch(`${t.baseUrl}/oauth/jwks/`)).status, 200);
+    assert.equal((await fetch(`${t.baseUrl}/oauth/JWKS`)).status, 200);
+    assert.equal((await fetch(`${t.baseUrl}/.well-known/openid-configuration`)).status, 200);
+    const token = await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    assert.equal(token.status, 400);
+    assert.equal((await jsonError(token)).error, 'invalid_request');
+  });
+});
+
+describe('a client that hangs up in the middle of its token request', () => {
+  let larder: LarderProcess;
+  before(async () => {
+    larder = await startLarderProcess({ env: { LOG_LEVEL: 'debug' } });
+  });
+  after(async () => larder?.close());
+
+  const hangUpMidBody = (contentType: string, partial: string) =>
+    new Promise<void>((resolve) => {
+      const socket = net.connect(Number(new URL(larder.baseUrl).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(`POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nContent-Length: 1000\r\n\r\n${partial}`);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 200);
+    });
+
+  test('is no error in the log and gets nothing written after it, for JSON and form bodies alike', async () => {
+    await hangUpMidBody('application/json', '{"grant_type": "authorization_code", "co');
+    await hangUpMidBody('application/x-www-form-urlencoded', 'grant_type=authorization_code&co');
+    // Then a normal request: once it is logged, the two before it have been handled.
+    const marker = `done${Date.now()}`;
+    await fetch(`${larder.baseUrl}/health?${marker}`);
+    const incoming = JSON.parse(await larder.waitForLine((line) => line.includes(marker))) as { reqId: string };
+    await larder.waitForLine((line) => line.includes(`"reqId":"${incoming.reqId}"`) && line.includes('request completed'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const entries = larder.stdout.map((line) => JSON.parse(line) as { level: number; msg: string; reqId?: string; res?: { statusCode: number } });
+    const tokenRequests = new Set(entries.filter((e) => e.msg === 'incoming request' && JSON.stringify(e).includes('/oauth/token')).map((e) => e.reqId));
+    assert.equal(tokenRequests.size, 2, 'both requests arrived');
+    assert.deepEqual(entries.filter((e) => e.level >= 40), [], 'no warning or error');
+    const answered = entries.filter((e) => tokenRequests.has(e.reqId) && e.res && e.res.statusCode >= 500);
+    assert.deepEqual(answered, [], 'no 5xx written to a connection nobody reads');
+    assert.deepEqual(larder.stderr, []);
+    assert.ok(larder.alive());
+  });
+});
