@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
-import { isJsonPath, requestPath } from './request-path.js';
+import { isJsonPath, isResourceServerPath, requestPath } from './request-path.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
@@ -43,11 +43,14 @@ function errorWriter(views: Views) {
 
 /**
  * Fastify's `frameworkErrors`: what its router refuses before any route (a broken
- * %-escape, an over-long path parameter), written like every other error.
+ * %-escape, an over-long path parameter), written like every other error. No hook runs
+ * for these replies (there is no route), so what the hooks add is added here.
  */
 export function frameworkErrorHandler(views: Views): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   const send = errorWriter(views);
   return (error, request, reply) => {
+    for (const [name, value] of Object.entries(request.server.securityHeaders ?? {})) reply.header(name, value);
+    if (isResourceServerPath(requestPath(request.url))) reply.header('cache-control', 'no-store');
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
     void send(request, reply, status, 'invalid_request', 'The request address is not valid (for example a broken %-escape or an over-long part).');
   };
