@@ -58,11 +58,11 @@ describe('what Larder logs across a whole sign-in never holds a secret', () => {
     const password = `pw-${randomBytes(12).toString('base64url')}`;
     remember('password', password);
 
-    // Register, then leave: the sign-in below starts logged out.
-    const registered = await visitor.register({ name: 'Log Tester', email, password });
+    // Register in one browser; sign in from another (the GPT's sign-in window), logged out.
+    const registrar = new Visitor(base);
+    const registered = await registrar.register({ name: 'Log Tester', email, password });
     assert.equal(registered.status, 303, 'registered');
-    const logout = await visitor.post('/logout', { _csrf: await visitor.csrfFrom('/account') });
-    assert.equal(logout.status, 303);
+    for (const [name, value] of registrar.cookies) remember(`registering browser's cookie ${name}`, value);
 
     // Authorize (with PKCE and a state) -> /login: a wrong password first, then the right one.
     const verifier = randomBytes(32).toString('base64url');
