@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/index.js';
 import { answerClientError } from './http/client-errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/errors.js';
+import { installHttpSemantics } from './http/http-semantics.js';
 import { installNoStore } from './http/no-store.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './log.js';
@@ -59,6 +60,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   installRequestIdHeader(app);
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
+  installHttpSemantics(app);
   installNoStore(app);
   await app.register(formbody);
   await app.register(cookie);

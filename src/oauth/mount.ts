@@ -97,9 +97,9 @@ async function withDefaultScope(db: Db, rawUrl: string): Promise<string> {
  * route Larder renames or a feature it turns on or off is followed; a route whose feature
  * is off does not resolve and is left out.
  */
-const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly string[]; params?: Record<string, string> }> = [
-  { route: 'authorization', methods: ['GET'] },
-  { route: 'resume', methods: ['GET'], params: { uid: ':' } },
+const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly string[]; params?: Record<string, string>; forPeople?: true }> = [
+  { route: 'authorization', methods: ['GET'], forPeople: true },
+  { route: 'resume', methods: ['GET'], params: { uid: ':' }, forPeople: true },
   { route: 'token', methods: ['POST', 'OPTIONS'] },
   { route: 'jwks', methods: ['GET', 'OPTIONS'] },
   { route: 'revocation', methods: ['POST', 'OPTIONS'] },
@@ -110,12 +110,12 @@ const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly strin
   { route: 'client_update', methods: ['PUT'], params: { clientId: ':' } },
   { route: 'client_delete', methods: ['DELETE'], params: { clientId: ':' } },
   { route: 'userinfo', methods: ['GET', 'POST', 'OPTIONS'] },
-  { route: 'end_session', methods: ['GET'] },
-  { route: 'end_session_confirm', methods: ['POST'] },
-  { route: 'end_session_success', methods: ['GET'] },
+  { route: 'end_session', methods: ['GET'], forPeople: true },
+  { route: 'end_session_confirm', methods: ['POST'], forPeople: true },
+  { route: 'end_session_success', methods: ['GET'], forPeople: true },
   { route: 'device_authorization', methods: ['POST', 'OPTIONS'] },
-  { route: 'code_verification', methods: ['GET', 'POST'] },
-  { route: 'device_resume', methods: ['GET'], params: { uid: ':' } },
+  { route: 'code_verification', methods: ['GET', 'POST'], forPeople: true },
+  { route: 'device_resume', methods: ['GET'], params: { uid: ':' }, forPeople: true },
   { route: 'backchannel_authentication', methods: ['POST'] },
   { route: 'challenge', methods: ['POST', 'OPTIONS'] },
   { route: 'credential', methods: ['POST', 'OPTIONS'] },
@@ -127,42 +127,51 @@ const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oaut
 /** A provider path's segments; `null` stands for a parameter such as `:uid`. */
 type Pattern = Array<string | null>;
 
+/** What the provider serves at a path: the methods, and whether a person's browser comes there. */
+export interface ProviderEndpoint {
+  methods: string[];
+  forPeople: boolean;
+}
+
 /** The methods each provider path takes, looked up the way oidc-provider's router matches. */
 export class ProviderEndpoints {
-  private readonly endpoints: Array<{ pattern: Pattern; methods: Set<string> }> = [];
+  private readonly endpoints: Array<{ pattern: Pattern; methods: Set<string>; forPeople: boolean }> = [];
 
   constructor(provider: Provider) {
     const routes = provider as unknown as { pathFor(name: string, params?: Record<string, string>): string };
-    const add = (path: string, methods: readonly string[]) => {
+    const add = (path: string, methods: readonly string[], forPeople: boolean) => {
       const pattern = path.split('/').map((segment) => (segment === '%3A' ? null : segment.toUpperCase()));
       let entry = this.endpoints.find((e) => e.pattern.join('/') === pattern.join('/'));
-      if (!entry) this.endpoints.push((entry = { pattern, methods: new Set() }));
+      if (!entry) this.endpoints.push((entry = { pattern, methods: new Set(), forPeople }));
       for (const method of methods) entry.methods.add(method);
       if (methods.includes('GET')) entry.methods.add('HEAD');
     };
-    for (const { route, methods, params } of PROVIDER_ENDPOINTS) {
+    for (const { route, methods, params, forPeople } of PROVIDER_ENDPOINTS) {
       let path: string;
       try {
         path = routes.pathFor(route, params);
       } catch {
         continue; // that feature is not enabled
       }
-      add(path, methods);
+      add(path, methods, forPeople === true);
     }
-    for (const path of DISCOVERY_PATHS) add(path, ['GET', 'OPTIONS']);
+    for (const path of DISCOVERY_PATHS) add(path, ['GET', 'OPTIONS'], false);
   }
 
-  /** The methods `path` takes, or undefined when the provider serves nothing there. */
-  allowedMethods(path: string): string[] | undefined {
+  /** What the provider serves at `path`, or undefined when it serves nothing there. */
+  find(path: string): ProviderEndpoint | undefined {
     // oidc-provider's router ignores case and one trailing slash.
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     const segments = trimmed.toUpperCase().split('/');
     const methods = new Set<string>();
-    for (const { pattern, methods: allowed } of this.endpoints) {
+    let forPeople = false;
+    for (const { pattern, methods: allowed, forPeople: people } of this.endpoints) {
       if (pattern.length !== segments.length) continue;
-      if (pattern.every((part, i) => (part === null ? segments[i] !== '' : part === segments[i]))) for (const m of allowed) methods.add(m);
+      if (!pattern.every((part, i) => (part === null ? segments[i] !== '' : part === segments[i]))) continue;
+      for (const m of allowed) methods.add(m);
+      forPeople ||= people;
     }
-    return methods.size > 0 ? [...methods].sort() : undefined;
+    return methods.size > 0 ? { methods: [...methods].sort(), forPeople } : undefined;
   }
 }
 
@@ -212,23 +221,45 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
     if (ctx?.res && clientWentAway(ctx.res as ServerResponse, error)) logFor(ctx).debug({ clientError: (error as Error)?.message }, 'client went away during an OAuth request');
     else logFor(ctx).error({ err: error }, 'OAuth request failed outside the provider');
   });
-  // oidc-provider's router answers what it does not know with Koa's bare `404 Not Found`
-  // (text/plain); the hand-off below keeps unknown addresses away, and this catches the rest.
+  // The last line around the provider. Its router leaves what it does not answer as Koa's
+  // bare `404 Not Found` (text/plain): an OPTIONS that is no CORS preflight gets its `Allow`
+  // (RFC 9110 section 9.3.7), anything else a JSON 404. An error its own handlers let
+  // through would be Koa's text/plain 500: it is logged and answered in RFC 6749 terms.
   provider.use(async (ctx, next) => {
-    await next();
-    if (ctx.oidc === undefined && ctx.status === 404 && ctx.body == null) {
-      ctx.status = 404;
-      ctx.body = { error: 'not_found', error_description: `Nothing is at ${String(ctx.method)} ${String(ctx.path).slice(0, 200)}.` };
+    try {
+      await next();
+    } catch (error) {
+      logFor(ctx).error({ err: error, oauthRoute: ctx.oidc?.route }, 'OAuth request failed');
+      ctx.status = 500;
+      ctx.body = { error: 'server_error', error_description: 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.' };
+      return;
     }
+    if (ctx.status !== 404 || ctx.body != null) return;
+    const endpoint = endpoints.find(String(ctx.path));
+    if (ctx.method === 'OPTIONS' && endpoint) {
+      ctx.status = 204;
+      ctx.set('allow', endpoint.methods.join(', '));
+      return;
+    }
+    ctx.status = 404;
+    ctx.body = { error: 'not_found', error_description: `Nothing is at ${String(ctx.method)} ${String(ctx.path).slice(0, 200)}.` };
   });
 
   const callback = provider.callback();
 
   const handOff = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const path = requestPath(request.url);
-    const allowed = endpoints.allowedMethods(path);
-    if (!allowed) throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
-    if (!allowed.includes(request.method)) throw new MethodNotAllowedError(request.method, path, allowed);
+    const endpoint = endpoints.find(path);
+    if (!endpoint) throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
+    if (!endpoint.methods.includes(request.method)) throw new MethodNotAllowedError(request.method, path, endpoint.methods);
+    // Only a person's browser gets oidc-provider's error page (it renders one for any
+    // Accept that prefers HTML); the token, revocation, introspection and other endpoints
+    // answer programs, in JSON (RFC 6749 section 5.2, RFC 7009 section 2.2.1, RFC 7662 section 2.3).
+    if (!endpoint.forPeople) request.raw.headers.accept = 'application/json';
+    // The resume step (/oauth/authorize/:uid) reads its parameters from the interaction it
+    // resumes, never from a query; oidc-provider 9.13's error handler for that step fails
+    // with a TypeError (a 500) when a query names a client (reading params it has not set).
+    if (path.startsWith(`${OAUTH_ROUTES.authorization}/`) && request.raw.url?.includes('?')) request.raw.url = path;
 
     reply.hijack();
     const raw = reply.raw;

@@ -85,11 +85,22 @@ export async function startLarderProcess(
     });
   };
 
+  // Ready when it answers (whatever LOG_LEVEL hides): /health, polled.
+  const ready = async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`Larder exited at start: ${stderr.join('\n')}`);
+      try {
+        if ((await fetch(`${baseUrl}/health`)).status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Larder did not answer /health within 60 s: ${stderr.join('\n')}`);
+  };
   try {
-    await Promise.race([
-      waitForLine((line) => line.includes('Larder is serving')),
-      exit.then(() => Promise.reject(new Error(`Larder exited at start: ${stderr.join('\n')}`))),
-    ]);
+    await ready();
   } catch (error) {
     child.kill('SIGKILL');
     await database.drop();

@@ -25,18 +25,35 @@ function decodeChunked(body: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-function isComplete(received: Buffer): boolean {
+/** Where the final answer starts, after any interim 1xx answers (100 Continue). */
+function finalStart(received: Buffer): number {
+  let at = 0;
+  while (/^HTTP\/1\.[01] 1\d\d/.test(received.subarray(at, at + 16).toString('latin1'))) {
+    const end = received.indexOf('\r\n\r\n', at);
+    if (end < 0) return -1;
+    at = end + 4;
+  }
+  return at;
+}
+
+function isComplete(all: Buffer): boolean {
+  const start = finalStart(all);
+  if (start < 0) return false;
+  const received = all.subarray(start);
   const headEnd = received.indexOf('\r\n\r\n');
   if (headEnd < 0) return false;
   const head = received.subarray(0, headEnd).toString('latin1');
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1];
   if (length !== undefined) return received.length - headEnd - 4 >= Number(length);
   if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) return received.includes('\r\n0\r\n\r\n', headEnd);
-  return /^HTTP\/1\.[01] (1\d\d|204|304)/.test(head);
+  return /^HTTP\/1\.[01] (204|304)/.test(head);
 }
 
-/** The first HTTP response in `received`, or undefined while its head is incomplete. */
-export function parseResponse(received: Buffer): Omit<RawResponse, 'raw' | 'failure'> | undefined {
+/** The final HTTP response in `all` (interim 1xx answers skipped), or undefined while its head is incomplete. */
+export function parseResponse(all: Buffer): Omit<RawResponse, 'raw' | 'failure'> | undefined {
+  const start = finalStart(all);
+  if (start < 0) return undefined;
+  const received = all.subarray(start);
   const headEnd = received.indexOf('\r\n\r\n');
   if (headEnd < 0) return undefined;
   const [statusLine = '', ...lines] = received.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -59,7 +76,7 @@ export function parseResponse(received: Buffer): Omit<RawResponse, 'raw' | 'fail
  *
  * @example await rawRequest(port, 'GET http://127.0.0.1/api/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
  */
-export function rawRequest(port: number, request: string | Buffer, options: { timeoutMs?: number; host?: string } = {}): Promise<RawResponse> {
+export function rawRequest(port: number, request: string | Buffer, options: { timeoutMs?: number; host?: string; hangUpAfterMs?: number } = {}): Promise<RawResponse> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let failure: RawResponse['failure'];
@@ -83,5 +100,7 @@ export function rawRequest(port: number, request: string | Buffer, options: { ti
       resolve(parsed ? { ...parsed, raw: received.toString('latin1') } : { status: 0, headers: {}, body: '', raw: received.toString('latin1'), failure: failure ?? 'closed' });
     });
     socket.write(request);
+    // A client that gives up mid-request: it sends what it has, waits a moment, and hangs up.
+    if (options.hangUpAfterMs !== undefined) setTimeout(() => socket.destroy(), options.hangUpAfterMs);
   });
 }
