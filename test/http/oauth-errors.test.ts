@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { createClient } from '../../src/oauth/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { GPT_CALLBACK } from '../oauth/oauth-helpers.js';
 import { startLarderProcess, type LarderProcess } from './larder-process.js';
 
 async function jsonError(response: Response): Promise<{ error: string; error_description: string }> {
@@ -58,6 +60,40 @@ describe('the authorization server answers what it does not serve in JSON', () =
         assert.ok(![404, 405].includes(response.status), `${method} ${path} is served: ${response.status}`);
         await response.arrayBuffer();
       }
+    }
+  });
+
+  test('an OPTIONS that is no CORS preflight gets 204 with Allow, not the provider\'s text 404', async () => {
+    for (const [path, allow] of [
+      ['/oauth/token', 'OPTIONS, POST'],
+      ['/oauth/jwks', 'GET, HEAD, OPTIONS'],
+      ['/.well-known/openid-configuration', 'GET, HEAD, OPTIONS'],
+    ] as const) {
+      const response = await fetch(`${t.baseUrl}${path}`, { method: 'OPTIONS' });
+      assert.equal(response.status, 204, path);
+      assert.equal(response.headers.get('allow'), allow, path);
+    }
+  });
+
+  test('the token, revocation and introspection endpoints answer in JSON even to a client that prefers HTML', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'content-type': 'application/x-www-form-urlencoded' };
+    for (const path of ['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/par']) {
+      const response = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: html, body: 'token=x&grant_type=password&client_id=nobody' });
+      assert.ok(response.status >= 400 && response.status < 500, `${path}: ${response.status}`);
+      assert.ok((await jsonError(response)).error, path);
+    }
+    // The authorization endpoint is a person's page: its error page stays.
+    const page = await fetch(`${t.baseUrl}/oauth/authorize?client_id=nobody&response_type=code`, { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  });
+
+  test('the resume step with a query naming a client is a 4xx, not the provider\'s TypeError 500', async () => {
+    const { client } = await createClient(t.server.database.db, { name: 'Resume GPT', redirectUris: [GPT_CALLBACK], scopes: ['foods:read'] });
+    for (const accept of ['text/html', 'application/json']) {
+      const response = await fetch(`${t.baseUrl}/oauth/authorize/abcdef?client_id=${client.clientId}&response_type=code`, { headers: { accept }, redirect: 'manual' });
+      assert.ok(response.status >= 400 && response.status < 500, `${accept}: ${response.status}`);
+      await response.arrayBuffer();
     }
   });
 
