@@ -339,7 +339,7 @@ const oddProtocol: Strategy = (rng, draft, ctx) => {
       // A chunk announced and never sent: the server rightly waits for the rest.
       if (draft.body.toString().startsWith('ffff')) draft.complete = false;
       return 'chunked odd';
-    case 9:
+    case 9: {
       draft.contentLength = 'none';
       const declared = rng.pick(['-1', 'abc', '1e3', '99999999999999999999', ' 5', '5, 6']);
       draft.headers.push(['Content-Length', declared]);
@@ -348,6 +348,7 @@ const oddProtocol: Strategy = (rng, draft, ctx) => {
       // A valid length longer than the body sent: the server rightly waits for the rest.
       if (!twice && /^\s*\d+\s*$/.test(declared) && Number(declared) > (draft.body?.length ?? 0)) draft.complete = false;
       return 'Content-Length odd';
+    }
     case 10: {
       // The body is cut short and the client hangs up: nothing is owed.
       draft.contentLength = 'none';
