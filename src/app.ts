@@ -18,6 +18,7 @@ import { answerClientError } from './http/client-errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/errors.js';
 import { installHttpSemantics } from './http/http-semantics.js';
 import { installNoStore } from './http/no-store.js';
+import { installNulRefusal } from './http/refuse-nul.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
@@ -61,6 +62,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
   installHttpSemantics(app);
+  installNulRefusal(app);
   installNoStore(app);
   await app.register(formbody);
   await app.register(cookie);

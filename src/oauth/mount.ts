@@ -12,8 +12,8 @@ import { OAUTH_ROUTES } from './provider.js';
 /** Token-endpoint style requests whose JSON bodies Larder accepts as well as forms. */
 const JSON_FRIENDLY_PATHS = new Set<string>([OAUTH_ROUTES.token, OAUTH_ROUTES.revocation, OAUTH_ROUTES.introspection]);
 
-/** The largest JSON body converted (oidc-provider's own limit for forms is 56 KiB). */
-const JSON_BODY_LIMIT = 56 * 1024;
+/** The largest body read before the hand-off: oidc-provider's own limit for forms (56 KiB). */
+const BODY_LIMIT = 56 * 1024;
 
 async function readAll(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -26,52 +26,89 @@ async function readAll(request: IncomingMessage, limit: number): Promise<Buffer 
   return Buffer.concat(chunks);
 }
 
-/**
- * ChatGPT's documentation and curl walk-throughs send the token request as JSON;
- * RFC 6749 section 4.1.3 says form encoding, which is all oidc-provider reads. The body
- * is converted to a form and handed over as a fresh request with the same socket and
- * headers. Only flat string (and number/boolean) values are meaningful in a token request.
- */
-/** A JSON body Larder cannot turn into a token request: answered at once, in RFC 6749 terms. */
-class UnreadableJsonBody extends Error {
-  constructor(readonly status: number, readonly description: string) {
+/** A request the hand-off refuses before oidc-provider sees it: answered at once, in RFC 6749 terms. */
+class RefusedOAuthRequest extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
     super(description);
   }
 }
 
-async function jsonRequestAsForm(request: IncomingMessage): Promise<IncomingMessage> {
-  const body = await readAll(request, JSON_BODY_LIMIT);
-  if (body === undefined) throw new UnreadableJsonBody(413, `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB.`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new UnreadableJsonBody(400, 'The request body is not valid JSON; send a JSON object or a form (application/x-www-form-urlencoded).');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new UnreadableJsonBody(400, 'The JSON body must be an object of parameters, such as {"grant_type": "authorization_code", ...}.');
-  }
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.append(name, String(value));
-    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') params.append(name, item);
-  }
-  const form = params.toString();
+const tooLarge = () => new RefusedOAuthRequest(413, `The request body is larger than ${BODY_LIMIT / 1024} KiB.`);
+const hasNul = (text: string) => text.includes('\u0000');
+/** PostgreSQL cannot hold U+0000 in text (see http/refuse-nul.ts): refused before any lookup. */
+const nulRefused = (where: string) => new RefusedOAuthRequest(400, `The ${where} contains a NUL character (U+0000, %00), which Larder never accepts.`);
+
+/**
+ * A fresh request on the same socket with the same headers and `body` as its form body,
+ * for oidc-provider to read instead of the original (whose body was read here).
+ */
+function standIn(request: IncomingMessage, body: Buffer): IncomingMessage {
   const replacement = new IncomingMessage(request.socket);
   replacement.method = request.method;
   replacement.url = request.url;
   replacement.httpVersion = request.httpVersion;
   replacement.httpVersionMajor = request.httpVersionMajor;
   replacement.httpVersionMinor = request.httpVersionMinor;
-  const buffer = Buffer.from(form, 'utf8');
-  replacement.headers = { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(buffer.length) };
+  replacement.headers = { ...request.headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) };
   delete replacement.headers['transfer-encoding'];
-  replacement.push(buffer);
+  replacement.push(body);
   replacement.push(null);
   replacement.complete = true;
   // Destroying this stand-in must not destroy the socket it borrowed (the reply still needs it).
   replacement._destroy = (error: Error | null, callback: (error?: Error | null) => void) => callback(error);
   return replacement;
+}
+
+/**
+ * ChatGPT's documentation and curl walk-throughs send the token request as JSON;
+ * RFC 6749 section 4.1.3 says form encoding, which is all oidc-provider reads. The body
+ * is converted to a form and handed over as a fresh request with the same socket and
+ * headers. Only flat string (and number/boolean) values are meaningful in a token request.
+ */
+async function jsonRequestAsForm(request: IncomingMessage): Promise<IncomingMessage> {
+  const body = await readAll(request, BODY_LIMIT);
+  if (body === undefined) throw tooLarge();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new RefusedOAuthRequest(400, 'The request body is not valid JSON; send a JSON object or a form (application/x-www-form-urlencoded).');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new RefusedOAuthRequest(400, 'The JSON body must be an object of parameters, such as {"grant_type": "authorization_code", ...}.');
+  }
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params.append(name, String(value));
+    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') params.append(name, item);
+  }
+  for (const [name, value] of params) if (hasNul(name) || hasNul(value)) throw nulRefused('request body');
+  return standIn(request, Buffer.from(params.toString(), 'utf8'));
+}
+
+/** A form body, read and checked before oidc-provider parses it, then handed over unchanged. */
+async function checkedForm(request: IncomingMessage): Promise<IncomingMessage> {
+  const body = await readAll(request, BODY_LIMIT);
+  if (body === undefined) throw tooLarge();
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) if (hasNul(name) || hasNul(value)) throw nulRefused('request body');
+  return standIn(request, body);
+}
+
+/** RFC 6749 section 2.3.1: Basic credentials are form-encoded id and secret; a NUL in either is refused. */
+function checkBasicCredentials(header: string | undefined): void {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')?.[1];
+  if (!encoded) return;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  let parts: string[];
+  try {
+    parts = decoded.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+  } catch {
+    return; // oidc-provider answers invalid_client for credentials it cannot decode
+  }
+  if (hasNul(decoded) || parts.some(hasNul)) throw nulRefused('Authorization header');
 }
 
 /**
@@ -120,6 +157,12 @@ const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly strin
   { route: 'challenge', methods: ['POST', 'OPTIONS'] },
   { route: 'credential', methods: ['POST', 'OPTIONS'] },
 ];
+
+/** Where the hand-off is mounted (every method): the provider's part of Larder's origin. */
+const MOUNTED_PATHS: readonly string[] = ['/oauth', '/oauth/*', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
+
+/** The methods Larder's own routes use. */
+const ROUTE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
 
 /** Both metadata documents (RFC 8414 section 3, OpenID Connect Discovery 1.0 section 4), at fixed paths. */
 const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'] as const;
@@ -250,7 +293,12 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
   const handOff = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const path = requestPath(request.url);
     const endpoint = endpoints.find(path);
-    if (!endpoint) throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
+    if (!endpoint) {
+      // Larder's own routes under /oauth (dynamic registration) caught here by another method.
+      const own = MOUNTED_PATHS.includes(path) ? [] : ROUTE_METHODS.filter((method) => app.hasRoute({ url: path, method }));
+      if (own.length > 0) throw new MethodNotAllowedError(request.method, path, own);
+      throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
+    }
     if (!endpoint.methods.includes(request.method)) throw new MethodNotAllowedError(request.method, path, endpoint.methods);
     // Only a person's browser gets oidc-provider's error page (it renders one for any
     // Accept that prefers HTML); the token, revocation, introspection and other endpoints
@@ -271,8 +319,11 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
         const query = requestQuery(incoming.url ?? '');
         incoming.url = await withDefaultScope(db, query ? `${path}?${query}` : path);
       }
-      if (JSON_FRIENDLY_PATHS.has(path) && incoming.method === 'POST' && /^application\/json\b/i.test(incoming.headers['content-type'] ?? '')) {
-        incoming = await jsonRequestAsForm(incoming);
+      if (incoming.method === 'POST' && !endpoint.forPeople) {
+        checkBasicCredentials(incoming.headers.authorization);
+        const type = incoming.headers['content-type'] ?? '';
+        if (JSON_FRIENDLY_PATHS.has(path) && /^application\/json\b/i.test(type)) incoming = await jsonRequestAsForm(incoming);
+        else if (/^application\/x-www-form-urlencoded\b/i.test(type)) incoming = await checkedForm(incoming);
         fastifyRequests.set(incoming, request);
       }
     } catch (error) {
@@ -280,7 +331,7 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
         request.log.debug('client went away before its OAuth request was read');
         return;
       }
-      if (error instanceof UnreadableJsonBody) {
+      if (error instanceof RefusedOAuthRequest) {
         raw.statusCode = error.status;
         raw.setHeader('content-type', 'application/json; charset=utf-8');
         raw.setHeader('cache-control', 'no-store');
@@ -297,7 +348,7 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
   };
 
   const noop = async (): Promise<void> => undefined;
-  for (const url of ['/oauth', '/oauth/*', ...DISCOVERY_PATHS]) {
+  for (const url of MOUNTED_PATHS) {
     app.all(url, { onRequest: handOff, schema: { hide: true } }, noop);
   }
 }

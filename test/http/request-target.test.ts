@@ -69,3 +69,26 @@ describe('an absolute-form request target is answered like its origin form', () 
     assert.match(login.headers['content-type'] ?? '', /^text\/html/);
   });
 });
+
+describe('throttles count absolute-form requests like any other', () => {
+  let t: TestServer;
+  let port: number;
+  before(async () => {
+    t = await startTestServer({ bundledCatalog: false });
+    port = Number(new URL(t.baseUrl).port);
+  });
+  after(async () => t?.close());
+
+  test('failed token requests written `POST http://host/oauth/token` reach the per-address limit', async () => {
+    const body = 'grant_type=authorization_code&code=x&client_id=nobody&client_secret=s';
+    const attempt = () =>
+      rawRequest(port, `POST ${t.baseUrl}/oauth/token HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 70; i++) statuses.push((await attempt()).status);
+    assert.equal(statuses[0], 401);
+    assert.ok(statuses.includes(429), `throttled at some point: ${statuses.join(' ')}`);
+    const last = await attempt();
+    assert.equal(last.status, 429);
+    assert.equal((JSON.parse(last.body) as { error: string }).error, 'temporarily_unavailable');
+  });
+});
