@@ -45,7 +45,8 @@ function isJsonError(response: RawResponse, path: string): boolean {
  * page's errors; an answer to every whole request; no stack traces; no cacheable API answer.
  */
 export function judge(request: FuzzRequest, response: RawResponse): Problem[] {
-  if (!request.complete) return [];
+  // A request cut short is owed nothing; but what it is answered must still not be a 5xx.
+  if (!request.complete) return response.status >= 500 ? ['server error (5xx)'] : [];
   // A server that answers before reading a large body it has no use for, then closes, has
   // the kernel reset the connection while the client still sends (RFC 9112 section 9.6):
   // the client may never read the answer. That is TCP, not Larder, and the run checks /health.
