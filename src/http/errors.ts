@@ -27,11 +27,7 @@ function codeForStatus(status: number): string {
   return 'invalid_request';
 }
 
-/**
- * The one place that turns failures into replies: `{ error, error_description }` for
- * the API, a friendly page for people. Bad input never produces a 500 or a stack trace;
- * anything unexpected is logged and answered with a generic message.
- */
+/** Writes one error: `{ error, error_description }` where JSON is due, an error page for people. */
 function errorWriter(views: Views) {
   return (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
     reply.code(status);
@@ -56,6 +52,11 @@ export function frameworkErrorHandler(views: Views): (error: FastifyError, reque
   };
 }
 
+/**
+ * The one place that turns failures into replies: `{ error, error_description }` for
+ * the API, a friendly page for people. Bad input never produces a 500 or a stack trace;
+ * anything unexpected is logged and answered with a generic message.
+ */
 export function installErrorHandling(app: FastifyInstance, views: Views): void {
   const send = errorWriter(views);
 

@@ -3,8 +3,9 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/index.js';
-import { NotFoundError } from '../errors.js';
+import { LarderError, NotFoundError } from '../errors.js';
 import { MethodNotAllowedError } from '../http/errors.js';
+import { NulCharacterError } from '../http/refuse-nul.js';
 import { requestPath, requestQuery } from '../http/request-path.js';
 import { findClient } from './clients.js';
 import { OAUTH_ROUTES } from './provider.js';
@@ -26,20 +27,17 @@ async function readAll(request: IncomingMessage, limit: number): Promise<Buffer 
   return Buffer.concat(chunks);
 }
 
-/** A request the hand-off refuses before oidc-provider sees it: answered at once, in RFC 6749 terms. */
-class RefusedOAuthRequest extends Error {
-  constructor(
-    readonly status: number,
-    readonly description: string,
-  ) {
-    super(description);
+/** A request the hand-off refuses before oidc-provider sees it, in RFC 6749 terms (section 5.2). */
+class RefusedOAuthRequest extends LarderError {
+  constructor(status: number, description: string) {
+    super('invalid_request', status, description);
   }
 }
 
 const tooLarge = () => new RefusedOAuthRequest(413, `The request body is larger than ${BODY_LIMIT / 1024} KiB.`);
 const hasNul = (text: string) => text.includes('\u0000');
 /** PostgreSQL cannot hold U+0000 in text (see http/refuse-nul.ts): refused before any lookup. */
-const nulRefused = (where: string) => new RefusedOAuthRequest(400, `The ${where} contains a NUL character (U+0000, %00), which Larder never accepts.`);
+const nulRefused = (where: string) => new NulCharacterError(where);
 
 /**
  * A fresh request on the same socket with the same headers and `body` as its form body,
@@ -309,42 +307,32 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
     // with a TypeError (a 500) when a query names a client (reading params it has not set).
     if (path.startsWith(`${OAUTH_ROUTES.authorization}/`) && request.raw.url?.includes('?')) request.raw.url = path;
 
-    reply.hijack();
-    const raw = reply.raw;
-    applySecurityHeaders(raw, securityHeaders);
     let incoming = request.raw;
-    fastifyRequests.set(incoming, request);
-    try {
-      if (path === OAUTH_ROUTES.authorization && incoming.method === 'GET') {
-        const query = requestQuery(incoming.url ?? '');
-        incoming.url = await withDefaultScope(db, query ? `${path}?${query}` : path);
-      }
-      if (incoming.method === 'POST' && !endpoint.forPeople) {
-        checkBasicCredentials(incoming.headers.authorization);
-        const type = incoming.headers['content-type'] ?? '';
+    if (incoming.method === 'POST' && !endpoint.forPeople) {
+      checkBasicCredentials(incoming.headers.authorization);
+      const type = incoming.headers['content-type'] ?? '';
+      try {
         if (JSON_FRIENDLY_PATHS.has(path) && /^application\/json\b/i.test(type)) incoming = await jsonRequestAsForm(incoming);
         else if (/^application\/x-www-form-urlencoded\b/i.test(type)) incoming = await checkedForm(incoming);
-        fastifyRequests.set(incoming, request);
-      }
-    } catch (error) {
-      if (clientWentAway(raw, error)) {
+      } catch (error) {
+        if (!clientWentAway(reply.raw, error)) throw error;
+        // Nobody is left to answer (a hang-up mid-body): nothing is written, nothing went wrong here.
+        reply.hijack();
         request.log.debug('client went away before its OAuth request was read');
         return;
       }
-      if (error instanceof RefusedOAuthRequest) {
-        raw.statusCode = error.status;
-        raw.setHeader('content-type', 'application/json; charset=utf-8');
-        raw.setHeader('cache-control', 'no-store');
-        raw.end(JSON.stringify({ error: 'invalid_request', error_description: error.description }));
-        return;
-      }
-      request.log.error({ err: error }, 'could not prepare an OAuth request');
-      raw.statusCode = 500;
-      raw.setHeader('content-type', 'application/json; charset=utf-8');
-      raw.end(JSON.stringify({ error: 'server_error', error_description: 'Larder could not read this request.' }));
-      return;
     }
-    callback(incoming, raw);
+    if (path === OAUTH_ROUTES.authorization && incoming.method === 'GET') {
+      const query = requestQuery(incoming.url ?? '');
+      incoming.url = await withDefaultScope(db, query ? `${path}?${query}` : path);
+    }
+
+    // From here on the provider answers, on the raw reply.
+    reply.hijack();
+    applySecurityHeaders(reply.raw, securityHeaders);
+    fastifyRequests.set(request.raw, request);
+    fastifyRequests.set(incoming, request);
+    callback(incoming, reply.raw);
   };
 
   const noop = async (): Promise<void> => undefined;
