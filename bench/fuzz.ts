@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const { requests, seed, concurrency, only } = parseArguments(process.argv.slice(2));
   let accounts: FuzzAccounts | undefined;
   const larder = await startLarderProcess({
-    env: { LARDER_BUNDLED_CATALOG: 'true', LARDER_QUOTA_PRO: '100000000', LOG_LEVEL: 'warn' },
+    env: { LARDER_BUNDLED_CATALOG: 'true', LARDER_QUOTA_PRO: '100000000', LOG_LEVEL: 'warn', METRICS_TOKEN: 'fuzz-metrics-token-0123456789' },
     prepare: async (database) => {
       accounts = await createFuzzAccounts(database.db);
     },

@@ -17,7 +17,7 @@ describe(`hostile requests over every route, page and OAuth endpoint (seed ${SEE
   before(async () => {
     let accounts: FuzzAccounts | undefined;
     larder = await startLarderProcess({
-      env: { LARDER_BUNDLED_CATALOG: 'true', LARDER_QUOTA_PRO: '100000000', LOG_LEVEL: 'warn' },
+      env: { LARDER_BUNDLED_CATALOG: 'true', LARDER_QUOTA_PRO: '100000000', LOG_LEVEL: 'warn', METRICS_TOKEN: 'fuzz-metrics-token-0123456789' },
       prepare: async (database) => {
         accounts = await createFuzzAccounts(database.db);
       },

@@ -16,9 +16,9 @@ export function targetPath(target: string): string {
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
-/** Where callers are programs and errors must be JSON: the API, MCP, the authorization server, metadata, JSON documents. */
+/** Where callers are programs and errors must be JSON: the API, MCP, the authorization server, metadata, JSON documents, metrics. */
 export function jsonIsDue(path: string): boolean {
-  return under(path, '/api') || under(path, '/mcp') || under(path, '/oauth') || under(path, '/.well-known') || path.endsWith('.json');
+  return under(path, '/api') || under(path, '/mcp') || under(path, '/oauth') || under(path, '/.well-known') || path.endsWith('.json') || path === '/metrics';
 }
 
 /** Where a person's browser may land on the authorization server: an error page is right there (SPEC.md). */
@@ -67,7 +67,8 @@ export function judge(request: FuzzRequest, response: RawResponse): Problem[] {
       problems.push('not HTML where a page is due');
     }
   } else if (response.status >= 200 && response.status < 300 && response.body.length > 0 && !isHead) {
-    if (jsonIsDue(path) && !personFacing(path) && !/json/i.test(type)) problems.push('not JSON where JSON is due');
+    // Prometheus' text format is what /metrics answers when it answers.
+    if (jsonIsDue(path) && !personFacing(path) && path !== '/metrics' && !/json/i.test(type)) problems.push('not JSON where JSON is due');
     const plainDocument = under(path, '/assets') || ['/health', '/livez', '/readyz'].includes(path);
     if (!jsonIsDue(path) && !plainDocument && !/^text\/html/i.test(type)) problems.push('not HTML where a page is due');
   }
