@@ -145,8 +145,8 @@ describe('what Larder logs across a whole sign-in never holds a secret', () => {
     // The last request: once it is logged, everything before it is too.
     const marker = randomBytes(6).toString('hex');
     await fetch(`${base}/health?done=${marker}`);
-    const incoming = JSON.parse(await larder.waitForLine((line) => line.includes(marker))) as { reqId: string };
-    await larder.waitForLine((line) => line.includes(`"reqId":"${incoming.reqId}"`) && line.includes('request completed'));
+    const incoming = JSON.parse(await larder.waitForLine((line) => line.includes(marker))) as { request_id: string };
+    await larder.waitForLine((line) => line.includes(`"request_id":"${incoming.request_id}"`) && line.includes('request completed'));
   });
   after(async () => larder?.close());
 
@@ -168,9 +168,9 @@ describe('what Larder logs across a whole sign-in never holds a secret', () => {
   test("the provider's server_error is logged once, at error level, with the request id and the cause", () => {
     const errors = larder.stdout.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.msg === 'OAuth request failed');
     assert.equal(errors.length, 1, JSON.stringify(errors));
-    const [entry] = errors as Array<{ level: number; reqId?: string; oauthRoute?: string; err?: { message?: string } }>;
+    const [entry] = errors as Array<{ level: number; request_id?: string; oauthRoute?: string; err?: { message?: string } }>;
     assert.equal(entry!.level, 50);
-    assert.ok(entry!.reqId, 'carries the request id');
+    assert.ok(entry!.request_id, 'carries the request id');
     assert.equal(entry!.oauthRoute, 'token');
     assert.match(entry!.err?.message ?? '', /oauth_models/);
   });

@@ -136,15 +136,15 @@ describe('a client that hangs up in the middle of its token request', () => {
     // Then a normal request: once it is logged, the two before it have been handled.
     const marker = `done${Date.now()}`;
     await fetch(`${larder.baseUrl}/health?${marker}`);
-    const incoming = JSON.parse(await larder.waitForLine((line) => line.includes(marker))) as { reqId: string };
-    await larder.waitForLine((line) => line.includes(`"reqId":"${incoming.reqId}"`) && line.includes('request completed'));
+    const incoming = JSON.parse(await larder.waitForLine((line) => line.includes(marker))) as { request_id: string };
+    await larder.waitForLine((line) => line.includes(`"request_id":"${incoming.request_id}"`) && line.includes('request completed'));
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const entries = larder.stdout.map((line) => JSON.parse(line) as { level: number; msg: string; reqId?: string; res?: { statusCode: number } });
-    const tokenRequests = new Set(entries.filter((e) => e.msg === 'incoming request' && JSON.stringify(e).includes('/oauth/token')).map((e) => e.reqId));
+    const entries = larder.stdout.map((line) => JSON.parse(line) as { level: number; msg: string; request_id?: string; res?: { statusCode: number } });
+    const tokenRequests = new Set(entries.filter((e) => e.msg === 'incoming request' && JSON.stringify(e).includes('/oauth/token')).map((e) => e.request_id));
     assert.equal(tokenRequests.size, 2, 'both requests arrived');
     assert.deepEqual(entries.filter((e) => e.level >= 40), [], 'no warning or error');
-    const answered = entries.filter((e) => tokenRequests.has(e.reqId) && e.res && e.res.statusCode >= 500);
+    const answered = entries.filter((e) => tokenRequests.has(e.request_id) && e.res && e.res.statusCode >= 500);
     assert.deepEqual(answered, [], 'no 5xx written to a connection nobody reads');
     assert.deepEqual(larder.stderr, []);
     assert.ok(larder.alive());
