@@ -46,6 +46,15 @@ describe('corners of HTTP/1.1 Node would answer with a bare status', () => {
     assert.equal((JSON.parse(reply.body) as { error: string }).error, 'method_not_allowed');
   });
 
+  test('HEAD /mcp is answered as GET is (RFC 9110 section 9.3.2), not with a 500 from measuring a streamed answer', async () => {
+    const head = await send('HEAD /mcp HTTP/1.1\r\nHost: x\r\n');
+    const get = await send('GET /mcp HTTP/1.1\r\nHost: x\r\n');
+    assert.equal(head.status, get.status);
+    assert.equal(head.status, 405);
+    assert.equal(head.headers.allow, get.headers.allow);
+    assert.equal(head.body, '');
+  });
+
   test('an expectation Larder does not know is ignored, not a bare 417 (RFC 9110 section 10.1.1)', async () => {
     const api = await send('GET /api/me HTTP/1.1\r\nHost: x\r\nExpect: fancy-feature\r\n');
     assert.equal(api.status, 401);
