@@ -1,7 +1,7 @@
 import './http/route-docs.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { findUserById } from './accounts/users.js';
@@ -15,7 +15,11 @@ import { catalogPages } from './catalog/pages.js';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/index.js';
 import { healthRoutes } from './health/routes.js';
-import { installErrorHandling } from './http/errors.js';
+import { answerClientError } from './http/client-errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/errors.js';
+import { installHttpSemantics } from './http/http-semantics.js';
+import { installNoStore } from './http/no-store.js';
+import { installNulRefusal } from './http/refuse-nul.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
@@ -52,19 +56,17 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     return503OnClosing: true,
     ...serverTimeouts(config.httpTimeouts),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
-    // Malformed URLs and the like, before any route: the same JSON error shape as everything else.
-    frameworkErrors: (error, _request, reply) => {
-      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      void (reply as unknown as FastifyReply)
-        .code(status)
-        .type('application/json; charset=utf-8')
-        .send({ error: 'invalid_request', error_description: 'The request address or headers are not valid (for example a broken %-escape).' });
-    },
+    // Malformed URLs, and requests Node's parser refuses before any route: errors like any other.
+    frameworkErrors: frameworkErrorHandler(views),
+    clientErrorHandler: answerClientError,
   });
 
   installRequestIdHeader(app);
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
+  installHttpSemantics(app);
+  installNulRefusal(app);
+  installNoStore(app);
   await app.register(formbody);
   await app.register(cookie);
 

@@ -2,13 +2,20 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
+import { isJsonPath, isResourceServerPath, requestPath } from './request-path.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
   // Routes of a protected context (the API, /mcp) say so; unmatched URLs go by their path.
   if (request.routeOptions.config?.jsonReplies === true) return true;
-  const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/') || path === '/api' || path.startsWith('/oauth/') || path.startsWith('/.well-known/') || path.endsWith('.json') || path === '/metrics';
+  return isJsonPath(requestPath(request.url));
+}
+
+/** A method a known address does not take: RFC 9110 section 15.5.6 asks for `Allow`. */
+export class MethodNotAllowedError extends LarderError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super('method_not_allowed', 405, `${path.slice(0, 200)} does not take ${method.slice(0, 20)}; it takes ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
+  }
 }
 
 /** Fastify's own 4xx errors (bad JSON, unsupported media type, body too large) in our terms. */
@@ -21,18 +28,38 @@ function codeForStatus(status: number): string {
   return 'invalid_request';
 }
 
+/** Writes one error: `{ error, error_description }` where JSON is due, an error page for people. */
+function errorWriter(views: Views) {
+  return (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
+    reply.code(status);
+    if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send({ error: code, error_description: description });
+    const heading = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That request could not be handled';
+    return reply.type('text/html; charset=utf-8').send(views.render('error', { title: heading, heading, message: description }));
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route (a broken
+ * %-escape, an over-long path parameter), written like every other error. No hook runs
+ * for these replies (there is no route), so what the hooks add is added here.
+ */
+export function frameworkErrorHandler(views: Views): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  const send = errorWriter(views);
+  return (error, request, reply) => {
+    for (const [name, value] of Object.entries(request.server.securityHeaders ?? {})) reply.header(name, value);
+    if (isResourceServerPath(requestPath(request.url))) reply.header('cache-control', 'no-store');
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    void send(request, reply, status, 'invalid_request', 'The request address is not valid (for example a broken %-escape or an over-long part).');
+  };
+}
+
 /**
  * The one place that turns failures into replies: `{ error, error_description }` for
  * the API, a friendly page for people. Bad input never produces a 500 or a stack trace;
  * anything unexpected is logged and answered with a generic message.
  */
 export function installErrorHandling(app: FastifyInstance, views: Views): void {
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
-    reply.code(status);
-    if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send({ error: code, error_description: description });
-    const heading = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That request could not be handled';
-    return reply.type('text/html; charset=utf-8').send(views.render('error', { title: heading, heading, message: description }));
-  };
+  const send = errorWriter(views);
 
   app.setErrorHandler((error: FastifyError | LarderError, request, reply) => {
     if (isDatabaseUnavailable(error)) {
@@ -55,7 +82,7 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
+    const path = requestPath(request.url);
     return send(request, reply, 404, 'not_found', `Nothing is at ${request.method} ${path.slice(0, 200)}.`);
   });
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { requestPath } from '../http/request-path.js';
 import { OAuthRateLimitedError, RateLimitedError, waitText } from './errors.js';
 import { ruleKey, type LimitRule, type RateLimiter } from './limiter.js';
 import { LIMITS } from './rules.js';
@@ -46,7 +47,7 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
-    const path = request.url.split('?')[0];
+    const path = requestPath(request.url);
     if (path === '/oauth/token') {
       const rule = LIMITS.tokenFailures;
       const decision = await limiter.peek(ruleKey(rule, request.ip), rule.limit, rule.windowSeconds);

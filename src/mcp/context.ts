@@ -111,7 +111,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
 
     await mcp.register(async (session) => {
       // 2025 session operations; the stateless endpoint has none (the SDK says 405).
-      session.route({ method: ['GET', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: (request, reply) => serve(request, reply) });
+      session.route({ method: ['GET', 'HEAD', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: (request, reply) => serve(request, reply) });
     });
 
     await mcp.register(async (protectedMcp) => {

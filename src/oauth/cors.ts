@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestPath } from '../http/request-path.js';
 
 /**
  * CORS for MCP clients that run in a browser (the MCP Inspector, web IDEs): they read
@@ -65,7 +66,7 @@ function isPreflight(request: FastifyRequest): boolean {
 export function installCors(app: FastifyInstance, routes: readonly CorsRoute[]): void {
   const byPath = new Map(routes.map((route) => [route.path, route]));
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = byPath.get(request.url.split('?')[0] ?? '');
+    const route = byPath.get(requestPath(request.url));
     if (!route) return;
     if (isPreflight(request)) {
       const asked = String(request.headers['access-control-request-method']).toUpperCase();

@@ -5,6 +5,7 @@ import { purgeExpiredSessions } from '../accounts/session.js';
 import { findUserById } from '../accounts/users.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
+import { requestPath, requestQuery } from '../http/request-path.js';
 import type { Views } from '../views/render.js';
 import { accountAppRoutes, oauthAccountSections, type AccountSection } from './account-sections.js';
 import { purgeExpired } from './adapter.js';
@@ -50,9 +51,6 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     }),
   );
   const provider = rotation.provider;
-  provider.on('server_error', (_ctx: unknown, error: unknown) => {
-    console.error('oidc-provider server_error', error);
-  });
 
   const routes = async (app: FastifyInstance): Promise<void> => {
     installCors(app, oauthCorsRoutes());
@@ -64,7 +62,8 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     // /login and /register pages that continue an authorization request start the
     // redirect chain back to the client, which `form-action` must allow (see interactions.ts).
     app.addHook('onRequest', async (request, reply) => {
-      const [path, query] = request.url.split('?');
+      const path = requestPath(request.url);
+      const query = requestQuery(request.url);
       if ((path !== '/login' && path !== '/register') || request.method !== 'GET' || !query) return;
       const uid = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(new URLSearchParams(query).get('return_to') ?? '')?.[1];
       if (!uid) return;

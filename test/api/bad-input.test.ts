@@ -9,12 +9,16 @@ describe('bad input never gets a stack trace or a 500', () => {
   });
   after(async () => t?.close());
 
-  test('a broken %-escape in the address is a JSON 400', async () => {
-    for (const path of ['/catalog/%ff', '/api/foods/%ff', '/api/diary/%E0%A4%A']) {
+  test('a broken %-escape in the address is a JSON 400 on the API and an error page on a page', async () => {
+    for (const path of ['/api/foods/%ff', '/api/diary/%E0%A4%A']) {
       const response = await fetch(`${t.baseUrl}${path}`);
       assert.equal(response.status, 400, path);
       assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
     }
+    const page = await fetch(`${t.baseUrl}/catalog/%ff`);
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await page.text(), /not valid/);
   });
 
   test('the token endpoint explains a JSON body it cannot read, in RFC 6749 terms', async () => {

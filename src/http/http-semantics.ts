@@ -1,0 +1,54 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequestError } from '../errors.js';
+
+/** RFC 3986 section 3.2.2 host (reg-name, IPv4 or IP literal), with an optional port. */
+const HOST_FIELD = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::\d*)?$/;
+
+/**
+ * The corners of HTTP/1.1 that Node answers on its own, with a bare status and no body,
+ * before any of Larder's hooks could write the error in Larder's terms:
+ *
+ * - RFC 9112 section 3.2: an HTTP/1.1 request without Host, with two, or with a Host that
+ *   is not a host gets a 400. Node checks only the first; Larder checks all three, in its
+ *   error handler (JSON or an error page, every header).
+ * - RFC 9110 section 9.3.6: CONNECT asks a proxy for a tunnel. Larder is no proxy; Node
+ *   would close the connection without a word, Larder answers 405.
+ * - RFC 9110 section 10.1.1: an expectation other than 100-continue MAY be refused with
+ *   417; Node writes a bare 417, Larder ignores the expectation and answers the request.
+ */
+export function installHttpSemantics(app: FastifyInstance): void {
+  const server = app.server as http.Server & { requireHostHeader?: boolean };
+  server.requireHostHeader = false;
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw;
+    if (raw.httpVersion !== '1.1') return;
+    const hosts = raw.rawHeaders.filter((_, i) => i % 2 === 0 && raw.rawHeaders[i]!.toLowerCase() === 'host').length;
+    if (hosts === 0) throw new InvalidRequestError('An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2).');
+    if (hosts > 1) throw new InvalidRequestError('The request has more than one Host header (RFC 9112 section 3.2).');
+    if (!HOST_FIELD.test(raw.headers.host ?? '')) throw new InvalidRequestError('The Host header is not a host name or address (RFC 9112 section 3.2).');
+  });
+
+  server.on('connect', (_request: http.IncomingMessage, socket: Socket) => {
+    const body = JSON.stringify({ error: 'method_not_allowed', error_description: 'Larder is not a proxy: CONNECT is not served here.' });
+    socket.on('error', () => undefined);
+    socket.end(
+      [
+        'HTTP/1.1 405 Method Not Allowed',
+        'Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Cache-Control: no-store',
+        'X-Content-Type-Options: nosniff',
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  });
+
+  server.on('checkExpectation', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    server.emit('request', request, response);
+  });
+}

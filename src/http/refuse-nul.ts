@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequestError } from '../errors.js';
+
+/**
+ * U+0000 is in no name, email, id, date or token Larder knows, and PostgreSQL cannot store
+ * it in text at all (it refuses the whole statement: a 500 where a 400 is due). It is
+ * refused where input enters: in the request target (`%00` in a path or query) and in
+ * any string of a parsed body, whatever its depth.
+ */
+export class NulCharacterError extends InvalidRequestError {
+  constructor(where: string) {
+    super(`The ${where} contains a NUL character (U+0000, %00), which Larder never accepts.`);
+  }
+}
+
+/** Whether a target (path and query, still %-encoded) holds a NUL, encoded or not. */
+export function targetHasNul(target: string): boolean {
+  return target.includes('\u0000') || /%00/i.test(target);
+}
+
+/** Whether any string (key or value) of a parsed body holds a NUL; iterative, so depth costs no stack. */
+export function valueHasNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  let visited = 0;
+  while (pending.length > 0 && visited++ < 1_000_000) {
+    const item = pending.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return true;
+    } else if (Array.isArray(item)) {
+      pending.push(...item);
+    } else if (item !== null && typeof item === 'object' && !Buffer.isBuffer(item)) {
+      for (const [key, entry] of Object.entries(item)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(entry);
+      }
+    }
+  }
+  return false;
+}
+
+export function installNulRefusal(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (targetHasNul(request.url)) throw new NulCharacterError('address');
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && valueHasNul(request.body)) throw new NulCharacterError('request body');
+  });
+}
