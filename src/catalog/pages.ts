@@ -57,7 +57,8 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
       // A link made before the food was renamed: 301 so bookmarks and search engines move on.
       const moved = await catalog.findByFormerSlug(slug);
       if (moved) {
-        const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        // Re-serialized, so that whatever bytes came in, the Location header stays ASCII.
+        const query = new URL(request.url, 'http://larder.invalid').search;
         return reply.redirect(`/catalog/${encodeURIComponent(moved.slug)}${query}`, 301);
       }
     }
