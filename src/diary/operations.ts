@@ -7,7 +7,7 @@ import type { Db } from '../db/index.js';
 import { MAX_GRAMS, MAX_QUANTITY } from './amount.js';
 import { diaryDate } from './dates.js';
 import { addDiaryEntry, deleteDiaryEntry, listDiaryEntries, MEALS, type Meal } from './entries.js';
-import { dateInputSchema, entrySchema, presentEntry, type DiaryEntryJson } from './present.js';
+import { dateInputSchema, entryActivity, entrySchema, presentEntry, type DiaryEntryJson } from './present.js';
 
 /** What the diary operations read and write. */
 export interface DiaryOperationsDeps {
@@ -60,6 +60,7 @@ export const addDiaryEntryOperation: Operation = {
     },
     output: entrySchema(ref),
   }),
+  activity: (_input: unknown, entry: DiaryEntryJson) => entryActivity(entry),
 };
 
 /**
@@ -107,6 +108,7 @@ export const listDiaryEntriesOperation: Operation = {
       properties: { date: { type: 'string' }, entries: { type: 'array', items: entrySchema(ref) }, truncated: { type: 'boolean' } },
     },
   }),
+  activity: (_input: unknown, output: DiaryDayJson) => ({ date: output.date }),
 };
 
 /** The caller's entries for one day (default today where they live), trimmed to the response budget. */
@@ -131,6 +133,7 @@ export const deleteDiaryEntryOperation: Operation = {
     },
     output: { type: 'object', required: ['deleted'], properties: { deleted: entrySchema(ref) } },
   }),
+  activity: (_input: unknown, output: { deleted: DiaryEntryJson }) => entryActivity(output.deleted),
 };
 
 /** Deletes one of the caller's own entries; another person's is "not found", never revealed. */

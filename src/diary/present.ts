@@ -30,6 +30,11 @@ export function presentEntry(entry: DiaryEntry, tier: NutrientTier): DiaryEntryJ
   };
 }
 
+/** What history says about an entry logged or deleted (api/activity.ts). */
+export function entryActivity(entry: DiaryEntryJson): { food: string; amount: string; meal: string; date: string } {
+  return { food: entry.food.name, amount: entry.amount, meal: entry.meal, date: entry.date };
+}
+
 /** The JSON schema of a DiaryEntryJson; `ref` names the operations as the surface calls them. */
 export const entrySchema = (ref: OperationRef) =>
   ({

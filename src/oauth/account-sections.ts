@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfField, verifyCsrf } from '../accounts/csrf.js';
 import { currentUser, loginUrl } from '../accounts/session.js';
 import type { User } from '../accounts/users.js';
+import { historyView } from '../api/history-view.js';
 import { lastUsedByGrant, recentHistory } from '../api/usage.js';
 import type { Db } from '../db/index.js';
 import type { Views } from '../views/render.js';
@@ -52,9 +53,7 @@ export function oauthAccountSections(options: { db: Db; views: Views }): Account
   const history: AccountSection = async (user) => {
     const entries = await recentHistory(db, user.id, 20);
     const names = await clientNames(db, entries.map((e) => e.clientId));
-    return views.render('account-history', {
-      entries: entries.map((e) => ({ ...e, clientName: names.get(e.clientId) ?? e.clientId })),
-    });
+    return views.render('account-history', historyView(entries, names, user.timeZone));
   };
   return [connectedApps, history];
 }
