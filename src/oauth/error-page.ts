@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/index.js';
+import { isClientIdMetadataUrl } from './client-metadata-document.js';
 import { findClient } from './clients.js';
 
 /**
@@ -89,6 +90,22 @@ export async function describeAuthorizationError(
       advice: 'Try again in a moment. If it keeps failing, tell the people who run this Larder.',
       code: 'server_error',
       status: 500,
+    };
+  }
+
+  // An MCP client known by the URL of its metadata document that Larder could not use:
+  // the description is Larder's own (client-metadata-document.ts), written for its maker.
+  if (code === 'invalid_client' && isClientIdMetadataUrl(clientId)) {
+    const host = URL.parse(clientId)?.host ?? clientId;
+    return {
+      title: 'This app is not set up for Larder',
+      heading: 'The app that sent you here is not set up correctly',
+      explanation: `The app that sent you here describes itself in a document published at ${host}, and Larder cannot use that document as it is. Larder cannot connect the app to your account until its maker fixes it; nothing was shared with it.`,
+      appAtFault: true,
+      advice: 'There is nothing you can do here yourself. Tell the app’s maker what is below.',
+      forMaker: `${description} (client_id ${clientId})`,
+      code,
+      status,
     };
   }
 
