@@ -73,7 +73,13 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = views.asset(request.params.name);
     if (!asset) return reply.callNotFound();
-    const type = asset.file.endsWith('.css') ? 'text/css; charset=utf-8' : asset.file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
+    const type = asset.file.endsWith('.css')
+      ? 'text/css; charset=utf-8'
+      : asset.file.endsWith('.js')
+        ? 'text/javascript; charset=utf-8'
+        : asset.file.endsWith('.svg')
+          ? 'image/svg+xml'
+          : 'application/octet-stream';
     return reply.type(type).header('cache-control', 'public, max-age=3600').send(asset.body);
   });
 

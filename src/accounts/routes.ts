@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { waitText, type RateLimiter } from '../limits/index.js';
 import type { Mailer } from '../mail/index.js';
+import { installPageContext } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { loadAccountSecret, loadCsrfSecret, type AccountsContext } from './context.js';
 import { csrfField, verifyCsrf } from './csrf.js';
@@ -63,6 +64,10 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     appUrl: config.appUrl,
   };
   app.decorate('larderAccounts', context);
+  // Every page's header says whether someone is logged in (views/page-context.ts).
+  installPageContext(app, async (request, reply) =>
+    (await currentSession(request)) ? { signedIn: true, logoutCsrf: csrfField(request, reply) } : { signedIn: false },
+  );
   if (mailer) app.addHook('onClose', async () => mailer.close());
   app.addHook('onSend', async (request, reply, payload) => {
     resendRenewedSessionCookie(request, reply);

@@ -2,6 +2,7 @@ import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from 'oi
 import type { Config } from '../config.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import type { Db } from '../db/index.js';
+import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
@@ -206,6 +207,7 @@ export function createProvider(options: LarderProviderOptions): Provider {
     // An unknown client or redirect URI ends here: a page for the person, never a redirect.
     renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>, error: unknown) => {
       const page = await describeAuthorizationError(db, config.appUrl, ctx, out, error);
+      await preparePage();
       ctx.status = page.status;
       ctx.type = 'html';
       ctx.body = views.render('oauth-error', { ...page });
