@@ -24,6 +24,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
+import { diaryPages } from './diary/pages.js';
 import { diaryRoutes } from './diary/routes.js';
 import { collectApiRoutes, type CollectedRoute } from './gpt/openapi.js';
 import { apiDocumentRoutes } from './gpt/routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(catalogPages, { catalog, views });
   await app.register(legalPages, { config, views });
   await app.register(diarySettingsRoutes, { db, views });
+  await app.register(diaryPages, { db, catalog, views });
   await app.register(accountRoutes, { db, config, views, mailer: createMailer(config.mail), accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
   return app;
 }
