@@ -36,6 +36,7 @@ import { mcpRoutes } from './mcp/context.js';
 import { createOAuthServer } from './oauth/index.js';
 import { installMetrics } from './ops/metrics.js';
 import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
+import { personalDataRoutes, personalDataSection } from './personal-data/routes.js';
 import type { Views } from './views/render.js';
 
 export interface AppServices {
@@ -121,6 +122,13 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(legalPages, { config, views });
   await app.register(diarySettingsRoutes, { db, views });
   await app.register(diaryPages, { db, catalog, views });
-  await app.register(accountRoutes, { db, config, views, mailer: createMailer(config.mail), accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
+  await app.register(personalDataRoutes, { db, appUrl: config.appUrl, views });
+  await app.register(accountRoutes, {
+    db,
+    config,
+    views,
+    mailer: createMailer(config.mail),
+    accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections, personalDataSection(views)],
+  });
   return app;
 }

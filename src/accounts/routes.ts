@@ -40,6 +40,7 @@ const LOGIN_NOTICES: Record<string, string> = {
   everywhere: 'You have logged out on every browser.',
   registered: 'If this email had no account, yours is ready: log in with the email and password you just chose. If it already had one, log in with that account\'s password.',
   reset: 'Your password is changed and every browser was logged out. Log in with the new password.',
+  deleted: 'Your Larder account and everything in it are deleted, and every app you had connected lost its access.',
 };
 
 /**
@@ -108,6 +109,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       : query.logged_out !== undefined ? LOGIN_NOTICES.logged_out
       : query.registered !== undefined ? LOGIN_NOTICES.registered
       : query.reset !== undefined ? LOGIN_NOTICES.reset
+      : query.deleted !== undefined ? LOGIN_NOTICES.deleted
       : undefined;
     return loginPage(request, reply, { returnTo: safeReturnTo(query.return_to), notice });
   });

@@ -94,3 +94,35 @@ export async function lastUsedByGrant(db: Db, grantIds: string[]): Promise<Map<s
     .execute();
   return new Map(rows.filter((r) => r.grant_id !== null).map((r) => [r.grant_id as string, Number(r.last)]));
 }
+
+/** Every API request of a person, oldest first, for their export. */
+export async function allHistory(db: Db, userId: string): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('api_requests')
+    .select(['client_id', 'method', 'route', 'status', 'created_at', 'activity'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    clientId: r.client_id,
+    method: r.method,
+    route: r.route,
+    status: Number(r.status),
+    at: new Date(Number(r.created_at)).toISOString(),
+    activity: parseActivity(r.activity),
+  }));
+}
+
+/** Requests counted per UTC day, for the person's export. */
+export async function usageByDay(db: Db, userId: string): Promise<Array<{ day: string; requests: number }>> {
+  const rows = await db.selectFrom('api_usage_daily').select(['day', 'requests']).where('user_id', '=', userId).orderBy('day').execute();
+  return rows.map((r) => ({ day: r.day, requests: Number(r.requests) }));
+}
+
+/** Deletes a person's history and usage counts (account deletion). Returns the history rows removed. */
+export async function deleteUsageOf(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom('api_requests').where('user_id', '=', userId).executeTakeFirst();
+  await db.deleteFrom('api_usage_daily').where('user_id', '=', userId).execute();
+  return Number(result.numDeletedRows);
+}

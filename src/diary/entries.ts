@@ -29,6 +29,8 @@ export interface DiaryEntry {
   portionNote?: string;
   /** The person's own note ("after the run"). */
   note?: string;
+  /** The app that logged it; undefined when the person did, on the web. */
+  clientId?: string;
   createdAt: string;
 }
 
@@ -58,7 +60,7 @@ export function checkedNote(note: string | undefined): string | undefined {
   return trimmed;
 }
 
-const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'portion_note', 'note', 'created_at'] as const;
+const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'portion_note', 'note', 'client_id', 'created_at'] as const;
 
 type EntryRow = Pick<Selectable<DiaryEntriesTable>, (typeof ENTRY_COLUMNS)[number]>;
 
@@ -74,6 +76,7 @@ function toEntry(row: EntryRow): DiaryEntry {
     nutrients: JSON.parse(row.nutrients) as NutrientAmounts,
     ...(row.portion_note ? { portionNote: row.portion_note } : {}),
     ...(row.note ? { note: row.note } : {}),
+    ...(row.client_id ? { clientId: row.client_id } : {}),
     createdAt: row.created_at,
   };
 }
