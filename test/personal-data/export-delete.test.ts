@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main.js';
 import { setGoals } from '../../src/diary/goals.js';
 import { Visitor, csrfIn } from '../accounts/visitor.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { issueApiToken, postForm, PASSWORD } from '../oauth/oauth-helpers.js';
+import { issueApiToken, PASSWORD } from '../oauth/oauth-helpers.js';
 
 /** RFC 4180, read strictly: quoted fields with doubled quotes, CRLF between records. */
 function parseCsv(text: string): string[][] {

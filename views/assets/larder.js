@@ -1,3 +1,4 @@
+/* global document */
 // Progressive enhancement only: every page works without this file (Larder's pages allow no
 // inline script, and forms post as they are).
 (function () {
@@ -6,7 +7,7 @@
   function browserTimeZone() {
     try {
       return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-    } catch (error) {
+    } catch {
       return '';
     }
   }
