@@ -116,7 +116,7 @@ export async function describeAuthorizationError(
       heading: 'The app that sent you here is not set up for this Larder',
       explanation: noClientNamed
         ? 'The app that sent you here did not say which app it is, so Larder cannot ask you whether to connect it. Nothing was shared with it.'
-        : 'The app that sent you here introduced itself with an app id this Larder does not know: it was never registered here, or it was removed. Larder cannot connect it to your account, and nothing was shared with it.',
+        : 'The app that sent you here introduced itself with an app id (its client id) that this Larder does not know: it was never registered here, or it was removed. Larder cannot connect it to your account, and nothing was shared with it.',
       appAtFault: true,
       advice: 'There is nothing you can do here yourself. Tell the app’s maker (for a custom GPT, whoever built it) what is below.',
       forMaker: noClientNamed
@@ -135,8 +135,8 @@ export async function describeAuthorizationError(
       title: 'This app’s return address is not registered',
       heading: `${client ? `${app} is` : 'The app that sent you here is'} not set up to bring you back`,
       explanation: noRedirectNamed
-        ? `${app} did not say where to send you back after you answer, and it has several addresses registered, so Larder does not know which one to use. Nothing was shared with it.`
-        : `${app} asked Larder to send you back to an address that is not registered for it. Larder sends people back only to the exact addresses an app registered: that keeps anyone else from receiving access to your account. Nothing was shared.`,
+        ? `${app} did not say where to send you back after you answer (its redirect URI), and it has several addresses registered, so Larder does not know which one to use. Nothing was shared with it.`
+        : `${app} asked Larder to send you back to an address (its redirect URI) that is not registered for it. Larder sends people back only to the exact addresses an app registered: that keeps anyone else from receiving access to your account. Nothing was shared.`,
       appAtFault: true,
       advice: 'There is nothing you can do here yourself. Tell the app’s maker (for a custom GPT, whoever built it) what is below.',
       forMaker: noRedirectNamed
