@@ -188,7 +188,6 @@ export async function diaryPages(app: FastifyInstance, options: DiaryPagesOption
         query: query.slice(0, MAX_QUERY_LENGTH),
         searchError,
         results,
-        meal: likelyMeal(user.timeZone),
         mealOptions: mealOptions(likelyMeal(user.timeZone)),
         noteMax: NOTE_MAX_LENGTH,
         error: state.error,
