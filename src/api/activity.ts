@@ -14,6 +14,8 @@ export interface Activity {
   query?: string;
   /** searchFoods: how many foods came back. */
   matches?: number;
+  /** searchFoods: false when the first result was not the food asked for. */
+  close_match?: boolean;
   /** The food read, logged or deleted, by the name it had then. */
   food?: string;
   /** As logged: "118 g", "1 medium (118 g)". */
@@ -54,6 +56,7 @@ export function serializeActivity(activity: Activity | undefined): string | null
   const stored: Activity = { op: activity.op };
   if (activity.query !== undefined) stored.query = searchTextForHistory(activity.query);
   if (typeof activity.matches === 'number' && Number.isFinite(activity.matches)) stored.matches = activity.matches;
+  if (activity.close_match === false) stored.close_match = false;
   for (const key of ['food', 'amount', 'meal', 'date'] as const) {
     const value = clipped(activity[key]);
     if (value !== undefined) stored[key] = value;
@@ -73,7 +76,7 @@ export function parseActivity(text: string | null | undefined): Activity | undef
 
 /** What the person reads for a call that did its work. */
 const DONE: Record<OperationId, (a: Activity, day: string | undefined) => string> = {
-  searchFoods: (a) => `Searched '${a.query ?? ''}'${a.matches === 0 ? ' (nothing matched)' : ''}`,
+  searchFoods: (a) => `Searched '${a.query ?? ''}'${a.matches === 0 ? ' (nothing matched)' : a.close_match === false ? ' (no close match)' : ''}`,
   getFood: (a) => (a.food ? `Read the nutrition facts of ${a.food}` : 'Read the nutrition facts of a food'),
   getMe: () => 'Read your name and plan',
   addDiaryEntry: (a, day) => (a.food ? `Logged ${a.food}, ${a.amount ?? ''} at ${a.meal ?? 'a meal'}${a.date && a.date !== day ? ` on ${a.date}` : ''}` : 'Logged a food'),

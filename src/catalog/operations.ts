@@ -80,7 +80,7 @@ export const searchFoodsOperation: Operation = {
       },
     },
   }),
-  activity: (input: SearchFoodsInput, output: FoodList) => ({ query: input.query, matches: output.data.length }),
+  activity: (input: SearchFoodsInput, output: FoodList) => ({ query: input.query, matches: output.data.length, ...(output.close_match ? {} : { close_match: false }) }),
 };
 
 /**

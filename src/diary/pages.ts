@@ -127,10 +127,14 @@ export async function diaryPages(app: FastifyInstance, options: DiaryPagesOption
     const goals = await getGoals(db, user.id);
     const query = (state.query ?? '').trim();
     let searchError: string | undefined;
+    let searchNote: string | undefined;
     let results: Array<{ id: string; name: string; foodGroup: string; energy: string; units: ReturnType<typeof unitOptions>; quantity: string }> = [];
     if (query.length > MAX_QUERY_LENGTH) searchError = `That search is too long: at most ${MAX_QUERY_LENGTH} characters.`;
     else if (query !== '') {
-      results = (await catalog.searchFoods(query, SEARCH_RESULTS)).map((food) => ({
+      const found = await catalog.searchFoods(query, SEARCH_RESULTS);
+      // The catalog says when the first result is not the food asked for ("no close match for …").
+      searchNote = found.note;
+      results = found.results.map(({ food }) => ({
         id: food.id,
         name: food.name,
         foodGroup: food.foodGroup,
@@ -187,6 +191,7 @@ export async function diaryPages(app: FastifyInstance, options: DiaryPagesOption
         hasGoals: Object.keys(goals).length > 0,
         query: query.slice(0, MAX_QUERY_LENGTH),
         searchError,
+        searchNote,
         results,
         mealOptions: mealOptions(likelyMeal(user.timeZone)),
         noteMax: NOTE_MAX_LENGTH,
