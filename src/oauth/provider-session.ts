@@ -1,7 +1,53 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Interaction, Provider } from 'oidc-provider';
 import type { Db } from '../db/index.js';
-import { epochSeconds, storedModelId } from './adapter.js';
+import { epochSeconds, storedModelId, type OidcAdapterConstructor } from './adapter.js';
+
+/**
+ * How long a provider session's previous id stays readable after oidc-provider rotated it:
+ * longer than the few redirects of an authorization take, short enough that an old cookie
+ * soon stops working.
+ */
+export const ROTATED_SESSION_GRACE_SECONDS = 30;
+
+const withGrace = new WeakMap<OidcAdapterConstructor, OidcAdapterConstructor>();
+
+/**
+ * The storage of oidc-provider's Session model, where destroying a row leaves it readable
+ * for ROTATED_SESSION_GRACE_SECONDS instead of deleting it at once.
+ *
+ * oidc-provider gives a session a new id on every resumed log-in (below) by destroying the
+ * row under the old id and then saving it under the new one. Between the two, another
+ * authorization of the same browser looking its session up by `uid` finds none ("session
+ * not found", 2 in 200 parallel authorizations on a busy PostgreSQL), and one still
+ * carrying the old cookie finds nothing at all. Kept readable a moment longer, the old row
+ * still names the same `uid`.
+ *
+ * The session-fixation defence the rotation exists for stays whole: the new state (the
+ * log-in) is written under the new id only; the old id keeps the state it had before,
+ * never the person's log-in. Larder never ends provider sessions through oidc-provider
+ * (its log-out revokes apps; see releaseProviderSession), so nothing else destroys one.
+ */
+export function sessionAdapterWithGrace(Adapter: OidcAdapterConstructor, db: Db): OidcAdapterConstructor {
+  let SessionAdapter = withGrace.get(Adapter);
+  if (!SessionAdapter) {
+    SessionAdapter = class extends Adapter {
+      override async destroy(id: string): Promise<void> {
+        if (this.name !== 'Session') return super.destroy(id);
+        const until = epochSeconds() + ROTATED_SESSION_GRACE_SECONDS;
+        await db
+          .updateTable('oauth_models')
+          .set({ expires_at: until })
+          .where('model', '=', this.name)
+          .where('id', '=', storedModelId(this.name, id))
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', until)]))
+          .execute();
+      }
+    };
+    withGrace.set(Adapter, SessionAdapter);
+  }
+  return SessionAdapter;
+}
 
 /**
  * Before Larder finishes an interaction: let the authorization resume in whichever
@@ -33,9 +79,12 @@ export async function releaseProviderSession(
   accountId: string,
 ): Promise<void> {
   const { provider, db } = options;
-  const session = (await provider.Session.get(http)) as { id?: string; accountId?: string } | undefined;
+  const session = (await provider.Session.get(http)) as { id?: string; uid?: string; accountId?: string } | undefined;
   if (session?.id && session.accountId !== undefined && session.accountId !== accountId) {
-    await db.deleteFrom('oauth_models').where('model', '=', 'Session').where('id', '=', storedModelId('Session', session.id)).execute();
+    // For good: under its id, and any rotated copy kept readable under the same uid.
+    let doomed = db.deleteFrom('oauth_models').where('model', '=', 'Session');
+    doomed = session.uid ? doomed.where((eb) => eb.or([eb('id', '=', storedModelId('Session', session.id!)), eb('uid', '=', session.uid!)])) : doomed.where('id', '=', storedModelId('Session', session.id));
+    await doomed.execute();
   }
   if (details.session?.uid === undefined) return;
   delete details.session.uid;

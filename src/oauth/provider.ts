@@ -9,6 +9,7 @@ import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-
 import { createClientsAdapter, findClient, secretMatchesHash, touchClient } from './clients.js';
 import { describeAuthorizationError } from './error-page.js';
 import { findGrantFor } from './grants.js';
+import { sessionAdapterWithGrace } from './provider-session.js';
 import { refusingUnknownScopes } from './requested-scopes.js';
 import type { ProviderKeys } from './keys.js';
 import { LOOPBACK_HOSTS } from './redirect-uris.js';
@@ -109,7 +110,8 @@ export function createProvider(options: LarderProviderOptions): Provider {
   });
 
   const provider = new Provider(config.appUrl, {
-    adapter: (name: string) => (name === 'Client' ? clientsAdapter : new Adapter(name)),
+    // Sessions keep a rotated id readable for a moment (provider-session.ts).
+    adapter: (name: string) => (name === 'Client' ? clientsAdapter : name === 'Session' ? new (sessionAdapterWithGrace(Adapter, db))(name) : new Adapter(name)),
     clients: [],
     jwks: keys.jwks,
     cookies: {
