@@ -64,10 +64,10 @@ describe('the diary on the web: any day, add, change and delete, totals against 
 
   test('bad dates get a 400 page that says why, never a 500', async () => {
     for (const [date, words] of [
-      ['2026-02-30', /is not a date: use YYYY-MM-DD/],
-      ['banana', /is not a date/],
-      ['2026-1-5', /is not a date/],
-      ['1999-12-31', /Diary dates start on 2000-01-01/],
+      ['2026-02-30', /date must be a day of the calendar as YYYY-MM-DD.*"2026-02-30" is not one/],
+      ['banana', /"banana" is not one/],
+      ['2026-1-5', /"2026-1-5" is not one/],
+      ['1999-12-31', /date must be on or after 2000-01-01/],
       [addDays(today, 5), /is in the future/],
     ] as const) {
       const page = await visitor.get(`/diary?date=${encodeURIComponent(date)}`);
