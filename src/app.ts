@@ -24,6 +24,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
+import { diaryPages } from './diary/pages.js';
 import { diaryRoutes } from './diary/routes.js';
 import { collectApiRoutes, type CollectedRoute } from './gpt/openapi.js';
 import { apiDocumentRoutes } from './gpt/routes.js';
@@ -35,6 +36,7 @@ import { mcpRoutes } from './mcp/context.js';
 import { createOAuthServer } from './oauth/index.js';
 import { installMetrics } from './ops/metrics.js';
 import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
+import { personalDataRoutes, personalDataSection } from './personal-data/routes.js';
 import type { Views } from './views/render.js';
 
 export interface AppServices {
@@ -73,7 +75,13 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = views.asset(request.params.name);
     if (!asset) return reply.callNotFound();
-    const type = asset.file.endsWith('.css') ? 'text/css; charset=utf-8' : asset.file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
+    const type = asset.file.endsWith('.css')
+      ? 'text/css; charset=utf-8'
+      : asset.file.endsWith('.js')
+        ? 'text/javascript; charset=utf-8'
+        : asset.file.endsWith('.svg')
+          ? 'image/svg+xml'
+          : 'application/octet-stream';
     return reply.type(type).header('cache-control', 'public, max-age=3600').send(asset.body);
   });
 
@@ -113,6 +121,14 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(catalogPages, { catalog, views });
   await app.register(legalPages, { config, views });
   await app.register(diarySettingsRoutes, { db, views });
-  await app.register(accountRoutes, { db, config, views, mailer: createMailer(config.mail), accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections] });
+  await app.register(diaryPages, { db, catalog, views });
+  await app.register(personalDataRoutes, { db, appUrl: config.appUrl, views });
+  await app.register(accountRoutes, {
+    db,
+    config,
+    views,
+    mailer: createMailer(config.mail),
+    accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections, personalDataSection(views)],
+  });
   return app;
 }

@@ -22,6 +22,7 @@ export const getMeOperation: Operation = {
       properties: { id: { type: 'string' }, name: { type: 'string' }, plan: { type: 'string', enum: [...PLANS] } },
     },
   }),
+  activity: () => ({}),
 };
 
 /** Who the token acts for (scope `profile`): name and plan, never the email. */

@@ -10,6 +10,7 @@ import { messages } from './messages.js';
 import { field, sendInvalidLink, sendPage, withReturnTo } from './pages.js';
 import { hashPassword } from './passwords.js';
 import { safeReturnTo } from './return-to.js';
+import { timeZoneOrUtc } from './time-zone.js';
 import { currentUser, startSession } from './session.js';
 import { accountProblems, defaultName, findUserByEmail, insertUserIfEmailFree, normalizeEmail } from './users.js';
 
@@ -17,6 +18,8 @@ interface PendingRegistration {
   name: string;
   passwordHash: string;
   returnTo: string | null;
+  /** The zone the registration page detected in the browser (absent in links made before). */
+  timeZone?: string;
 }
 
 /**
@@ -83,15 +86,17 @@ export async function registrationRoutes(app: FastifyInstance, options: { views:
     if (Object.keys(problems).length > 0) return registerPage(request, reply, { returnTo, name: typedName, email: typedEmail, errors: { ...problems } }, 400);
 
     const passwordHash = await hashPassword(password);
+    // Detected by views/assets/larder.js; without script (or with a zone this runtime does not know), UTC.
+    const timeZone = timeZoneOrUtc(field(request.body, 'time_zone'));
     if (!mailer) {
-      await insertUserIfEmailFree(db, { email, name, passwordHash });
+      await insertUserIfEmailFree(db, { email, name, passwordHash, timeZone });
       return reply.redirect(withReturnTo('/login', returnTo, { registered: '1' }), 303);
     }
 
     if (await findUserByEmail(db, email)) {
       await deliverInBackground(request, messages.registrationForTakenEmail(email, appUrl));
     } else {
-      const token = await issueAccountToken<PendingRegistration>(db, { purpose: 'registration', userId: null, email, data: { name, passwordHash, returnTo: returnTo ?? null } });
+      const token = await issueAccountToken<PendingRegistration>(db, { purpose: 'registration', userId: null, email, data: { name, passwordHash, returnTo: returnTo ?? null, timeZone } });
       await deliverInBackground(request, messages.registrationLink(email, appUrl, `${appUrl}/register/confirm?token=${token}`));
     }
     return sendPage(views, reply, 'register-sent', { title: 'Check your email', email, signedIn: (await currentUser(request)) !== undefined });
@@ -109,7 +114,7 @@ export async function registrationRoutes(app: FastifyInstance, options: { views:
     const { db } = accountsContext(request);
     const pending = await consumeAccountToken<PendingRegistration>(db, 'registration', field(request.body, 'token'));
     if (!pending) return sendInvalidLink(views, reply, 'confirmation', 'Register again to get a new one.');
-    const user = await insertUserIfEmailFree(db, { email: pending.email, name: pending.data.name, passwordHash: pending.data.passwordHash });
+    const user = await insertUserIfEmailFree(db, { email: pending.email, name: pending.data.name, passwordHash: pending.data.passwordHash, timeZone: timeZoneOrUtc(pending.data.timeZone) });
     if (!user) return reply.redirect('/login?registered=1', 303);
     await startSession(request, reply, user);
     rememberDevice(request, reply, user.id);

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { waitText, type RateLimiter } from '../limits/index.js';
 import type { Mailer } from '../mail/index.js';
+import { installPageContext } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { loadAccountSecret, loadCsrfSecret, type AccountsContext } from './context.js';
 import { csrfField, verifyCsrf } from './csrf.js';
@@ -39,6 +40,7 @@ const LOGIN_NOTICES: Record<string, string> = {
   everywhere: 'You have logged out on every browser.',
   registered: 'If this email had no account, yours is ready: log in with the email and password you just chose. If it already had one, log in with that account\'s password.',
   reset: 'Your password is changed and every browser was logged out. Log in with the new password.',
+  deleted: 'Your Larder account and everything in it are deleted, and every app you had connected lost its access.',
 };
 
 /**
@@ -63,6 +65,10 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     appUrl: config.appUrl,
   };
   app.decorate('larderAccounts', context);
+  // Every page's header says whether someone is logged in (views/page-context.ts).
+  installPageContext(app, async (request, reply) =>
+    (await currentSession(request)) ? { signedIn: true, logoutCsrf: csrfField(request, reply) } : { signedIn: false },
+  );
   if (mailer) app.addHook('onClose', async () => mailer.close());
   app.addHook('onSend', async (request, reply, payload) => {
     resendRenewedSessionCookie(request, reply);
@@ -103,6 +109,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       : query.logged_out !== undefined ? LOGIN_NOTICES.logged_out
       : query.registered !== undefined ? LOGIN_NOTICES.registered
       : query.reset !== undefined ? LOGIN_NOTICES.reset
+      : query.deleted !== undefined ? LOGIN_NOTICES.deleted
       : undefined;
     return loginPage(request, reply, { returnTo: safeReturnTo(query.return_to), notice });
   });

@@ -43,7 +43,7 @@ function back(reply: FastifyReply, code: keyof typeof NOTICES): FastifyReply {
 }
 
 /** Checks the current password (throttled per account, so a borrowed session cannot guess it). */
-async function currentPasswordMatches(request: FastifyRequest, user: User, password: string): Promise<boolean | 'throttled'> {
+export async function currentPasswordMatches(request: FastifyRequest, user: User, password: string): Promise<boolean | 'throttled'> {
   const { db, limiter } = accountsContext(request);
   const rule = LIMITS.passwordCheck;
   const key = ruleKey(rule, user.id);

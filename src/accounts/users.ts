@@ -117,14 +117,14 @@ export async function createUser(db: Db, input: { email: string; password: strin
  * same either way (no "look, then insert" whose timing differs). Returns the account, or
  * undefined when the email already had one. Fields must have been checked.
  */
-export async function insertUserIfEmailFree(db: Db, input: { email: string; name: string; passwordHash: string; plan?: Plan }): Promise<User | undefined> {
+export async function insertUserIfEmailFree(db: Db, input: { email: string; name: string; passwordHash: string; plan?: Plan; timeZone?: string }): Promise<User | undefined> {
   const row = {
     id: `usr_${randomBytes(16).toString('base64url')}`,
     email: normalizeEmail(input.email),
     name: input.name,
     password_hash: input.passwordHash,
     plan: input.plan ?? 'free',
-    time_zone: 'UTC',
+    time_zone: input.timeZone ?? 'UTC',
     created_at: new Date().toISOString(),
   };
   try {

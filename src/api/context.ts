@@ -7,6 +7,7 @@ import { installResponseGuard, type ResponseGuardOptions } from './response-guar
 import { checkAudience } from './steps/check-audience.js';
 import { enforceQuota } from './steps/enforce-quota.js';
 import { loadCaller } from './steps/load-caller.js';
+import { noteActivity } from './steps/note-activity.js';
 import { readBearerToken, type FindAccessToken } from './steps/read-bearer-token.js';
 import { recordUsage } from './steps/record-usage.js';
 import { requireScopes } from './steps/require-scopes.js';
@@ -54,6 +55,7 @@ export async function apiContext(api: FastifyInstance, options: ApiContextOption
   api.addHook('onRequest', loadCaller(options.findUser, resource));
   api.addHook('onRequest', requireScopes(resource));
   api.addHook('onRequest', enforceQuota(db, options.quotas));
+  api.addHook('preSerialization', noteActivity);
   api.addHook('onSend', recordUsage(db));
   await options.routes(api);
 }

@@ -1,4 +1,5 @@
 import type { Scope } from '../oauth/scopes.js';
+import type { Activity } from './activity.js';
 
 /** Every operation Larder offers, by the id the OpenAPI document knows it by. */
 export const OPERATION_IDS = ['searchFoods', 'getFood', 'getMe', 'addDiaryEntry', 'listDiaryEntries', 'getDiarySummary', 'deleteDiaryEntry'] as const;
@@ -39,4 +40,14 @@ export interface Operation {
   /** Whether it changes the person's data (consequential in OpenAPI, not read-only in MCP). */
   writes: boolean;
   document(ref: OperationRef): OperationDocument;
+  /**
+   * What a successful call did, for the person's history (api/activity.ts): the few facts
+   * that name it, taken from the validated input and the output. Every surface records it.
+   */
+  activity?(input: unknown, output: unknown): Omit<Activity, 'op'>;
+}
+
+/** The history line of a call: the operation's own facts when it did its work, else only which operation. */
+export function activityOf(operation: Operation, input: unknown, output: unknown, succeeded: boolean): Activity {
+  return succeeded && operation.activity ? { ...operation.activity(input, output), op: operation.id } : { op: operation.id };
 }

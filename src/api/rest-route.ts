@@ -16,6 +16,13 @@ export interface RestBinding {
  * the OpenAPI document is generated from it, so the route adds only how HTTP carries the
  * input and which statuses it answers.
  */
+const restOperations = new WeakMap<FastifySchema, { operation: Operation; input: RestBinding['input'] }>();
+
+/** The operation a REST route's schema was made from, and where its input is: for the usage record. */
+export function restOperationOf(schema: FastifySchema | undefined): { operation: Operation; input: RestBinding['input'] } | undefined {
+  return schema ? restOperations.get(schema) : undefined;
+}
+
 export function restSchema(operation: Operation, binding: RestBinding): FastifySchema {
   const document = operation.document(byOperationId);
   const response: Record<string, unknown> = {};
@@ -23,7 +30,7 @@ export function restSchema(operation: Operation, binding: RestBinding): FastifyS
     response[status] = description === undefined ? document.output : { description, ...document.output };
   }
   for (const status of binding.errors ?? []) response[status] = errorSchema;
-  return {
+  const schema: FastifySchema = {
     operationId: operation.id,
     summary: document.summary,
     description: document.description,
@@ -32,4 +39,6 @@ export function restSchema(operation: Operation, binding: RestBinding): FastifyS
     ...(binding.input === 'none' ? {} : { [binding.input]: document.input }),
     response,
   };
+  restOperations.set(schema, { operation, input: binding.input });
+  return schema;
 }

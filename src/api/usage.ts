@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { parseActivity, serializeActivity, type Activity } from './activity.js';
 
 /** One API request as recorded for history and usage; the token itself is never stored. */
 export interface ApiRequestRecord {
@@ -11,6 +12,8 @@ export interface ApiRequestRecord {
   status: number;
   durationMs: number;
   at: Date;
+  /** What the call did, for the person's history (activity.ts): written by the operation. */
+  activity?: Activity;
 }
 
 export async function recordApiRequest(db: Db, record: ApiRequestRecord): Promise<void> {
@@ -34,6 +37,7 @@ export async function recordApiRequest(db: Db, record: ApiRequestRecord): Promis
       status: record.status,
       duration_ms: Math.max(0, Math.round(record.durationMs)),
       created_at: record.at.getTime(),
+      activity: serializeActivity(record.activity),
     })
     .execute();
 }
@@ -57,18 +61,26 @@ export interface HistoryEntry {
   route: string;
   status: number;
   at: string;
+  activity: Activity | undefined;
 }
 
 export async function recentHistory(db: Db, userId: string, limit = 20): Promise<HistoryEntry[]> {
   const rows = await db
     .selectFrom('api_requests')
-    .select(['client_id', 'method', 'route', 'status', 'created_at'])
+    .select(['client_id', 'method', 'route', 'status', 'created_at', 'activity'])
     .where('user_id', '=', userId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ clientId: r.client_id, method: r.method, route: r.route, status: Number(r.status), at: new Date(Number(r.created_at)).toISOString() }));
+  return rows.map((r) => ({
+    clientId: r.client_id,
+    method: r.method,
+    route: r.route,
+    status: Number(r.status),
+    at: new Date(Number(r.created_at)).toISOString(),
+    activity: parseActivity(r.activity),
+  }));
 }
 
 /** When each grant was last used, by grant id (epoch ms). */
@@ -81,4 +93,36 @@ export async function lastUsedByGrant(db: Db, grantIds: string[]): Promise<Map<s
     .groupBy('grant_id')
     .execute();
   return new Map(rows.filter((r) => r.grant_id !== null).map((r) => [r.grant_id as string, Number(r.last)]));
+}
+
+/** Every API request of a person, oldest first, for their export. */
+export async function allHistory(db: Db, userId: string): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('api_requests')
+    .select(['client_id', 'method', 'route', 'status', 'created_at', 'activity'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    clientId: r.client_id,
+    method: r.method,
+    route: r.route,
+    status: Number(r.status),
+    at: new Date(Number(r.created_at)).toISOString(),
+    activity: parseActivity(r.activity),
+  }));
+}
+
+/** Requests counted per UTC day, for the person's export. */
+export async function usageByDay(db: Db, userId: string): Promise<Array<{ day: string; requests: number }>> {
+  const rows = await db.selectFrom('api_usage_daily').select(['day', 'requests']).where('user_id', '=', userId).orderBy('day').execute();
+  return rows.map((r) => ({ day: r.day, requests: Number(r.requests) }));
+}
+
+/** Deletes a person's history and usage counts (account deletion). Returns the history rows removed. */
+export async function deleteUsageOf(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom('api_requests').where('user_id', '=', userId).executeTakeFirst();
+  await db.deleteFrom('api_usage_daily').where('user_id', '=', userId).execute();
+  return Number(result.numDeletedRows);
 }

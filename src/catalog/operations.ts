@@ -80,6 +80,7 @@ export const searchFoodsOperation: Operation = {
       },
     },
   }),
+  activity: (input: SearchFoodsInput, output: FoodList) => ({ query: input.query, matches: output.data.length, ...(output.close_match ? {} : { close_match: false }) }),
 };
 
 /**
@@ -131,6 +132,7 @@ export const getFoodOperation: Operation = {
     },
     output: { type: 'object', required: ['data'], properties: { data: foodJsonSchema(ref) } },
   }),
+  activity: (_input: unknown, output: { data: FoodJson }) => ({ food: output.data.name }),
 };
 
 /** One food by its Larder id, with the nutrients the caller's plan may see. */

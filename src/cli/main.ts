@@ -11,9 +11,10 @@ import { statsCommands } from './stats.js';
 import { tokenCommands } from './tokens.js';
 import { isTerminal, promptWithoutEcho, secretPromptFor, type TerminalInput } from './terminal-secret.js';
 import { userCommands } from './users.js';
+import { personalDataCommands } from './personal-data.js';
 
 /** Every command, in the order `larder --help` lists them. Each group lives in its own file. */
-export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...statsCommands, ...gptCommands, ...viewCommands];
+export const COMMANDS: Command[] = [...dbCommands, ...catalogCommands, ...userCommands, ...personalDataCommands, ...clientCommands, ...keyCommands, ...tokenCommands, ...statsCommands, ...gptCommands, ...viewCommands];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -12,6 +12,8 @@ import * as diary0013 from './migrations/0013_diary_portion_note.js';
 import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
 import * as accountSecurity0021 from './migrations/0021_account_security.js';
 import * as clientRegistration0030 from './migrations/0030_client_registration.js';
+import * as activity0050 from './migrations/0050_activity.js';
+import * as diaryNote0051 from './migrations/0051_diary_note.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0020_hashed_oauth_ids': hashedOAuthIds0020,
   '0021_account_security': accountSecurity0021,
   '0030_client_registration': clientRegistration0030,
+  '0050_activity': activity0050,
+  '0051_diary_note': diaryNote0051,
 };
 
 /** Kysely's bookkeeping table, kept so databases migrated by earlier versions read the same. */

@@ -111,6 +111,8 @@ export interface ApiRequestsTable {
   duration_ms: number;
   /** Epoch milliseconds. */
   created_at: ColumnType<number | string, number, number>;
+  /** From 0050: JSON summary of what the request did (src/api/activity.ts); null before. */
+  activity: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A person with a Larder account (src/accounts/). Times are ISO 8601 UTC strings. */
@@ -180,6 +182,8 @@ export interface DiaryEntriesTable {
   created_at: string;
   /** From 0013: which reading of an ambiguous portion was logged. */
   portion_note: ColumnType<string | null, string | null | undefined, string | null>;
+  /** From 0051: the person's own note on the entry. */
+  note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DiaryGoalsTable {

@@ -6,6 +6,7 @@ import { roundAmount } from '../catalog/nutrients.js';
 import type { Db } from '../db/index.js';
 import { InvalidRequestError } from '../errors.js';
 import type { Views } from '../views/render.js';
+import { knownTimeZones } from '../accounts/time-zone.js';
 import { isTimeZone, todayIn } from './dates.js';
 import { listDiaryEntries, totalNutrients } from './entries.js';
 import { GOAL_FIELDS, getGoals, parseGoals, setGoals } from './goals.js';
@@ -27,6 +28,7 @@ export function diaryAccountSection(options: { db: Db; views: Views }) {
       totalEnergy: kcal(totals.energy),
       goals: GOAL_FIELDS.filter((f) => goals[f.key] !== undefined).map((f) => ({ label: f.label, unit: f.unit, goal: goals[f.key], eaten: roundAmount(totals[f.key] ?? 0) })),
       goalFields: GOAL_FIELDS.map((f) => ({ key: f.key, label: f.label, unit: f.unit, value: goals[f.key] === undefined ? '' : String(goals[f.key]) })),
+      timeZones: knownTimeZones(),
       csrf: csrfField(request, reply),
       error,
     });

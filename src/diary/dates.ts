@@ -1,28 +1,13 @@
+import { todayIn } from '../accounts/time-zone.js';
 import { InvalidRequestError } from '../errors.js';
+
+// "Today" and time zones are the person's (accounts/time-zone.ts); the diary reads them there.
+export { isTimeZone, todayIn } from '../accounts/time-zone.js';
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Today's date (YYYY-MM-DD) where the person lives: "today" for a diary is local. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
-}
-
-/** Whether `timeZone` is an IANA zone name this runtime knows ("Europe/Paris"). */
-export function isTimeZone(timeZone: string): boolean {
-  if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(timeZone) || timeZone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function addDays(date: string, days: number): string {
+/** The day `days` after (or before) a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);

@@ -27,6 +27,10 @@ export interface DiaryEntry {
   nutrients: NutrientAmounts;
   /** Which reading of an ambiguous portion was logged ("1 cup": sliced, not mashed). */
   portionNote?: string;
+  /** The person's own note ("after the run"). */
+  note?: string;
+  /** The app that logged it; undefined when the person did, on the web. */
+  clientId?: string;
   createdAt: string;
 }
 
@@ -34,9 +38,29 @@ export interface NewDiaryEntry extends AmountInput {
   foodId: string;
   date: string;
   meal: Meal;
+  note?: string;
 }
 
-const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'portion_note', 'created_at'] as const;
+/** Longest note an entry keeps: a line or two, not a journal. */
+export const NOTE_MAX_LENGTH = 280;
+
+// eslint-disable-next-line no-control-regex
+const NOTE_CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A note as stored: trimmed, undefined when empty. Longer than NOTE_MAX_LENGTH characters
+ * or with control characters (line breaks aside) is refused, not cut.
+ */
+export function checkedNote(note: string | undefined): string | undefined {
+  if (note === undefined) return undefined;
+  const trimmed = note.trim();
+  if (trimmed === '') return undefined;
+  if ([...trimmed].length > NOTE_MAX_LENGTH) throw new InvalidRequestError(`A note has at most ${NOTE_MAX_LENGTH} characters.`);
+  if (NOTE_CONTROL_CHARACTERS.test(trimmed)) throw new InvalidRequestError('A note cannot contain control characters.');
+  return trimmed;
+}
+
+const ENTRY_COLUMNS = ['id', 'entry_date', 'meal', 'food_id', 'food_name', 'amount_label', 'grams', 'nutrients', 'portion_note', 'note', 'client_id', 'created_at'] as const;
 
 type EntryRow = Pick<Selectable<DiaryEntriesTable>, (typeof ENTRY_COLUMNS)[number]>;
 
@@ -51,6 +75,8 @@ function toEntry(row: EntryRow): DiaryEntry {
     grams: Number(row.grams),
     nutrients: JSON.parse(row.nutrients) as NutrientAmounts,
     ...(row.portion_note ? { portionNote: row.portion_note } : {}),
+    ...(row.note ? { note: row.note } : {}),
+    ...(row.client_id ? { clientId: row.client_id } : {}),
     createdAt: row.created_at,
   };
 }
@@ -69,7 +95,8 @@ export class DiaryDayFullError extends LarderError {
 }
 
 function fingerprint(input: NewDiaryEntry): string {
-  const canonical = JSON.stringify([input.foodId, input.date, input.meal, input.grams ?? null, input.portion ?? null, input.quantity ?? 1]);
+  // A note is part of the entry: a retry that changes it is another entry (so a conflict).
+  const canonical = JSON.stringify([input.foodId, input.date, input.meal, input.grams ?? null, input.portion ?? null, input.quantity ?? 1, ...(input.note ? [input.note] : [])]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -114,6 +141,7 @@ export async function addDiaryEntry(
     }
   }
   if (!(MEALS as readonly string[]).includes(input.meal)) throw new InvalidRequestError(`meal must be one of ${MEALS.join(', ')}.`);
+  const note = checkedNote(input.note);
   const food = await catalog.findById(input.foodId);
   if (!food) throw new UnknownFoodError(input.foodId);
   const amount = resolveAmount(input, food.portions, { foodName: food.name, commonness: catalog.measureCommonness });
@@ -128,6 +156,7 @@ export async function addDiaryEntry(
     grams: amount.grams,
     nutrients: JSON.stringify(scaled(food.nutrients, amount.grams)),
     portion_note: amount.note ?? null,
+    note: note ?? null,
     client_id: options.clientId ?? null,
     idempotency_key: key ?? null,
     request_fingerprint: key === undefined ? null : print,
@@ -176,6 +205,56 @@ export async function deleteDiaryEntry(db: Db, userId: string, id: string): Prom
   if (!row) throw new NotFoundError(`No diary entry of yours has the id "${id.slice(0, 64)}".`);
   await db.deleteFrom('diary_entries').where('id', '=', id).where('user_id', '=', userId).execute();
   return toEntry(row);
+}
+
+/** One of the person's own entries; another person's is undefined, never revealed. */
+export async function findDiaryEntry(db: Db, userId: string, id: string): Promise<DiaryEntry | undefined> {
+  const row = await db.selectFrom('diary_entries').select(ENTRY_COLUMNS).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return row ? toEntry(row) : undefined;
+}
+
+export interface DiaryEntryChanges {
+  meal: Meal;
+  /** The new amount (grams or a portion of the food, checked by resolveAmount), or undefined to keep it. */
+  amount?: AmountInput;
+  note: string | undefined;
+}
+
+/**
+ * Changes an entry's amount, meal or note. A new amount scales the nutrients the entry
+ * kept when it was logged (an entry keeps what was logged; a later catalog import never
+ * rewrites it); a portion is read against the food's portions in the catalog, if the food
+ * is still there. Throws NotFoundError for anyone else's entry.
+ */
+export async function updateDiaryEntry(db: Db, catalog: Catalog, userId: string, id: string, changes: DiaryEntryChanges): Promise<DiaryEntry> {
+  const entry = await findDiaryEntry(db, userId, id);
+  if (!entry) throw new NotFoundError(`No diary entry of yours has the id "${id.slice(0, 64)}".`);
+  if (!(MEALS as readonly string[]).includes(changes.meal)) throw new InvalidRequestError(`meal must be one of ${MEALS.join(', ')}.`);
+  const note = checkedNote(changes.note);
+  const update: { meal: Meal; note: string | null; grams?: number; amount_label?: string; nutrients?: string; portion_note?: string | null } = { meal: changes.meal, note: note ?? null };
+  if (changes.amount) {
+    const food = changes.amount.portion !== undefined ? await catalog.findById(entry.foodId) : undefined;
+    const amount = resolveAmount(changes.amount, food?.portions ?? [], { foodName: food?.name ?? entry.foodName, commonness: catalog.measureCommonness });
+    const factor = amount.grams / entry.grams;
+    const nutrients: NutrientAmounts = {};
+    for (const [key, value] of Object.entries(entry.nutrients)) nutrients[key] = roundAmount(value * factor);
+    Object.assign(update, { grams: amount.grams, amount_label: amount.label, nutrients: JSON.stringify(nutrients), portion_note: amount.note ?? null });
+  }
+  await db.updateTable('diary_entries').set(update).where('id', '=', id).where('user_id', '=', userId).execute();
+  return (await findDiaryEntry(db, userId, id))!;
+}
+
+/** Every entry a person ever logged, oldest day first: for their export. */
+export async function allDiaryEntries(db: Db, userId: string): Promise<DiaryEntry[]> {
+  const rows = await db.selectFrom('diary_entries').select(ENTRY_COLUMNS).where('user_id', '=', userId).orderBy('entry_date').orderBy('created_at').orderBy('id').execute();
+  return rows.map(toEntry);
+}
+
+/** Deletes everything the diary holds about a person (entries and goals): account deletion. */
+export async function deleteDiaryOf(db: Db, userId: string): Promise<number> {
+  const result = await db.deleteFrom('diary_entries').where('user_id', '=', userId).executeTakeFirst();
+  await db.deleteFrom('diary_goals').where('user_id', '=', userId).execute();
+  return Number(result.numDeletedRows);
 }
 
 /** Nutrient totals of a set of entries. */

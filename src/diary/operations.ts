@@ -6,8 +6,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/index.js';
 import { MAX_GRAMS, MAX_QUANTITY } from './amount.js';
 import { diaryDate } from './dates.js';
-import { addDiaryEntry, deleteDiaryEntry, listDiaryEntries, MEALS, type Meal } from './entries.js';
-import { dateInputSchema, entrySchema, presentEntry, type DiaryEntryJson } from './present.js';
+import { addDiaryEntry, deleteDiaryEntry, listDiaryEntries, MEALS, NOTE_MAX_LENGTH, type Meal } from './entries.js';
+import { dateInputSchema, entryActivity, entrySchema, presentEntry, type DiaryEntryJson } from './present.js';
 
 /** What the diary operations read and write. */
 export interface DiaryOperationsDeps {
@@ -24,6 +24,7 @@ export interface AddDiaryEntryInput {
   portion?: string;
   quantity?: number;
   date?: string;
+  note?: string;
   idempotency_key?: string;
 }
 
@@ -33,7 +34,7 @@ export const addDiaryEntryOperation: Operation = {
   writes: true,
   document: (ref) => ({
     summary: 'Log a food in the diary',
-    description: `Adds what the person ate: a food id from ${ref('searchFoods')}, an amount in grams or a portion of that food ("1 cup"), the meal, and optionally the date (default today). Send a fresh idempotency_key so a retry never logs it twice.`,
+    description: `Adds what the person ate: a food id from ${ref('searchFoods')}, an amount in grams or a portion of that food ("1 cup"), the meal, and optionally the date (default today) and a short note. Send a fresh idempotency_key so a retry never logs it twice.`,
     input: {
       type: 'object',
       required: ['food_id', 'meal'],
@@ -50,6 +51,7 @@ export const addDiaryEntryOperation: Operation = {
         },
         quantity: { type: 'number', exclusiveMinimum: 0, maximum: MAX_QUANTITY, default: 1, description: 'How many portions (or times the grams), default 1.' },
         date: { type: 'string', description: "Day eaten, YYYY-MM-DD; default today in the person's time zone." },
+        note: { type: 'string', maxLength: NOTE_MAX_LENGTH, description: `Optional note the person wants kept with the entry ("after the run"), up to ${NOTE_MAX_LENGTH} characters.` },
         idempotency_key: {
           type: 'string',
           minLength: 8,
@@ -60,6 +62,7 @@ export const addDiaryEntryOperation: Operation = {
     },
     output: entrySchema(ref),
   }),
+  activity: (_input: unknown, entry: DiaryEntryJson) => entryActivity(entry),
 };
 
 /**
@@ -81,6 +84,7 @@ export async function addEntry(deps: DiaryOperationsDeps, caller: Caller, input:
       portion: input.portion,
       quantity: input.quantity,
       date: diaryDate(input.date, caller.user.timeZone),
+      note: input.note,
     },
     { clientId: caller.clientId, idempotencyKey: input.idempotency_key },
   );
@@ -107,6 +111,7 @@ export const listDiaryEntriesOperation: Operation = {
       properties: { date: { type: 'string' }, entries: { type: 'array', items: entrySchema(ref) }, truncated: { type: 'boolean' } },
     },
   }),
+  activity: (_input: unknown, output: DiaryDayJson) => ({ date: output.date }),
 };
 
 /** The caller's entries for one day (default today where they live), trimmed to the response budget. */
@@ -131,6 +136,7 @@ export const deleteDiaryEntryOperation: Operation = {
     },
     output: { type: 'object', required: ['deleted'], properties: { deleted: entrySchema(ref) } },
   }),
+  activity: (_input: unknown, output: { deleted: DiaryEntryJson }) => entryActivity(output.deleted),
 };
 
 /** Deletes one of the caller's own entries; another person's is "not found", never revealed. */

@@ -11,6 +11,7 @@ export interface DiaryEntryJson {
   amount: string;
   grams: number;
   portion_note?: string;
+  note?: string;
   nutrition: NutritionEntry[];
   created_at: string;
 }
@@ -25,9 +26,15 @@ export function presentEntry(entry: DiaryEntry, tier: NutrientTier): DiaryEntryJ
     amount: entry.amount,
     grams: entry.grams,
     ...(entry.portionNote ? { portion_note: entry.portionNote } : {}),
+    ...(entry.note ? { note: entry.note } : {}),
     nutrition: nutritionPanel(entry.nutrients, tier, 100),
     created_at: entry.createdAt,
   };
+}
+
+/** What history says about an entry logged or deleted (api/activity.ts). */
+export function entryActivity(entry: DiaryEntryJson): { food: string; amount: string; meal: string; date: string } {
+  return { food: entry.food.name, amount: entry.amount, meal: entry.meal, date: entry.date };
 }
 
 /** The JSON schema of a DiaryEntryJson; `ref` names the operations as the surface calls them. */
@@ -47,6 +54,7 @@ export const entrySchema = (ref: OperationRef) =>
       amount: { type: 'string', description: 'The amount as logged, such as "1 cup, sliced (150 g)".' },
       grams: { type: 'number' },
       portion_note: { type: 'string', description: 'Present when the portion had several readings ("1 cup": sliced or mashed) or was converted: which one was logged.' },
+      note: { type: 'string', description: "The person's note on the entry, when there is one." },
       nutrition: { ...nutritionSchema, description: 'Nutrients in the amount eaten (not per 100 g).' },
       created_at: { type: 'string' },
     },

@@ -52,6 +52,7 @@ export const getDiarySummaryOperation: Operation = {
       },
     },
   }),
+  activity: (_input: unknown, output: DaySummaryJson) => ({ date: output.date }),
 };
 
 /**

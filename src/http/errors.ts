@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import { LarderError } from '../errors.js';
+import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { isJsonPath, isResourceServerPath, requestPath } from './request-path.js';
 
@@ -30,9 +31,11 @@ function codeForStatus(status: number): string {
 
 /** Writes one error: `{ error, error_description }` where JSON is due, an error page for people. */
 function errorWriter(views: Views) {
-  return (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
+  return async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, description: string) => {
     reply.code(status);
     if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send({ error: code, error_description: description });
+    // The page's header needs to know who is logged in, even when the error came before the handler.
+    await preparePage();
     const heading = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That request could not be handled';
     return reply.type('text/html; charset=utf-8').send(views.render('error', { title: heading, heading, message: description }));
   };

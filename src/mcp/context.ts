@@ -123,7 +123,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
         const caller = callerOf(request);
         const steps: ToolCallSteps = {
           enforceQuota: () => quota(request),
-          recordCall: (tool, status, durationMs) => recordCall(db, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs }),
+          recordCall: (tool, status, durationMs, activity) => recordCall(db, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
           logError: (error) => request.log.error({ err: error }, 'MCP tool failed'),
         };
         return serve(request, reply, { caller, steps });

@@ -1,6 +1,8 @@
 import { registerAppResource, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import { fromJsonSchema, McpServer, type CallToolResult, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { Caller } from '../api/caller.js';
+import type { Activity } from '../api/activity.js';
+import { activityOf } from '../api/operation.js';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
 import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, FACTS_PANELS_KEY, factsAppHtml, factsPanels } from './facts-app.js';
@@ -10,7 +12,8 @@ import { byToolName, MCP_TOOLS, type McpTool, type McpToolDeps } from './tools.j
 /** What one tool call does around the operation: the quota step before, the usage record after. */
 export interface ToolCallSteps {
   enforceQuota(): Promise<void>;
-  recordCall(tool: McpTool, status: number, durationMs: number): Promise<void>;
+  /** `activity` is what the call did, for the person's history (api/activity.ts). */
+  recordCall(tool: McpTool, status: number, durationMs: number, activity: Activity): Promise<void>;
   logError(error: unknown): void;
 }
 
@@ -43,6 +46,15 @@ export interface LarderMcpServerOptions {
   version: string;
 }
 
+/** What a call that did its work did, for history; never worth failing the call over. */
+function describedCall(tool: McpTool, input: unknown, output: unknown): Activity {
+  try {
+    return activityOf(tool.operation, input, tool.structured ? tool.structured(output) : output, true);
+  } catch {
+    return activityOf(tool.operation, input, undefined, false);
+  }
+}
+
 /** Turns anything a tool throws into a result a model can act on; a bug is logged and said plainly. */
 function failure(error: unknown, steps: ToolCallSteps): { result: CallToolResult; status: number } {
   if (error instanceof LarderError) return { result: toolError(error), status: error.status };
@@ -71,15 +83,18 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
     const run = async (input: unknown): Promise<CallToolResult> => {
       const started = performance.now();
       let outcome: { result: CallToolResult; status: number };
+      let activity = activityOf(tool.operation, input, undefined, false);
       try {
         await steps.enforceQuota();
         const output = await tool.run(deps, caller, input);
         const meta = tool.showsFacts && tool.foods ? { [FACTS_PANELS_KEY]: factsPanels(views, tool.foods(output)) } : undefined;
         outcome = { result: toolResult(tool, output, meta), status: 200 };
+        // The operation describes its output as documented, which is the tool's structured content.
+        activity = describedCall(tool, input, output);
       } catch (error) {
         outcome = failure(error, steps);
       }
-      await steps.recordCall(tool, outcome.status, performance.now() - started);
+      await steps.recordCall(tool, outcome.status, performance.now() - started, activity);
       return outcome.result;
     };
     if (tool.showsFacts) registerAppTool(server, tool.name, { ...config, _meta: { ui: { resourceUri: FACTS_APP_URI } } }, run);

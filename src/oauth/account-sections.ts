@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfField, verifyCsrf } from '../accounts/csrf.js';
 import { currentUser, loginUrl } from '../accounts/session.js';
+import { formatDateTime } from '../accounts/time-zone.js';
 import type { User } from '../accounts/users.js';
+import { historyView } from '../api/history-view.js';
 import { lastUsedByGrant, recentHistory } from '../api/usage.js';
 import type { Db } from '../db/index.js';
 import type { Views } from '../views/render.js';
 import { findClients, type OAuthClient } from './clients.js';
-import { listConnectedApps, revokeGrant } from './grants.js';
+import { listConnectedApps, revokeGrant, type ConnectedApp } from './grants.js';
 import { describeRedirectTarget } from './redirect-uris.js';
 import { describeScopes } from './scopes.js';
 
@@ -39,35 +41,85 @@ export function oauthAccountSections(options: { db: Db; views: Views }): Account
     const lastUsed = await lastUsedByGrant(db, apps.map((a) => a.grantId));
     return views.render('account-apps', {
       csrf: csrfField(request, reply),
+      revoked: await revokedNotice(db, request, apps),
+      timeZone: user.timeZone,
       apps: apps.map((app) => ({
         grantId: app.grantId,
         clientName: clients.get(app.clientId)?.name ?? app.clientId,
         clientKind: describeClientKind(clients.get(app.clientId)),
         scopes: describeScopes(app.scopes),
         approvedAt: app.approvedAt,
+        approvedWhen: formatDateTime(app.approvedAt, user.timeZone),
         lastUsedAt: lastUsed.has(app.grantId) ? new Date(lastUsed.get(app.grantId)!).toISOString() : undefined,
+        lastUsedWhen: lastUsed.has(app.grantId) ? formatDateTime(new Date(lastUsed.get(app.grantId)!), user.timeZone) : undefined,
       })),
     });
   };
   const history: AccountSection = async (user) => {
     const entries = await recentHistory(db, user.id, 20);
     const names = await clientNames(db, entries.map((e) => e.clientId));
-    return views.render('account-history', {
-      entries: entries.map((e) => ({ ...e, clientName: names.get(e.clientId) ?? e.clientId })),
-    });
+    return views.render('account-history', historyView(entries, names, user.timeZone));
   };
   return [connectedApps, history];
 }
 
-/** POST /account/apps/:grantId/revoke: disconnects an app; its tokens stop working at once. */
-export async function accountAppRoutes(app: FastifyInstance, options: { db: Db }): Promise<void> {
-  const { db } = options;
+/**
+ * After Revoke, /account says what happened (`?revoked=CLIENT_ID`), and only when it is true:
+ * the person has no live grant for that client any more.
+ */
+async function revokedNotice(db: Db, request: FastifyRequest, apps: readonly ConnectedApp[]): Promise<string | undefined> {
+  const clientId = (request.query as Record<string, unknown> | undefined)?.revoked;
+  if (typeof clientId !== 'string' || clientId === '' || clientId.length > 2048 || apps.some((app) => app.clientId === clientId)) return undefined;
+  const client = (await findClients(db, [clientId])).get(clientId);
+  return client ? client.name : undefined;
+}
+
+/**
+ * Revoke, in two steps that need no script: GET /account/apps/:grantId/revoke shows what
+ * the app may do and asks; POST (with the CSRF token) disconnects it, so its tokens stop
+ * working at once, and /account says so.
+ */
+export async function accountAppRoutes(app: FastifyInstance, options: { db: Db; views: Views }): Promise<void> {
+  const { db, views } = options;
+
+  const findApp = async (userId: string, grantId: string): Promise<ConnectedApp | undefined> =>
+    GRANT_ID_PATTERN.test(grantId) ? (await listConnectedApps(db, userId)).find((connected) => connected.grantId === grantId) : undefined;
+
+  const notConnected = (reply: FastifyReply) =>
+    reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(views.render('error', { title: 'Not connected', heading: 'This app is not connected', message: 'This app is not connected to your account (any more), so there is nothing to revoke. Your connected apps are listed on your account page.' }));
+
+  app.get<{ Params: { grantId: string } }>('/account/apps/:grantId/revoke', { schema: { hide: true } }, async (request, reply) => {
+    const user = await currentUser(request);
+    if (!user) return reply.redirect(loginUrl(request.url), 303);
+    const connected = await findApp(user.id, request.params.grantId);
+    if (!connected) return notConnected(reply);
+    const client = (await findClients(db, [connected.clientId])).get(connected.clientId);
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(
+        views.render('revoke-confirm', {
+          title: `Revoke ${client?.name ?? 'this app'}`,
+          clientName: client?.name ?? connected.clientId,
+          scopes: describeScopes(connected.scopes),
+          approvedWhen: formatDateTime(connected.approvedAt, user.timeZone),
+          action: `/account/apps/${encodeURIComponent(connected.grantId)}/revoke`,
+          csrf: csrfField(request, reply),
+        }),
+      );
+  });
+
   app.post<{ Params: { grantId: string } }>('/account/apps/:grantId/revoke', { schema: { hide: true } }, async (request, reply) => {
     await verifyCsrf(request);
     const user = await currentUser(request);
     if (!user) return reply.redirect(loginUrl('/account'), 303);
-    const { grantId } = request.params;
-    if (GRANT_ID_PATTERN.test(grantId)) await revokeGrant(db, grantId, { accountId: user.id });
-    return reply.redirect('/account', 303);
+    const connected = await findApp(user.id, request.params.grantId);
+    if (!connected) return notConnected(reply);
+    await revokeGrant(db, connected.grantId, { accountId: user.id });
+    return reply.redirect(`/account?revoked=${encodeURIComponent(connected.clientId)}#connected-apps`, 303);
   });
 }

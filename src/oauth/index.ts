@@ -57,7 +57,7 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
     mountProvider(app, { provider, db });
     await registrationRoutes(app, { db });
     await interactionRoutes(app, { provider, db, views });
-    await accountAppRoutes(app, { db });
+    await accountAppRoutes(app, { db, views });
 
     // /login and /register pages that continue an authorization request start the
     // redirect chain back to the client, which `form-action` must allow (see interactions.ts).

@@ -3,11 +3,13 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { csrfField, verifyCsrf } from '../accounts/csrf.js';
 import { currentUser, loginUrl } from '../accounts/session.js';
+import type { User } from '../accounts/users.js';
 import type { Db } from '../db/index.js';
 import { LarderError } from '../errors.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
 import type { Views } from '../views/render.js';
 import { findClient, type OAuthClient } from './clients.js';
+import { releaseProviderSession } from './provider-session.js';
 import { describeRedirectTarget } from './redirect-uris.js';
 import { describeScopes } from './scopes.js';
 
@@ -86,7 +88,9 @@ function clientIdentity(client: OAuthClient, redirectUri: string): Record<string
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
   const { provider, db, views } = options;
 
-  const finish = async (request: FastifyRequest, reply: FastifyReply, result: Parameters<Provider['interactionResult']>[2], merge: boolean) => {
+  const finish = async (request: FastifyRequest, reply: FastifyReply, details: Interaction, user: User, result: Parameters<Provider['interactionResult']>[2], merge: boolean) => {
+    // Several sign-ins may run at once in one browser: see provider-session.ts.
+    await releaseProviderSession({ provider, db }, details, { req: request.raw, res: reply.raw }, user.id);
     const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: merge });
     return reply.header('cache-control', 'no-store').redirect(returnTo, 303);
   };
@@ -119,7 +123,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (!user) return reply.header('cache-control', 'no-store').redirect(loginUrl(`/interaction/${details.uid}`), 303);
     // Larder's session decides who is signed in (see the larder_session check in provider.ts).
     if (details.prompt.name === 'login' || details.session?.accountId !== user.id) {
-      return finish(request, reply, { login: { accountId: user.id } }, false);
+      return finish(request, reply, details, user, { login: { accountId: user.id } }, false);
     }
     const client = await findClient(db, String(details.params.client_id ?? ''));
     if (!client) throw new InteractionExpiredError();
@@ -133,12 +137,12 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (!user) return reply.redirect(loginUrl(`/interaction/${details.uid}`), 303);
     if (details.prompt.name !== 'consent' || details.session?.accountId !== user.id) {
       // Someone else logged in since the page was shown: start over as them.
-      return finish(request, reply, { login: { accountId: user.id } }, false);
+      return finish(request, reply, details, user, { login: { accountId: user.id } }, false);
     }
     const decision = request.body?.decision;
     if (decision !== 'allow') {
       // RFC 6749 section 4.1.2.1: the resource owner denied the request.
-      return finish(request, reply, { error: 'access_denied', error_description: 'The person declined to connect this app to Larder.' }, false);
+      return finish(request, reply, details, user, { error: 'access_denied', error_description: 'The person declined to connect this app to Larder.' }, false);
     }
     const clientId = String(details.params.client_id ?? '');
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: user.id, clientId });
@@ -148,6 +152,6 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
     for (const [resource, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
     const grantId = await grant.save();
-    return finish(request, reply, { consent: { grantId } }, true);
+    return finish(request, reply, details, user, { consent: { grantId } }, true);
   });
 }

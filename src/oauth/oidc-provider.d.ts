@@ -93,7 +93,8 @@ declare module 'oidc-provider' {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
     readonly Grant: GrantModel;
-    readonly Session: Model;
+    /** `get` reads the session a request's cookie names (a new, unsaved one when there is none). */
+    readonly Session: Model & { get(ctx: { req: IncomingMessage; res: ServerResponse }): Promise<any> };
     readonly Interaction: Model;
     readonly AccessToken: Model;
     readonly AuthorizationCode: Model;

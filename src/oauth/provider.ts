@@ -2,11 +2,15 @@ import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from 'oi
 import type { Config } from '../config.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js';
 import type { Db } from '../db/index.js';
+import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
 import { createClientsAdapter, findClient, secretMatchesHash, touchClient } from './clients.js';
+import { describeAuthorizationError } from './error-page.js';
 import { findGrantFor } from './grants.js';
+import { sessionAdapterWithGrace } from './provider-session.js';
+import { refusingUnknownScopes } from './requested-scopes.js';
 import type { ProviderKeys } from './keys.js';
 import { LOOPBACK_HOSTS } from './redirect-uris.js';
 import { defaultResourceFor, resourceNamed, resourcesFor } from './resources.js';
@@ -106,7 +110,8 @@ export function createProvider(options: LarderProviderOptions): Provider {
   });
 
   const provider = new Provider(config.appUrl, {
-    adapter: (name: string) => (name === 'Client' ? clientsAdapter : new Adapter(name)),
+    // Sessions keep a rotated id readable for a moment (provider-session.ts).
+    adapter: (name: string) => (name === 'Client' ? clientsAdapter : name === 'Session' ? new (sessionAdapterWithGrace(Adapter, db))(name) : new Adapter(name)),
     clients: [],
     jwks: keys.jwks,
     cookies: {
@@ -138,7 +143,7 @@ export function createProvider(options: LarderProviderOptions): Provider {
         // A client may learn about its own tokens only.
         allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
       },
-      resourceIndicators: {
+      resourceIndicators: refusingUnknownScopes({
         enabled: true,
         // RFC 8707: a client that names no resource gets its kind's (resources.ts): GPT
         // Actions never send `resource`; MCP clients do. With several granted and none
@@ -165,7 +170,7 @@ export function createProvider(options: LarderProviderOptions): Provider {
             accessTokenFormat: 'opaque',
           };
         },
-      },
+      }),
     },
     // Refresh tokens for every client allowed the grant, not only with offline_access.
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
@@ -202,14 +207,12 @@ export function createProvider(options: LarderProviderOptions): Provider {
       IdToken: TOKEN_LIFETIMES.accessToken,
     },
     // An unknown client or redirect URI ends here: a page for the person, never a redirect.
-    renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
+    renderError: async (ctx: KoaContextWithOIDC, out: Record<string, string>, error: unknown) => {
+      const page = await describeAuthorizationError(db, config.appUrl, ctx, out, error);
+      await preparePage();
+      ctx.status = page.status;
       ctx.type = 'html';
-      ctx.body = views.render('oauth-error', {
-        title: 'This sign-in cannot continue',
-        heading: 'This sign-in cannot continue',
-        error: out.error,
-        description: out.error_description,
-      });
+      ctx.body = views.render('oauth-error', { ...page });
     },
     clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris: string[] }) => originAllowedForClient(origin, client.redirectUris),
     discovery: { service_documentation: `${config.appUrl}/openapi.json` },

@@ -2,12 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { currentPageContext } from './page-context.js';
 
 /** The page templates that ship with Larder (`views/` at the package root). */
 export const DEFAULT_VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'views');
 
 export interface Views {
-  /** Renders `name` (without extension) with `data` as `it`; every `<%= %>` is HTML-escaped. */
+  /**
+   * Renders `name` (without extension) with `data` as `it`; every `<%= %>` is HTML-escaped.
+   * Inside a request, `it` also has its page context (page-context.ts): `signedIn`, `logoutCsrf`.
+   */
   render(name: string, data: Record<string, unknown>): string;
   /** A file under views/assets/, from the override folder when it has one. */
   asset(name: string): { body: Buffer; file: string } | undefined;
@@ -42,7 +46,8 @@ export function createViews(overrideDir: string | undefined, options: { cache?: 
     return file;
   };
   return {
-    render: (name, data) => eta.render(name, data),
+    // The request's page context (who is logged in, for the header) unless the data says otherwise.
+    render: (name, data) => eta.render(name, { ...currentPageContext(), ...data }),
     asset(name) {
       if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) return undefined;
       const file = locate(path.join('assets', name));

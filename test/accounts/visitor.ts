@@ -10,8 +10,26 @@ export interface PageResponse {
   setCookies: string[];
 }
 
+/** RFC 6265 section 5.1.4: whether a cookie with `cookiePath` goes with a request for `requestPath`. */
+function pathMatches(cookiePath: string, requestPath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/');
+}
+
+/** RFC 6265 section 5.1.4: the path a cookie set without a Path attribute gets. */
+function defaultPath(requestPath: string): string {
+  const last = requestPath.lastIndexOf('/');
+  return last <= 0 ? '/' : requestPath.slice(0, last);
+}
+
 export class Visitor {
+  /** Cookies for the whole site (Path=/), by name. */
   readonly cookies = new Map<string, string>();
+  /**
+   * Cookies scoped to a path (oidc-provider's per-interaction cookies), by path and name: like
+   * a browser, two sign-ins in two tabs each keep their own.
+   */
+  readonly scopedCookies = new Map<string, { path: string; name: string; value: string }>();
   /** Sent with every request (an X-Forwarded-For a proxy would add, say). */
   readonly headers: Record<string, string> = {};
 
@@ -19,7 +37,11 @@ export class Visitor {
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<PageResponse> {
     const headers: Record<string, string> = { ...this.headers };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const requestPath = path.split('?')[0] ?? '/';
+    // RFC 6265 section 5.4: cookies with longer paths are listed first.
+    const scoped = [...this.scopedCookies.values()].filter((c) => pathMatches(c.path, requestPath)).sort((a, b) => b.path.length - a.path.length);
+    const sent = [...scoped.map((c) => `${c.name}=${c.value}`), ...[...this.cookies].map(([name, value]) => `${name}=${value}`)];
+    if (sent.length > 0) headers.cookie = sent.join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await fetch(this.baseUrl + path, {
       method,
@@ -33,8 +55,13 @@ export class Visitor {
       const index = pair.indexOf('=');
       const name = pair.slice(0, index).trim();
       const value = pair.slice(index + 1).trim();
-      if (value === '' || /;\s*max-age=0(;|$)/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      const cookiePath = /;\s*path=([^;]*)/i.exec(line)?.[1]?.trim() || defaultPath(requestPath);
+      const removed = value === '' || /;\s*max-age=0(;|$)/i.test(line) || /;\s*expires=Thu, 01 Jan 1970/i.test(line);
+      if (cookiePath === '/') {
+        if (removed) this.cookies.delete(name);
+        else this.cookies.set(name, value);
+      } else if (removed) this.scopedCookies.delete(`${cookiePath}\n${name}`);
+      else this.scopedCookies.set(`${cookiePath}\n${name}`, { path: cookiePath, name, value });
     }
     return { status: response.status, headers: response.headers, body: await response.text(), location: response.headers.get('location'), setCookies };
   }

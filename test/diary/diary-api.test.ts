@@ -49,6 +49,28 @@ describe('food diary API', () => {
     assert.equal(energy?.amount, 134); // 89 kcal per 100 g x 1.5, rounded
   });
 
+  test('keeps a note with an entry; a note too long or with control characters is refused and nothing is logged', async () => {
+    const added = await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 100, meal: 'snack', date: '2026-04-01', note: '  after the run  ' });
+    assert.equal(added.status, 201, added.text);
+    assert.equal(added.body.note, 'after the run', 'trimmed');
+    const listed = await call('GET', '/api/diary?date=2026-04-01', token);
+    assert.equal((listed.body.entries as Array<{ note?: string }>)[0]?.note, 'after the run');
+    const plain = await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 100, meal: 'snack', date: '2026-04-01' });
+    assert.equal(plain.body.note, undefined, 'no note, no field');
+    for (const note of ['x'.repeat(281), 'tab\tand\u0007bell']) {
+      const refused = await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 100, meal: 'snack', date: '2026-04-02', note });
+      assert.equal(refused.status, 400, refused.text);
+      assert.equal(refused.body.error, 'invalid_request');
+    }
+    assert.deepEqual((await call('GET', '/api/diary?date=2026-04-02', token)).body.entries, []);
+    // A retry with the same key and note is the same entry; another note is another entry.
+    const key = { 'idempotency-key': 'note-retry-0001' };
+    const first = await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 50, meal: 'lunch', date: '2026-04-03', note: 'half' }, key);
+    assert.equal(first.status, 201);
+    assert.equal((await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 50, meal: 'lunch', date: '2026-04-03', note: 'half' }, key)).status, 200);
+    assert.equal((await call('POST', '/api/diary', token, { food_id: 'sr-09040', grams: 50, meal: 'lunch', date: '2026-04-03', note: 'whole' }, key)).status, 409);
+  });
+
   test('logs a household portion of a food, times a quantity', async () => {
     const added = await call('POST', '/api/diary', token, { food_id: 'sr-09040', portion: '1 cup, sliced', quantity: 2, meal: 'snack', date: '2026-01-15' });
     assert.equal(added.status, 201, added.text);

@@ -83,7 +83,8 @@ describe('MCP consent in a real browser', { skip }, () => {
     const app = page.locator('.connected-apps > li', { hasText: 'Visual Studio Code' });
     assert.match(await app.locator('.client-kind').innerText(), /MCP connection, registered itself \(unverified\), returns to this computer/);
     await page.screenshot({ path: path.join(screenshots, 'mcp-account.png'), fullPage: true });
-    await app.getByRole('button', { name: 'Revoke' }).click();
+    await app.getByRole('link', { name: 'Revoke…' }).click();
+    await page.getByRole('button', { name: 'Revoke access' }).click();
     await page.getByRole('heading', { name: 'Connected apps' }).waitFor();
     assert.equal(await page.locator('.connected-apps > li', { hasText: 'Visual Studio Code' }).count(), 0);
     const about = await postForm(server.baseUrl, '/oauth/introspect', { token: accessToken, client_id: desktop.client!.client_id });

@@ -82,7 +82,8 @@ describe('a person connects a desktop MCP client to Larder in a real browser', {
 
     await page.goto(`${t.baseUrl}/account`);
     const app = page.locator('.connected-apps > li', { hasText: 'Cursor' });
-    await app.getByRole('button', { name: 'Revoke' }).click();
+    await app.getByRole('link', { name: 'Revoke…' }).click();
+    await page.getByRole('button', { name: 'Revoke access' }).click();
     await page.getByRole('heading', { name: 'Connected apps' }).waitFor();
     // Revoked: the token and its refresh token are gone, so the client must sign in again.
     await assert.rejects(client.callTool({ name: 'get_food', arguments: { id: 'sr-09040' } }), UnauthorizedError);

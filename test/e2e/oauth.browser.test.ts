@@ -134,9 +134,12 @@ describe('a person connects a GPT to Larder in a real browser', { skip }, () => 
     await page.getByRole('heading', { name: 'Connected apps' }).waitFor();
     assert.ok((await page.content()).includes('Nutrition &lt;b&gt;Coach&lt;/b&gt; GPT'));
     await page.screenshot({ path: path.join(screenshots, 'account.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Revoke' }).first().click();
-    await page.waitForURL(/\/account$/);
+    await page.getByRole('link', { name: 'Revoke…' }).first().click();
+    await page.getByRole('heading', { name: /^Revoke Nutrition <b>Coach<\/b> GPT\?$/ }).waitFor();
+    await page.getByRole('button', { name: 'Revoke access' }).click();
+    await page.waitForURL(/\/account\?revoked=/);
     assert.match(await page.content(), /No apps are connected/);
+    await page.getByText('You disconnected Nutrition <b>Coach</b> GPT.').waitFor();
     const after = await api(refreshed.access);
     assert.equal(after.status, 401);
     assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);

@@ -87,6 +87,17 @@ describe('OpenAPI document for GPT Actions', () => {
     }
   });
 
+  test('a diary entry has a note: in the request body of addDiaryEntry (length-limited) and in every entry it returns', () => {
+    const add = doc.paths['/api/diary']!.post as Operation & { responses: Record<string, { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } }> };
+    const note = add.requestBody!.content['application/json'].schema.properties.note as { type: string; maxLength: number; description: string };
+    assert.equal(note.type, 'string');
+    assert.equal(note.maxLength, 280);
+    assert.match(note.description, /note/);
+    for (const status of ['200', '201']) assert.ok(add.responses[status]!.content['application/json'].schema.properties.note, status);
+    const list = doc.paths['/api/diary']!.get as unknown as { responses: { 200: { content: { 'application/json': { schema: { properties: { entries: { items: { properties: Record<string, unknown> } } } } } } } } };
+    assert.ok(list.responses[200].content['application/json'].schema.properties.entries.items.properties.note);
+  });
+
   test('writes are marked consequential, reads are not', () => {
     for (const { method, path, op } of operations()) {
       assert.equal(op['x-openai-isConsequential'], method !== 'get', `${method} ${path}`);

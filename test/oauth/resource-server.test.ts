@@ -111,17 +111,27 @@ describe('resource server (/api)', () => {
     assert.match(account.body, /Connected apps/);
     assert.match(account.body, /App for dana@example.com/);
     assert.match(account.body, /last used/);
-    assert.match(account.body, /GET \/api\/foods\/search/);
-    const revokeAction = /action="(\/account\/apps\/[^"]+\/revoke)"/.exec(account.body)![1]!;
+    assert.match(account.body, /Searched &#39;banana&#39;(?: \(nothing matched\))? from <strong>App for dana@example.com<\/strong>/);
+    // Revoke asks first: a page that says what the app may do and what revoking does.
+    const confirmUrl = /href="(\/account\/apps\/[^"]+\/revoke)">Revoke…/.exec(account.body)![1]!;
+    const confirm = await visitor.get(confirmUrl);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.body, /<h1>Revoke App for dana@example.com\?<\/h1>/);
+    assert.match(confirm.body, /every token it holds stops working at once/);
+    assert.equal((await apiGet(server.baseUrl, '/api/me', accessToken)).status, 200, 'showing the page revokes nothing');
+    const revokeAction = /action="(\/account\/apps\/[^"]+\/revoke)"/.exec(confirm.body)![1]!;
 
     // Without the CSRF token nothing happens.
     assert.equal((await visitor.post(revokeAction, {})).status, 403);
     assert.equal((await apiGet(server.baseUrl, '/api/me', accessToken)).status, 200);
 
-    const revoked = await visitor.post(revokeAction, { _csrf: csrfIn(account.body) });
+    const revoked = await visitor.post(revokeAction, { _csrf: csrfIn(confirm.body) });
     assert.equal(revoked.status, 303);
     assert.equal((await apiGet(server.baseUrl, '/api/me', accessToken)).status, 401);
-    assert.match((await visitor.get('/account')).body, /No apps are connected/);
+    const after = await visitor.get(revoked.location!.replace(/#.*$/, ''));
+    assert.match(after.body, /No apps are connected/);
+    assert.match(after.body, /You disconnected <strong>App for dana@example.com<\/strong>\. It can no longer use your Larder account/);
+    assert.equal((await visitor.post(revokeAction, { _csrf: csrfIn(confirm.body) })).status, 404, 'a second Revoke: not connected any more');
   });
 
   test('another person cannot revoke someone else\'s grant', async () => {
@@ -132,7 +142,10 @@ describe('resource server (/api)', () => {
     const page = await intruder.get('/account');
     const othersGrants = await server.server.database.db.selectFrom('oauth_models').select('id').where('model', '=', 'Grant').where('account_id', '!=', server.user.id).execute();
     assert.ok(othersGrants.length > 0);
-    for (const { id } of othersGrants) assert.equal((await intruder.post(`/account/apps/${id}/revoke`, { _csrf: csrfIn(page.body) })).status, 303);
+    for (const { id } of othersGrants) {
+      assert.equal((await intruder.get(`/account/apps/${id}/revoke`)).status, 404);
+      assert.equal((await intruder.post(`/account/apps/${id}/revoke`, { _csrf: csrfIn(page.body) })).status, 404);
+    }
     assert.equal((await apiGet(server.baseUrl, '/api/me', accessToken)).status, 200, "Erin's grant survived");
   });
 });

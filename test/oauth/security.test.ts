@@ -48,7 +48,7 @@ describe('authorization server security', () => {
       assert.equal(response.headers.get('location'), null);
       assert.match(response.headers.get('content-type') ?? '', /text\/html/);
       const body = await response.text();
-      assert.match(body, /This sign-in cannot continue/);
+      assert.match(body, /is not set up to bring you back/);
       assert.match(body, /redirect_uri/);
       assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     });

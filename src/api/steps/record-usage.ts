@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/index.js';
+import type { Activity } from '../activity.js';
 import { recordApiRequest } from '../usage.js';
 
 /** One answered call, as history shows it: the route pattern (`/api/foods/:id`, `/mcp log_food`), never a URL. */
@@ -7,6 +8,8 @@ export interface AnsweredCall {
   route: string;
   status: number;
   durationMs: number;
+  /** What the call did, for the person's history (activity.ts); absent when it was no operation's. */
+  activity?: Activity;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function recordCall(db: Db, request: FastifyRequest, call: Answered
       status: call.status,
       durationMs: call.durationMs,
       at: new Date(),
+      activity: call.activity,
     });
   } catch (error) {
     request.log.error({ err: error }, 'could not record an API request');
@@ -43,7 +47,7 @@ export async function recordCall(db: Db, request: FastifyRequest, call: Answered
 export function recordUsage(db: Db) {
   return async function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-    await recordCall(db, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime });
+    await recordCall(db, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
     return payload;
   };
 }

@@ -186,9 +186,9 @@ describe('clients known by their metadata document URL', () => {
     const account = await visitor.get('/account');
     assert.match(account.body, /<strong>ChatGPT<\/strong>/);
     assert.match(account.body, new RegExp(`MCP connection, identified by localhost:${documents.port}, returns to chatgpt\\.com`));
-    const grants = [...account.body.matchAll(/action="(\/account\/apps\/[^"]+\/revoke)"/g)].map((m) => m[1]!);
+    const grants = [...account.body.matchAll(/href="(\/account\/apps\/[^"]+\/revoke)"/g)].map((m) => m[1]!);
     assert.ok(grants.length >= 1);
-    for (const action of grants) await visitor.post(action, { _csrf: csrfIn(account.body) });
+    for (const action of grants) await visitor.post(action, { _csrf: csrfIn((await visitor.get(action)).body) });
     const after = await postForm(baseUrl, '/oauth/introspect', { token: tokens.access_token, client_id: clientId });
     assert.equal(after.body.active, false, 'Revoke on /account ends the MCP connection at once');
   });
