@@ -61,12 +61,12 @@ const selfPath = fileURLToPath(import.meta.url);
 // ---------------------------------------------------------------------------------------
 // Shared by the server roles: timing, minting through the provider's models, RPC.
 
-interface Spread {
+export interface Spread {
   median: number;
   p99: number;
 }
 
-function spread(samples: number[]): Spread {
+export function spread(samples: number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
   return { median: at(0.5), p99: at(0.99) };
@@ -84,12 +84,12 @@ async function timeCalls(calls: number, fn: (i: number) => Promise<unknown>): Pr
   return spread(samples);
 }
 
-type Payload = Record<string, unknown>;
+export type Payload = Record<string, unknown>;
 interface SavedModel {
   save(): Promise<string>;
 }
 type ModelClass = new (payload: Payload) => SavedModel;
-interface Models {
+export interface Models {
   Grant: ModelClass;
   AuthorizationCode: ModelClass & { find(id: string): Promise<Payload | undefined> };
   RefreshToken: ModelClass & { find(id: string): Promise<Payload | undefined> };
@@ -97,12 +97,12 @@ interface Models {
 }
 
 /** oidc-provider's models; the project's declarations (src/oauth/oidc-provider.d.ts) only type `find`. */
-function modelsOf(provider: Provider): Models {
+export function modelsOf(provider: Provider): Models {
   return provider as unknown as Models;
 }
 
 /** What a stored model carries, less what each copy gets anew (id, times, grant, consumption). */
-function templateOf(model: Payload): Payload {
+export function templateOf(model: Payload): Payload {
   const fresh = new Set(['jti', 'kind', 'iat', 'exp', 'consumed', 'grantId']);
   return Object.fromEntries(Object.entries(model).filter(([key, value]) => !fresh.has(key) && value !== undefined));
 }
@@ -114,20 +114,22 @@ export interface Templates {
 }
 
 /** `count` copies of a code or refresh token, each under a new copy of the grant (as `count` people would have). */
-async function mint(models: Models, kind: 'AuthorizationCode' | 'RefreshToken', templates: Templates, count: number): Promise<string[]> {
+export async function mint(models: Models, kind: 'AuthorizationCode' | 'RefreshToken', templates: Templates, count: number): Promise<string[]> {
   const token = kind === 'AuthorizationCode' ? templates.code : templates.refresh;
-  const values: string[] = [];
-  for (let i = 0; i < count; i++) {
+  const one = async (): Promise<string> => {
     const grantId = await new models.Grant(structuredClone(templates.grant)).save();
-    values.push(await new models[kind]({ ...structuredClone(token), grantId }).save());
-  }
+    return new models[kind]({ ...structuredClone(token), grantId }).save();
+  };
+  // Several at a time: on PostgreSQL each save is a round trip, and the pool has ten connections.
+  const values: string[] = [];
+  for (let done = 0; done < count; done += 16) values.push(...(await Promise.all(Array.from({ length: Math.min(16, count - done) }, one))));
   return values;
 }
 
-type Handler = (...args: never[]) => Promise<unknown>;
+export type Handler = (...args: never[]) => Promise<unknown>;
 
 /** A child process answers the parent's calls over IPC; `stop` ends it once answered. */
-function serve(handlers: Record<string, Handler>, ready: unknown): void {
+export function serve(handlers: Record<string, Handler>, ready: unknown): void {
   process.on('message', (message: { id: number; method: string; args: unknown[] }) => {
     const handler = handlers[message.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     (handler ? handler(...message.args) : Promise.reject(new Error(`no method ${message.method}`))).then(
@@ -155,7 +157,7 @@ export interface LarderReady {
 }
 
 /** The real sign-in over HTTP: log-in, consent, code; then the code exchange. */
-async function signIn(baseUrl: string, email: string, clientId: string, clientSecret: string, models: Models) {
+export async function signIn(baseUrl: string, email: string, clientId: string, clientSecret: string, models: Models) {
   const visitor = new Visitor(baseUrl);
   let outcome = await followAuthorization(visitor, authorizeUrl({ response_type: 'code', client_id: clientId, redirect_uri: GPT_CALLBACK, state: 's', scope: '' }), {
     login: { email, password: PASSWORD },
@@ -276,7 +278,7 @@ export interface BareReady {
   redirectUri: string;
 }
 
-async function bareRole(): Promise<void> {
+export async function bareRole(): Promise<void> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const apiResource = `${issuer}/api`;
@@ -365,15 +367,21 @@ async function bareRole(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // The parent: starts the servers, mints, runs the load, prints the figures.
 
-class Child<Ready> {
+/**
+ * A server role in a child process of its own (`script --role=<role>`), answering calls
+ * over IPC. `cpu` pins the whole process, every thread, to that CPU (taskset), so a
+ * benchmark can keep the load tool on the other one.
+ */
+export class Child<Ready> {
   readonly ready: Promise<Ready>;
   readonly #child: ChildProcess;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   #next = 1;
   readonly #exited: Promise<void>;
 
-  constructor(role: string, env: Record<string, string> = {}) {
-    this.#child = fork(selfPath, [`--role=${role}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  constructor(role: string, env: Record<string, string> = {}, options: { script?: string; cpu?: number } = {}) {
+    const pinned = options.cpu === undefined ? {} : { execPath: 'taskset', execArgv: ['-c', String(options.cpu), process.execPath, ...process.execArgv] };
+    this.#child = fork(options.script ?? selfPath, [`--role=${role}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...pinned });
     this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
       this.#child.on('message', (message: { ready?: Ready; id?: number; result?: unknown; error?: string }) => {
@@ -408,6 +416,11 @@ class Child<Ready> {
 
   kill(): void {
     if (this.#child.exitCode === null) this.#child.kill();
+  }
+
+  /** The process id (taskset execs node in place, so a pinned child keeps it). */
+  get pid(): number {
+    return this.#child.pid!;
   }
 }
 
@@ -513,7 +526,7 @@ async function tokenPhase(target: TokenTarget, grant: 'authorization_code' | 're
 }
 
 /** Larder's templates rewritten for the bare provider: its issuer's resource and its client id. */
-function retarget(templates: Templates, from: { apiResource: string; clientId: string }, to: { apiResource: string; clientId: string }): Templates {
+export function retarget(templates: Templates, from: { apiResource: string; clientId: string }, to: { apiResource: string; clientId: string }): Templates {
   return JSON.parse(JSON.stringify(templates).split(from.apiResource).join(to.apiResource).split(from.clientId).join(to.clientId)) as Templates;
 }
 
@@ -540,7 +553,7 @@ interface InProcess {
   oauthRows: number;
 }
 
-async function postgresReachable(url: string): Promise<string | undefined> {
+export async function postgresReachable(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -698,7 +711,10 @@ async function main(): Promise<void> {
   if (failures > 0 || sqlite.misses > 0 || (postgres?.misses ?? 0) > 0) process.exitCode = 1;
 }
 
-const role = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
-if (role === 'larder') await larderRole();
-else if (role === 'bare') await bareRole();
-else await main();
+// Run only when started as a script: bench/hot-path.ts imports the roles and helpers above.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === selfPath) {
+  const role = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
+  if (role === 'larder') await larderRole();
+  else if (role === 'bare') await bareRole();
+  else await main();
+}
