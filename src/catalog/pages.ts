@@ -45,7 +45,7 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
       results,
       note,
       error,
-      foodCount: await catalog.count(),
+      foodCount: catalog.size,
     });
     return reply.type('text/html; charset=utf-8').send(html);
   });

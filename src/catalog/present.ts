@@ -32,6 +32,19 @@ export function presentFood(food: Food, appUrl: string, tier: NutrientTier): Foo
   };
 }
 
+const serialized = new WeakMap<Food, { appUrl: string; text: Partial<Record<NutrientTier, string>> }>();
+
+/**
+ * A food's API JSON (presentFood) as text, serialized once per food and tier: a catalog
+ * change replaces its Food objects rather than changing them, so the text of a Food never
+ * goes stale, and is dropped with it. Replies are assembled from these pieces.
+ */
+export function foodJsonText(food: Food, appUrl: string, tier: NutrientTier): string {
+  let entry = serialized.get(food);
+  if (!entry || entry.appUrl !== appUrl) serialized.set(food, (entry = { appUrl, text: {} }));
+  return (entry.text[tier] ??= JSON.stringify(presentFood(food, appUrl, tier)));
+}
+
 /** The JSON schema of a FoodJson; `ref` names the operations as the surface calls them. */
 export const foodJsonSchema = (ref: OperationRef) => ({
   type: 'object',
