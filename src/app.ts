@@ -9,8 +9,10 @@ import { apiContext } from './api/context.js';
 import { apiProtectedResource, mcpProtectedResource } from './api/protected-resource.js';
 import { apiResourceMetadataRoutes, mcpResourceMetadataRoutes } from './api/protected-resource-routes.js';
 import { findAccessTokenIn } from './api/steps/read-bearer-token.js';
+import { cachedAccessTokens, cachedUsers } from './api/verified-tokens.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
+import { changeFeedFor } from './changes/feed.js';
 import { catalogPages } from './catalog/pages.js';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/index.js';
@@ -93,8 +95,9 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const apiRoutes: CollectedRoute[] = [];
   await app.register(apiContext, {
     resource: apiResource,
-    findAccessToken: findAccessTokenIn(oauth.provider),
-    findUser: (id) => findUserById(db, id),
+    // Verified tokens and callers are reused, kept in step across instances by the change feed.
+    findAccessToken: cachedAccessTokens(findAccessTokenIn(oauth.provider), changeFeedFor(db)),
+    findUser: cachedUsers((id) => findUserById(db, id), changeFeedFor(db)),
     db,
     quotas: config.quotas,
     routes: async (api) => {

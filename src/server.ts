@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
+import { changeFeedFor } from './changes/feed.js';
 import type { Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -32,7 +33,10 @@ export async function startServer(config: Config, options: { listen?: boolean } 
     if (config.loadBundledCatalog) await catalog.loadBundledIfNeeded();
     await catalog.refresh();
     const views = createViews(config.viewsDir);
+    const feed = changeFeedFor(database.db);
+    await feed.start();
     const app = await buildApp({ config, database, catalog, views });
+    feed.onError = (error) => app.log.error({ err: error }, 'reading the change feed failed');
     const poll = setInterval(() => {
       catalog.refresh().catch((error: unknown) => app.log.error({ err: error }, 'catalog refresh failed'));
     }, CATALOG_POLL_MS);
@@ -47,6 +51,7 @@ export async function startServer(config: Config, options: { listen?: boolean } 
         stopping ??= (async () => {
           clearInterval(poll);
           await app.close();
+          feed.stop();
           await database.close();
         })();
         return stopping;

@@ -12,6 +12,7 @@ import * as diary0013 from './migrations/0013_diary_portion_note.js';
 import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
 import * as accountSecurity0021 from './migrations/0021_account_security.js';
 import * as clientRegistration0030 from './migrations/0030_client_registration.js';
+import * as changes0040 from './migrations/0040_change_feed.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0020_hashed_oauth_ids': hashedOAuthIds0020,
   '0021_account_security': accountSecurity0021,
   '0030_client_registration': clientRegistration0030,
+  '0040_change_feed': changes0040,
 };
 
 /** Kysely's bookkeeping table, kept so databases migrated by earlier versions read the same. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { publishChanges, type Change } from '../changes/feed.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -83,7 +84,10 @@ export const GRANT_BOUND_MODELS: readonly string[] = [
 /** Models whose ids are handles, not credentials: stored as they are (see the file comment). */
 export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client']);
 
-/** SHA-256 (base64url) of a model id: the key a credential is stored under. */
+/**
+ * SHA-256 (base64url) of a model id: the key a credential is stored under, and how the
+ * change feed and the API's cache of verified tokens name a token (never by its value).
+ */
 export function hashModelId(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }
@@ -108,6 +112,16 @@ export function payloadForStorage(model: string, id: string, payload: AdapterPay
     stored.session = rest;
   }
   return stored;
+}
+
+/**
+ * The feed rows that let every process drop its copies (src/changes/) when a model goes:
+ * an access token verified and cached by the API, or a grant whose tokens were.
+ */
+function changesOnRemoval(model: string, id: string): Change[] {
+  if (model === 'AccessToken') return [{ kind: 'token', key: hashModelId(id) }];
+  if (model === 'Grant') return [{ kind: 'grant', key: id }];
+  return [];
 }
 
 export function epochSeconds(date: Date = new Date()): number {
@@ -218,7 +232,10 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     }
 
     async destroy(id: string): Promise<void> {
-      await db.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
+      const remove = (trx: Kysely<Database>) => trx.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
+      const changes = changesOnRemoval(this.name, id);
+      if (changes.length === 0) await remove(db);
+      else await publishChanges(db, changes, remove);
     }
 
     /** Removes every grant-bound model (see {@link GRANT_BOUND_MODELS}) issued under the grant. */
@@ -227,11 +244,9 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (pending) return pending;
       const run = (async () => {
         try {
-          await db
-            .deleteFrom('oauth_models')
-            .where('grant_id', '=', grantId)
-            .where('model', 'in', GRANT_BOUND_MODELS)
-            .execute();
+          await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
+            trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
+          );
         } finally {
           revoking.delete(grantId);
         }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
+import { publishChanges } from '../changes/feed.js';
 import type { Db } from '../db/index.js';
 import type { OAuthClientsTable } from '../db/schema.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
@@ -332,7 +333,7 @@ export async function updateClient(db: Db, clientId: string, input: UpdateClient
     scopes: (input.scopes && input.scopes.length > 0 ? validateScopes(input.scopes) : current.scopes).join(' '),
     updated_at: new Date().toISOString(),
   };
-  await db.updateTable('oauth_clients').set(changes).where('client_id', '=', clientId).execute();
+  await publishChanges(db, [{ kind: 'client', key: clientId }], (trx) => trx.updateTable('oauth_clients').set(changes).where('client_id', '=', clientId).execute());
   return toClient({ ...row, ...changes });
 }
 
@@ -355,14 +356,16 @@ export async function verifyClientSecret(db: Db, clientId: string, secret: strin
   return secretMatchesHash(secret, row?.secret_hash);
 }
 
-/** A new secret for a confidential client; the old one stops working at once. Tokens already issued stay valid. */
+/** A new secret for a confidential client; the old one stops working (within a second on every instance). Tokens already issued stay valid. */
 export async function rotateClientSecret(db: Db, clientId: string): Promise<ClientWithSecret> {
   const row = await findRow(db, clientId);
   if (!row) throw new NotFoundError(`No client has the id "${clientId}".`);
   if (Number(row.is_public) === 1) throw new InvalidRequestError(`The client "${clientId}" is public: it has no secret to rotate.`);
   const clientSecret = newSecret();
   const updatedAt = new Date().toISOString();
-  await db.updateTable('oauth_clients').set({ secret_hash: hashSecret(clientSecret), updated_at: updatedAt }).where('client_id', '=', clientId).execute();
+  await publishChanges(db, [{ kind: 'client', key: clientId }], (trx) =>
+    trx.updateTable('oauth_clients').set({ secret_hash: hashSecret(clientSecret), updated_at: updatedAt }).where('client_id', '=', clientId).execute(),
+  );
   return { client: toClient({ ...row, updated_at: updatedAt }), clientSecret };
 }
 
@@ -370,7 +373,7 @@ export async function rotateClientSecret(db: Db, clientId: string): Promise<Clie
 export async function deleteClient(db: Db, clientId: string): Promise<boolean> {
   const row = await findRow(db, clientId);
   if (!row) return false;
-  await db.transaction().execute(async (trx) => {
+  await publishChanges(db, [{ kind: 'client', key: clientId }], async (trx) => {
     await trx.deleteFrom('oauth_models').where('client_id', '=', clientId).execute();
     await trx.deleteFrom('oauth_clients').where('client_id', '=', clientId).execute();
   });

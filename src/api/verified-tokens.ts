@@ -1,0 +1,86 @@
+import type { User } from '../accounts/users.js';
+import type { ChangeFeed } from '../changes/feed.js';
+import { SharedCache } from '../changes/shared-cache.js';
+import { hashModelId } from '../oauth/adapter.js';
+import type { FindAccessToken, IssuedAccessToken } from './steps/read-bearer-token.js';
+
+/** Longest a verified token or a caller is reused without reading the database again. */
+export const VERIFIED_TTL_MS = 60_000;
+const CAPACITY = 50_000;
+
+/** What the API needs of a verified access token, without the token itself. */
+interface VerifiedToken {
+  aud: string | string[] | undefined;
+  accountId: string | undefined;
+  clientId: string | undefined;
+  grantId: string | undefined;
+  scope: string | undefined;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+function asIssued(token: VerifiedToken): IssuedAccessToken {
+  return {
+    aud: token.aud,
+    accountId: token.accountId,
+    clientId: token.clientId,
+    grantId: token.grantId,
+    scope: token.scope,
+    // oidc-provider's rule: expired when exp <= now.
+    get isExpired() {
+      return token.exp <= Date.now() / 1000;
+    },
+  };
+}
+
+const optionalString = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+
+/**
+ * Access tokens verified once (found in the database by oidc-provider) and reused for up
+ * to {@link VERIFIED_TTL_MS}, keyed by the token's SHA-256 — the token value itself is
+ * never a key, as it is never stored. A revocation drops them through the change feed:
+ * the token's own (`token:<hash>`), its grant's or its client's; at once on
+ * the instance that revoked, within a second on every other. Unknown, revoked and expired
+ * tokens are never cached: each such request still reads the database.
+ */
+export function cachedAccessTokens(find: FindAccessToken, feed: ChangeFeed): FindAccessToken {
+  const cache = new SharedCache<VerifiedToken>({
+    feed,
+    ttlMs: VERIFIED_TTL_MS,
+    capacity: CAPACITY,
+    validUntil: (token) => token.exp * 1000,
+    // The token's own changes name it by the same hash (adapter.ts, destroy).
+    tagsOf: (token, key) => [
+      `token:${key}`,
+      ...(token.grantId ? [`grant:${token.grantId}`] : []),
+      ...(token.clientId ? [`client:${token.clientId}`] : []),
+    ],
+  });
+  return async (value) => {
+    const key = hashModelId(value);
+    const verified = await cache.load(key, async () => {
+      const token = await find(value);
+      if (!token || token.isExpired) return undefined;
+      const exp = Number((token as { exp?: unknown }).exp);
+      if (!Number.isFinite(exp)) return undefined;
+      return {
+        aud: token.aud,
+        accountId: optionalString(token.accountId),
+        clientId: optionalString(token.clientId),
+        grantId: optionalString(token.grantId),
+        scope: optionalString(token.scope),
+        exp,
+      };
+    });
+    return verified ? asIssued(verified) : undefined;
+  };
+}
+
+/**
+ * The person a token acts for, reused for up to {@link VERIFIED_TTL_MS}: a change to the
+ * account (its plan, its time zone, its deletion) drops it through the change feed.
+ */
+export function cachedUsers(findUser: (id: string) => Promise<User | undefined>, feed: ChangeFeed): (id: string) => Promise<User | undefined> {
+  const cache = new SharedCache<User>({ feed, ttlMs: VERIFIED_TTL_MS, capacity: CAPACITY, tagsOf: (user) => [`account:${user.id}`] });
+  return (id) => cache.load(id, () => findUser(id));
+}
