@@ -27,7 +27,7 @@ import autocannon from 'autocannon';
 import Provider, { errors } from 'oidc-provider';
 import pg from 'pg';
 import { createUser, findUserById } from '../src/accounts/users.js';
-import { countRequestsToday, recordApiRequest } from '../src/api/usage.js';
+import { countRequestsToday, insertApiRequests } from '../src/api/usage.js';
 import { loadConfig } from '../src/config.js';
 import { createClient } from '../src/oauth/clients.js';
 import { createOAuthServer } from '../src/oauth/index.js';
@@ -215,7 +215,7 @@ async function larderRole(): Promise<void> {
     }));
     await db.insertInto('api_requests').values(rows).execute();
   }
-  // The quota reads the per-day counter that recordApiRequest keeps: make the busy day count there too.
+  // The quota reads the per-day counter (src/api/usage-ledger.ts): make the busy day count there too.
   await db
     .insertInto('api_usage_daily')
     .values({ user_id: busy.id, day: new Date(at).toISOString().slice(0, 10), requests: BUSY_ROWS })
@@ -240,7 +240,7 @@ async function larderRole(): Promise<void> {
       const countQuiet = await timeCalls(INPROCESS_CALLS, () => countRequestsToday(db, quiet.id));
       const countBusy = await timeCalls(Math.min(INPROCESS_CALLS, 1000), () => countRequestsToday(db, busy.id));
       const record = await timeCalls(Math.min(INPROCESS_CALLS, 1000), () =>
-        recordApiRequest(db, { userId: quiet.id, clientId: client.clientId, grantId: undefined, method: 'GET', route: '/api/me', status: 200, durationMs: 1, at: new Date() }),
+        insertApiRequests(db, [{ userId: quiet.id, clientId: client.clientId, grantId: undefined, method: 'GET', route: '/api/me', status: 200, durationMs: 1, at: new Date() }]),
       );
       await db.deleteFrom('api_requests').where('user_id', '=', quiet.id).execute();
       const stored = await db.selectFrom('oauth_models').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
@@ -694,7 +694,7 @@ async function main(): Promise<void> {
   say(`  ${pad('findUserById', 62)} ${col(sqlite.findUser)}   ${col(postgres?.findUser)}`);
   say(`  ${pad(`countRequestsToday, ${fmt(sqlite.quietCount)} requests today`, 62)} ${col(sqlite.countQuiet)}   ${col(postgres?.countQuiet)}`);
   say(`  ${pad(`countRequestsToday, ${fmt(sqlite.busyCount)} requests today`, 62)} ${col(sqlite.countBusy)}   ${col(postgres?.countBusy)}`);
-  say(`  ${pad('recordApiRequest (one insert, after the answer)', 62)} ${col(sqlite.record)}   ${col(postgres?.record)}`);
+  say(`  ${pad('insertApiRequests (one record alone; the server batches them)', 62)} ${col(sqlite.record)}   ${col(postgres?.record)}`);
   say(`  (oauth_models rows at the time: SQLite ${fmt(sqlite.oauthRows)}${postgres ? `, PostgreSQL ${fmt(postgres.oauthRows)}` : ''}; find misses: ${sqlite.misses + (postgres?.misses ?? 0)})`);
   say('');
   say('what differs between the two token servers (otherwise the options of src/oauth/provider.ts: client auth methods, PKCE only for public');

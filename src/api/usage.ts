@@ -1,5 +1,17 @@
 import type { Db } from '../db/index.js';
 
+/** What buffers this process's history for a database (the UsageLedger), so readers can flush it first. */
+const buffers = new WeakMap<Db, { flush(): Promise<void> }>();
+
+export function registerUsageBuffer(db: Db, buffer: { flush(): Promise<void> }): void {
+  buffers.set(db, buffer);
+}
+
+/** Writes this process's buffered history for `db`, if it has any: its own last requests are then readable. */
+export async function flushUsageOf(db: Db): Promise<void> {
+  await buffers.get(db)?.flush();
+}
+
 /** One API request as recorded for history and usage; the token itself is never stored. */
 export interface ApiRequestRecord {
   userId: string;
@@ -13,30 +25,29 @@ export interface ApiRequestRecord {
   at: Date;
 }
 
-export async function recordApiRequest(db: Db, record: ApiRequestRecord): Promise<void> {
-  // Refused requests (429) do not count against the quota.
-  if (record.status !== 429) {
-    const day = new Date(utcDay(record.at).start).toISOString().slice(0, 10);
+/** Writes answered requests' records (UsageLedger buffers them and writes them in batches). */
+export async function insertApiRequests(db: Db, records: readonly ApiRequestRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += INSERT_BATCH) {
     await db
-      .insertInto('api_usage_daily')
-      .values({ user_id: record.userId, day, requests: 1 })
-      .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ requests: eb('api_usage_daily.requests', '+', 1) })))
+      .insertInto('api_requests')
+      .values(
+        records.slice(i, i + INSERT_BATCH).map((record) => ({
+          user_id: record.userId,
+          client_id: record.clientId,
+          grant_id: record.grantId ?? null,
+          method: record.method,
+          route: record.route.slice(0, 200),
+          status: record.status,
+          duration_ms: Math.max(0, Math.round(record.durationMs)),
+          created_at: record.at.getTime(),
+        })),
+      )
       .execute();
   }
-  await db
-    .insertInto('api_requests')
-    .values({
-      user_id: record.userId,
-      client_id: record.clientId,
-      grant_id: record.grantId ?? null,
-      method: record.method,
-      route: record.route.slice(0, 200),
-      status: record.status,
-      duration_ms: Math.max(0, Math.round(record.durationMs)),
-      created_at: record.at.getTime(),
-    })
-    .execute();
 }
+
+/** Rows a multi-row insert takes at once (8 parameters each, well under either database's limit). */
+const INSERT_BATCH = 500;
 
 /** Start of the UTC day holding `now`, and of the next one: quotas reset at midnight UTC. */
 export function utcDay(now: Date): { start: number; end: number } {
@@ -44,9 +55,17 @@ export function utcDay(now: Date): { start: number; end: number } {
   return { start, end: start + 24 * 60 * 60 * 1000 };
 }
 
-/** Requests counted against today's quota (refused ones, 429, do not count). */
+/** The UTC day holding `now` as the per-day counter names it (YYYY-MM-DD). */
+export function utcDayKey(now: Date): string {
+  return new Date(utcDay(now).start).toISOString().slice(0, 10);
+}
+
+/**
+ * Requests counted against today's quota (refused ones, 429, do not count), including
+ * what running processes have claimed for it and not used yet (see UsageLedger).
+ */
 export async function countRequestsToday(db: Db, userId: string, now = new Date()): Promise<number> {
-  const day = new Date(utcDay(now).start).toISOString().slice(0, 10);
+  const day = utcDayKey(now);
   const row = await db.selectFrom('api_usage_daily').select('requests').where('user_id', '=', userId).where('day', '=', day).executeTakeFirst();
   return Number(row?.requests ?? 0);
 }
@@ -60,6 +79,8 @@ export interface HistoryEntry {
 }
 
 export async function recentHistory(db: Db, userId: string, limit = 20): Promise<HistoryEntry[]> {
+  // This process's own last requests are in the history it shows (they may still be buffered).
+  await flushUsageOf(db);
   const rows = await db
     .selectFrom('api_requests')
     .select(['client_id', 'method', 'route', 'status', 'created_at'])
@@ -74,6 +95,7 @@ export async function recentHistory(db: Db, userId: string, limit = 20): Promise
 /** When each grant was last used, by grant id (epoch ms). */
 export async function lastUsedByGrant(db: Db, grantIds: string[]): Promise<Map<string, number>> {
   if (grantIds.length === 0) return new Map();
+  await flushUsageOf(db);
   const rows = await db
     .selectFrom('api_requests')
     .select(['grant_id', (eb) => eb.fn.max('created_at').as('last')])
