@@ -152,7 +152,7 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
 /** Moves an account to another email; throws EmailTakenError when that email has an account. */
 export async function setUserEmail(db: Db, userId: string, email: string): Promise<void> {
   try {
-    await db.updateTable('users').set({ email: normalizeEmail(email) }).where('id', '=', userId).execute();
+    await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.updateTable('users').set({ email: normalizeEmail(email) }).where('id', '=', userId).execute());
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTakenError();
     throw error;
