@@ -3,7 +3,7 @@
  * Fastify reply, and the token endpoint against a bare oidc-provider, in the same run, on
  * SQLite and on PostgreSQL.
  *
- *   npm run build && npm run bench:hot [-- --db=sqlite,postgres --rounds=3 --seconds=3 --only=me,search,...]
+ *   npm run build && npm run bench:hot [-- --db=sqlite,postgres --rounds=3 --seconds=3 --only=me,search,... --profile=DIR --json=FILE]
  *
  * Load: wrk -t2 -c32 on 127.0.0.1. The machine has 2 CPUs, shared by the load tool and the
  * server; so every server (the baselines too) runs pinned to CPU 1 with taskset, and wrk
@@ -20,7 +20,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +36,7 @@ import { startServer } from '../src/server.js';
 import { createViews } from '../src/views/render.js';
 import { freePort } from '../test/helpers/server.js';
 import { GPT_CALLBACK, PASSWORD } from '../test/oauth/oauth-helpers.js';
-import { Child, mint, modelsOf, postgresReachable, retarget, serve, signIn, type BareReady, type Handler, type Templates } from './oauth.js';
+import { Child, mint, modelsOf, postgresReachable, profilerHandlers, retarget, serve, signIn, type BareReady, type Handler, type Templates } from './oauth.js';
 import { ServerCpu } from './cpu.js';
 import { runWrk, type WrkOptions, type WrkResult } from './wrk.js';
 
@@ -95,6 +95,8 @@ async function larderRole(): Promise<void> {
   const signedIn = await signIn(config.appUrl, person.email, client.clientId, clientSecret!, models);
 
   const handlers: Record<string, Handler> = {
+    // A CPU profile of the measured runs only, not of the start-up.
+    ...profilerHandlers(),
     mintCodes: async (count: number) => mint(models, 'AuthorizationCode', signedIn.templates, count),
     mintRefreshTokens: async (count: number) => mint(models, 'RefreshToken', signedIn.templates, count),
     stop: async () => {
@@ -124,6 +126,8 @@ interface Options {
   seconds: number;
   only: Set<string> | undefined;
   json: string | undefined;
+  /** A folder for a CPU profile of the Larder process (node --cpu-prof), written when it stops. */
+  profile: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -136,6 +140,7 @@ function parseOptions(argv: string[]): Options {
     seconds: Number(value('seconds') ?? 3),
     only: only ? new Set(only.split(',')) : undefined,
     json: value('json'),
+    profile: value('profile'),
   };
 }
 
@@ -284,6 +289,7 @@ async function main(): Promise<void> {
   };
   const newMeasured = (label: string): Measured => ({ label, runs: [], ratios: [], cpuRatios: [] });
 
+  if (options.profile) mkdirSync(options.profile, { recursive: true });
   const mix = mixOfQueries(MIX_QUERIES);
   const bareFastify = await startBareFastify();
   children.push({ kill: bareFastify.stop });
@@ -333,6 +339,7 @@ async function main(): Promise<void> {
       if (paths.length > 0) {
         await runBaseline(1);
         for (const p of paths) await runPath(p, 1);
+        if (options.profile) await larder.call('profileStart');
         for (let round = 0; round < options.rounds; round++) {
           const order = round % 2 === 0 ? paths : [...paths].reverse();
           let before = await runBaseline(options.seconds);
@@ -351,6 +358,7 @@ async function main(): Promise<void> {
           }
           console.log(`  round ${round + 1}: ${line.join(', ')}`);
         }
+        if (options.profile) await larder.call('profileStop', path.resolve(options.profile, `larder-${dbKind}-paths.cpuprofile`));
       }
       notes.push('MCP search_foods tool: not measured (no /mcp endpoint in this build yet)');
 
@@ -370,11 +378,13 @@ async function main(): Promise<void> {
         const larderTarget: TokenTarget = { name: 'larder', child: larder as Child<unknown>, cpu: larderCpu, ...l };
         const bareTarget: TokenTarget = { name: 'bare', child: bare as Child<unknown>, cpu: bareCpu, ...b, templates: retarget(l.templates, l, b) };
         const expectedRate: Record<string, number> = {};
+        let profiling = false;
+        let profiles = 0;
         const tokenRun = async (target: TokenTarget, grant: 'authorization_code' | 'refresh_token', seconds: number): Promise<Run> => {
           const key = `${target.name}:${grant}`;
           for (let attempt = 0; ; attempt++) {
             // Each request redeems its own code or refresh token: mint more than the phase can use.
-            const count = Math.ceil((expectedRate[key] ?? 3000) * seconds * (1.5 + attempt)) + 200;
+            const count = Math.ceil((expectedRate[key] ?? 3000) * seconds * (2.5 + attempt)) + 200;
             const minted = await target.child.call<string[]>(grant === 'authorization_code' ? 'mintCodes' : 'mintRefreshTokens', count, target.templates);
             const auth = { client_id: target.clientId, client_secret: target.clientSecret };
             const bodies = minted.map((value) =>
@@ -382,22 +392,38 @@ async function main(): Promise<void> {
                 grant === 'authorization_code' ? { grant_type: grant, code: value, redirect_uri: target.redirectUri, ...auth } : { grant_type: grant, refresh_token: value, ...auth },
               ).toString(),
             );
+            // Profiled around the run only: minting happens in the same process between runs.
+            if (profiling) await target.child.call('profileStart');
             const run = await measure(target.cpu, {
               url: `${target.baseUrl}${OAUTH_ROUTES.token}`,
               seconds,
               headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
               bodies,
             });
-            expectedRate[key] = Math.max(expectedRate[key] ?? 0, run.requests / run.seconds);
+            if (profiling) await target.child.call('profileStop', path.resolve(options.profile!, `${target.name}-${dbKind}-${grant}-${++profiles}.cpuprofile`));
+            expectedRate[key] = Math.max(expectedRate[key] ?? 0, run.rps);
+            if (run.firstFailure || process.env.BENCH_VERBOSE) console.log(`  ${key} attempt ${attempt}: ${run.statusErrors} refused of ${run.requests} (${bodies.length} bodies, ${fmt(run.rps)}/s)${run.firstFailure ? `, first: ${run.firstFailure}` : ''}`);
             if ((run.requests <= bodies.length && run.statusErrors === 0) || attempt >= 2) return run;
           }
         };
+        // One request of each kind first, answered as it must be, or nothing is measured.
+        for (const target of [bareTarget, larderTarget]) {
+          for (const grant of ['authorization_code', 'refresh_token'] as const) {
+            const [value] = await target.child.call<string[]>(grant === 'authorization_code' ? 'mintCodes' : 'mintRefreshTokens', 1, target.templates);
+            const auth = { client_id: target.clientId, client_secret: target.clientSecret };
+            const form = grant === 'authorization_code' ? { grant_type: grant, code: value!, redirect_uri: target.redirectUri, ...auth } : { grant_type: grant, refresh_token: value!, ...auth };
+            const response = await fetch(`${target.baseUrl}${OAUTH_ROUTES.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+            const body = await response.text();
+            if (response.status !== 200 || !body.includes('"refresh_token"')) throw new Error(`${target.name} ${grant}: ${response.status} ${body.slice(0, 300)}`);
+          }
+        }
         for (const grant of ['authorization_code', 'refresh_token'] as const) {
           token[`larder:${grant}`] = newMeasured(`Larder POST /oauth/token grant_type=${grant}`);
           token[`bare:${grant}`] = newMeasured(`bare oidc-provider (memory adapter) grant_type=${grant} (baseline)`);
           await tokenRun(bareTarget, grant, 1);
           await tokenRun(larderTarget, grant, 1);
         }
+        profiling = options.profile !== undefined;
         for (let round = 0; round < options.rounds; round++) {
           for (const grant of ['authorization_code', 'refresh_token'] as const) {
             const order = round % 2 === 0 ? [bareTarget, larderTarget, larderTarget, bareTarget] : [larderTarget, bareTarget, bareTarget, larderTarget];
@@ -413,6 +439,7 @@ async function main(): Promise<void> {
             console.log(`  token round ${round + 1} ${grant}: Larder ${fmt(rate(runs.larder!))} req/s, bare ${fmt(rate(runs.bare!))} req/s, ratio ${fmt(m.ratios.at(-1)!, 3)} (cpu ${fmt(m.cpuRatios.at(-1)!, 3)})`);
           }
         }
+        profiling = false;
       }
       results[dbKind] = { paths: measured, token, notes };
     } finally {

@@ -18,8 +18,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +128,25 @@ export async function mint(models: Models, kind: 'AuthorizationCode' | 'RefreshT
 }
 
 export type Handler = (...args: never[]) => Promise<unknown>;
+
+/** profileStart / profileStop(file): a CPU profile of this process between two calls (node:inspector). */
+export function profilerHandlers(): Record<string, Handler> {
+  const inspector = new Session();
+  inspector.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => inspector.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  return {
+    profileStart: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 });
+      await post('Profiler.start');
+    },
+    profileStop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
 
 /** A child process answers the parent's calls over IPC; `stop` ends it once answered. */
 export function serve(handlers: Record<string, Handler>, ready: unknown): void {
@@ -353,6 +373,7 @@ export async function bareRole(): Promise<void> {
 
   serve(
     {
+      ...profilerHandlers(),
       mintCodes: async (count: number, templates: Templates) => mint(models, 'AuthorizationCode', templates, count),
       mintRefreshTokens: async (count: number, templates: Templates) => mint(models, 'RefreshToken', templates, count),
       stop: async () => {
@@ -379,8 +400,9 @@ export class Child<Ready> {
   #next = 1;
   readonly #exited: Promise<void>;
 
-  constructor(role: string, env: Record<string, string> = {}, options: { script?: string; cpu?: number } = {}) {
-    const pinned = options.cpu === undefined ? {} : { execPath: 'taskset', execArgv: ['-c', String(options.cpu), process.execPath, ...process.execArgv] };
+  constructor(role: string, env: Record<string, string> = {}, options: { script?: string; cpu?: number; nodeArgs?: string[] } = {}) {
+    const nodeArgs = [...process.execArgv, ...(options.nodeArgs ?? [])];
+    const pinned = options.cpu === undefined ? { execArgv: nodeArgs } : { execPath: 'taskset', execArgv: ['-c', String(options.cpu), process.execPath, ...nodeArgs] };
     this.#child = fork(options.script ?? selfPath, [`--role=${role}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...pinned });
     this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {

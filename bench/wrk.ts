@@ -19,7 +19,7 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** Paths (with query) sent in rotation, instead of the URL's own path. */
   paths?: string[];
-  /** POST bodies, each sent once; more requests than bodies count as failures. */
+  /** POST bodies, each sent once (never reused); requests beyond them are refused EXHAUSTED_BODY requests. */
   bodies?: string[];
 }
 
@@ -33,6 +33,8 @@ export interface WrkResult {
   statusErrors: number;
   /** Connect, read, write errors and timeouts. */
   socketErrors: number;
+  /** With `bodies`: the status and start of the body of the first answer over 399. */
+  firstFailure: string | undefined;
 }
 
 const DONE = `
@@ -43,6 +45,13 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 `;
+
+/**
+ * Sent once a thread has used all its bodies, instead of reusing one: a token request
+ * with a grant type no server knows (400 unsupported_grant_type, which no rate limiter
+ * counts as a guess), so the run shows the shortfall as refused answers.
+ */
+export const EXHAUSTED_BODY = 'grant_type=bench_bodies_exhausted';
 
 /** Each thread takes every n-th line, starting at its own index, so threads never send the same line. */
 const ROTATE = (method: 'GET' | 'POST') => `
@@ -58,9 +67,21 @@ init = function(args)
   index = id
 end
 request = function()
+  ${method === 'GET' ? '' : `if index >= #lines then return wrk.format("POST", wrk.path, nil, "${EXHAUSTED_BODY}") end`}
   local line = lines[(index % #lines) + 1]
   index = index + step
   ${method === 'GET' ? 'return wrk.format("GET", line)' : 'return wrk.format("POST", wrk.path, nil, line)'}
+end
+`;
+
+/** POST bodies are single-use credentials: the first refused answer says why (printed to stderr by done). */
+const FIRST_FAILURE = `
+first_failure = nil
+response = function(status, headers, body)
+  if status >= 400 and first_failure == nil then
+    first_failure = status .. " " .. string.sub(body or "", 1, 300)
+    io.stderr:write("WRK_FIRST_FAILURE " .. first_failure .. "\\n")
+  end
 end
 `;
 
@@ -81,13 +102,19 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       const file = path.join(dir, 'lines.txt');
       writeFileSync(file, `${lines.join('\n')}\n`);
       lua += ROTATE(options.paths ? 'GET' : 'POST');
+      if (options.bodies) lua += FIRST_FAILURE;
       args.push('--', file, String(threads));
     }
     writeFileSync(script, lua);
     const command = options.cpu === undefined ? 'wrk' : 'taskset';
     const commandArgs = options.cpu === undefined ? args : ['-c', String(options.cpu), 'wrk', ...args];
+    let stderr = '';
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(command, commandArgs, { maxBuffer: 1 << 20 }, (error, out, err) => (error ? reject(new Error(`wrk failed: ${err || error.message}`)) : resolve(out)));
+      execFile(command, commandArgs, { maxBuffer: 1 << 24 }, (error, out, err) => {
+        stderr = err;
+        if (error) reject(new Error(`wrk failed: ${err || error.message}`));
+        else resolve(out);
+      });
     });
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
     if (!line) throw new Error(`wrk printed no figures:\n${stdout}`);
@@ -101,6 +128,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       latencyMs: { p50: raw.p50! / 1000, p90: raw.p90! / 1000, p99: raw.p99! / 1000, max: raw.max! / 1000 },
       statusErrors,
       socketErrors: raw.connect! + raw.read! + raw.write! + raw.timeout!,
+      firstFailure: stderr.split('\n').find((l) => l.startsWith('WRK_FIRST_FAILURE '))?.slice('WRK_FIRST_FAILURE '.length),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

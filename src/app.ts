@@ -4,13 +4,13 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
-import { findUserById } from './accounts/users.js';
+import { findUserCached } from './accounts/cached-users.js';
 import { apiContext } from './api/context.js';
 import { apiProtectedResource, mcpProtectedResource } from './api/protected-resource.js';
 import { apiResourceMetadataRoutes, mcpResourceMetadataRoutes } from './api/protected-resource-routes.js';
 import { findAccessTokenIn } from './api/steps/read-bearer-token.js';
 import { usageLedgerFor } from './api/usage-ledger.js';
-import { cachedAccessTokens, cachedUsers } from './api/verified-tokens.js';
+import { cachedAccessTokens } from './api/verified-tokens.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
 import { changeFeedFor } from './changes/feed.js';
@@ -99,7 +99,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const apiRoutes: CollectedRoute[] = [];
   // Verified tokens and callers are reused (by the API and /mcp alike), kept in step across instances by the change feed.
   const findAccessToken = cachedAccessTokens(findAccessTokenIn(oauth.provider), changeFeedFor(db));
-  const findUser = cachedUsers((id) => findUserById(db, id), changeFeedFor(db));
+  const findUser = findUserCached(db);
   await app.register(apiContext, {
     resource: apiResource,
     findAccessToken,

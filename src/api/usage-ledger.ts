@@ -14,6 +14,7 @@ const LEASE_SHARE_OF_REMAINING = 1 / 8;
 const LEASE_IDLE_MS = 2000;
 /** After the counter refused a claim, refuse without asking again for this long (other processes may return some). */
 const EXHAUSTED_RECHECK_MS = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** History kept in memory while the database cannot be written; the oldest records go first. */
 const MAX_BUFFERED_RECORDS = 100_000;
 
@@ -69,6 +70,9 @@ export class UsageLedger {
   #running: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
   #closed = false;
+  /** Today's key (YYYY-MM-DD, UTC) and when it ends, so it is not formatted on every request. */
+  #day = '';
+  #dayEnds = 0;
 
   constructor(db: Db, options: UsageLedgerOptions = {}) {
     this.#db = db;
@@ -84,7 +88,11 @@ export class UsageLedger {
    * false when the day's quota is used up (the request is refused and not counted).
    */
   async admit(userId: string, limit: number, now = Date.now()): Promise<boolean> {
-    const day = utcDayKey(new Date(now));
+    if (now >= this.#dayEnds || now < this.#dayEnds - DAY_MS) {
+      this.#day = utcDayKey(new Date(now));
+      this.#dayEnds = Date.parse(`${this.#day}T00:00:00Z`) + DAY_MS;
+    }
+    const day = this.#day;
     const key = `${userId} ${day}`;
     let lease = this.#leases.get(key);
     if (!lease) {

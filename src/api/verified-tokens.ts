@@ -1,31 +1,21 @@
-import type { User } from '../accounts/users.js';
 import type { ChangeFeed } from '../changes/feed.js';
 import { SharedCache } from '../changes/shared-cache.js';
 import { hashModelId } from '../oauth/adapter.js';
 import type { FindAccessToken, IssuedAccessToken } from './steps/read-bearer-token.js';
 
-/** Longest a verified token or a caller is reused without reading the database again. */
+/** Longest a verified token is reused without reading the database again. */
 export const VERIFIED_TTL_MS = 60_000;
 const CAPACITY = 50_000;
 
 /** What the API needs of a verified access token, without the token itself. */
-interface VerifiedToken {
-  aud: string | string[] | undefined;
-  accountId: string | undefined;
-  clientId: string | undefined;
-  grantId: string | undefined;
-  scope: string | undefined;
+interface VerifiedToken extends IssuedAccessToken {
   /** Expiry, epoch seconds. */
   exp: number;
 }
 
-function asIssued(token: VerifiedToken): IssuedAccessToken {
+function verified(token: Omit<VerifiedToken, 'isExpired'>): VerifiedToken {
   return {
-    aud: token.aud,
-    accountId: token.accountId,
-    clientId: token.clientId,
-    grantId: token.grantId,
-    scope: token.scope,
+    ...token,
     // oidc-provider's rule: expired when exp <= now.
     get isExpired() {
       return token.exp <= Date.now() / 1000;
@@ -58,29 +48,19 @@ export function cachedAccessTokens(find: FindAccessToken, feed: ChangeFeed): Fin
   });
   return async (value) => {
     const key = hashModelId(value);
-    const verified = await cache.load(key, async () => {
+    return cache.load(key, async () => {
       const token = await find(value);
       if (!token || token.isExpired) return undefined;
       const exp = Number((token as { exp?: unknown }).exp);
       if (!Number.isFinite(exp)) return undefined;
-      return {
+      return verified({
         aud: token.aud,
         accountId: optionalString(token.accountId),
         clientId: optionalString(token.clientId),
         grantId: optionalString(token.grantId),
         scope: optionalString(token.scope),
         exp,
-      };
+      });
     });
-    return verified ? asIssued(verified) : undefined;
   };
-}
-
-/**
- * The person a token acts for, reused for up to {@link VERIFIED_TTL_MS}: a change to the
- * account (its plan, its time zone, its deletion) drops it through the change feed.
- */
-export function cachedUsers(findUser: (id: string) => Promise<User | undefined>, feed: ChangeFeed): (id: string) => Promise<User | undefined> {
-  const cache = new SharedCache<User>({ feed, ttlMs: VERIFIED_TTL_MS, capacity: CAPACITY, tagsOf: (user) => [`account:${user.id}`] });
-  return (id) => cache.load(id, () => findUser(id));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { publishChanges, type Change } from '../changes/feed.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -141,6 +142,37 @@ function toNumber(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
 
+// The token endpoint's statements (a code or refresh token found, consumed, two tokens
+// stored), built once per database instead of on every call (src/db/prepared-query.ts).
+type ModelValue = string | number | null;
+const upsertModel = preparedQuery<unknown, [string, string, string, ModelValue, ModelValue, ModelValue, ModelValue, ModelValue, ModelValue]>(
+  (db, model, id, payload, grantId, userCode, uid, clientId, accountId, expiresAt) => {
+    // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
+    const values = { payload, grant_id: grantId, user_code: userCode, uid, client_id: clientId, account_id: accountId, expires_at: expiresAt, consumed_at: null };
+    return db
+      .insertInto('oauth_models')
+      .values({ model, id, ...values })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values));
+  },
+);
+const findModelBy = Object.fromEntries(
+  (['id', 'user_code', 'uid'] as const).map((column) => [
+    column,
+    preparedQuery<{ payload: string; consumed_at: number | string | null }, [string, string, number]>((db, model, value, now) =>
+      db
+        .selectFrom('oauth_models')
+        .select(['payload', 'consumed_at'])
+        .where('model', '=', model)
+        .where(column, '=', value)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .limit(1),
+    ),
+  ]),
+) as Record<'id' | 'user_code' | 'uid', (db: Kysely<Database>, model: string, value: string, now: number) => Promise<{ rows: Array<{ payload: string; consumed_at: number | string | null }> }>>;
+const consumeModel = preparedQuery<unknown, [number, string, string]>((db, at, model, id) =>
+  db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null),
+);
+
 /**
  * Returns an adapter class for oidc-provider's `adapter` configuration option:
  * `new Provider(issuer, { adapter: createKyselyAdapter(db) })`. oidc-provider constructs
@@ -174,11 +206,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
         consumed_at: null,
       };
-      await db
-        .insertInto('oauth_models')
-        .values({ model: this.name, id: storedModelId(this.name, id), ...values })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
-        .execute();
+      await upsertModel(db, this.name, storedModelId(this.name, id), values.payload, values.grant_id, values.user_code, values.uid, values.client_id, values.account_id, values.expires_at);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -201,14 +229,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
       if (typeof value !== 'string' || value === '') return undefined;
-      const row = await db
-        .selectFrom('oauth_models')
-        .select(['payload', 'consumed_at'])
-        .where('model', '=', this.name)
-        .where(column, '=', value)
-        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
-        .limit(1)
-        .executeTakeFirst();
+      const [row] = (await findModelBy[column](db, this.name, value, now())).rows;
       if (!row) return undefined;
       const payload = JSON.parse(row.payload) as AdapterPayload;
       const consumedAt = toNumber(row.consumed_at);
@@ -222,13 +243,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
      * to detect a reused authorization code or rotated refresh token and revoke the grant.
      */
     async consume(id: string): Promise<void> {
-      await db
-        .updateTable('oauth_models')
-        .set({ consumed_at: now() })
-        .where('model', '=', this.name)
-        .where('id', '=', storedModelId(this.name, id))
-        .where('consumed_at', 'is', null)
-        .execute();
+      await consumeModel(db, now(), this.name, storedModelId(this.name, id));
     }
 
     async destroy(id: string): Promise<void> {

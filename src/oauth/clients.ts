@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
-import { publishChanges } from '../changes/feed.js';
+import { changeFeedFor, publishChanges } from '../changes/feed.js';
+import { SharedCache } from '../changes/shared-cache.js';
 import type { Db } from '../db/index.js';
 import type { OAuthClientsTable } from '../db/schema.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
@@ -247,11 +248,14 @@ export async function saveMetadataDocumentClient(db: Db, input: MetadataDocument
     metadata_expires_at: input.expiresAt.toISOString(),
     metadata_etag: input.etag ?? null,
   };
-  await db
-    .insertInto('oauth_clients')
-    .values({ client_id: input.clientId, ...values, created_at: at, registration: 'metadata_document', last_used_at: at })
-    .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
-    .execute();
+  // A replaced document drops the copies other instances hold (scopes, redirect URIs).
+  await publishChanges(db, [{ kind: 'client', key: input.clientId }], (trx) =>
+    trx
+      .insertInto('oauth_clients')
+      .values({ client_id: input.clientId, ...values, created_at: at, registration: 'metadata_document', last_used_at: at })
+      .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
+      .execute(),
+  );
   const row = await findRow(db, input.clientId);
   if (!row) throw new Error(`the metadata document client ${input.clientId} was not stored`);
   return row;
@@ -403,6 +407,31 @@ export function clientMetadata(row: ClientRow): AdapterPayload {
   };
 }
 
+/** Longest a client's registration is reused by the token endpoint without reading it again. */
+export const CACHED_CLIENT_TTL_MS = 60_000;
+const clientCaches = new WeakMap<Db, SharedCache<ClientRow>>();
+
+/**
+ * A client's row for the token and authorization endpoints, which read it twice a request
+ * (oidc-provider's Client.find, then the resource server's scopes): from a cache, one per
+ * database in this process, that drops a client when it changes (update, new secret,
+ * deletion) through the change feed, at once here and within a second elsewhere.
+ */
+async function findRowCached(db: Db, clientId: string): Promise<ClientRow | undefined> {
+  let cache = clientCaches.get(db);
+  if (!cache) {
+    cache = new SharedCache<ClientRow>({ feed: changeFeedFor(db), ttlMs: CACHED_CLIENT_TTL_MS, capacity: 10_000, tagsOf: (row) => [`client:${row.client_id}`] });
+    clientCaches.set(db, cache);
+  }
+  return cache.load(clientId, () => findRow(db, clientId));
+}
+
+/** findClient through the cache of findRowCached: for the OAuth endpoints' hot path. */
+export async function findClientCached(db: Db, clientId: string): Promise<OAuthClient | undefined> {
+  const row = await findRowCached(db, clientId);
+  return row ? toClient(row) : undefined;
+}
+
 export interface ClientsAdapterOptions {
   /**
    * Resolves a client_id that is a metadata document URL (client-metadata-document.ts):
@@ -423,7 +452,7 @@ export function createClientsAdapter(db: Db, options: ClientsAdapterOptions = {}
         const row = await options.resolveMetadataDocument(id);
         return row ? clientMetadata(row) : undefined;
       }
-      const row = await findRow(db, id);
+      const row = await findRowCached(db, id);
       // A URL-shaped id is only ever a metadata document client, never a stored one.
       if (row?.registration === 'metadata_document') return undefined;
       return row ? clientMetadata(row) : undefined;
