@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
+import { serializeFoodAhead } from './catalog/present.js';
 import { changeFeedFor } from './changes/feed.js';
 import type { Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/index.js';
@@ -42,6 +43,8 @@ export async function startServer(config: Config, options: { listen?: boolean } 
     }, CATALOG_POLL_MS);
     poll.unref();
     if (options.listen !== false) await app.listen({ port: config.port, host: config.host });
+    // Every food read into memory, its API JSON made for each tier, in the background.
+    catalog.keepFoodsInMemory((food) => serializeFoodAhead(food, config.appUrl));
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -50,6 +53,7 @@ export async function startServer(config: Config, options: { listen?: boolean } 
       stop() {
         stopping ??= (async () => {
           clearInterval(poll);
+          catalog.close();
           await app.close();
           feed.stop();
           await database.close();

@@ -45,6 +45,11 @@ export function foodJsonText(food: Food, appUrl: string, tier: NutrientTier): st
   return (entry.text[tier] ??= JSON.stringify(presentFood(food, appUrl, tier)));
 }
 
+/** Serializes a food's API JSON for every tier ahead of its first request (the catalog in memory does it as it loads). */
+export function serializeFoodAhead(food: Food, appUrl: string): void {
+  for (const tier of ['main', 'full'] as const satisfies readonly NutrientTier[]) foodJsonText(food, appUrl, tier);
+}
+
 /** The JSON schema of a FoodJson; `ref` names the operations as the surface calls them. */
 export const foodJsonSchema = (ref: OperationRef) => ({
   type: 'object',
