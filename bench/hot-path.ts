@@ -34,7 +34,8 @@ import { createOAuthServer } from '../src/oauth/index.js';
 import { OAUTH_ROUTES } from '../src/oauth/provider.js';
 import { startServer } from '../src/server.js';
 import { createViews } from '../src/views/render.js';
-import { freePort } from '../test/helpers/server.js';
+import { freePort, type TestServer } from '../test/helpers/server.js';
+import { mintAccessToken } from '../test/helpers/tokens.js';
 import { GPT_CALLBACK, PASSWORD } from '../test/oauth/oauth-helpers.js';
 import { Child, mint, modelsOf, postgresReachable, profilerHandlers, retarget, serve, signIn, type BareReady, type Handler, type Templates } from './oauth.js';
 import { ServerCpu } from './cpu.js';
@@ -63,6 +64,8 @@ export interface LarderReady {
   redirectUri: string;
   templates: Templates;
   accessToken: string;
+  /** An access token for /mcp (its own audience). */
+  mcpToken: string;
   foods: number;
 }
 
@@ -93,7 +96,16 @@ async function larderRole(): Promise<void> {
   const { client, clientSecret } = await createClient(db, { name: 'Bench GPT', redirectUris: [GPT_CALLBACK], scopes: SCOPES });
   const person = await createUser(db, { email: 'pro@example.com', password: PASSWORD, name: 'Pro', plan: 'pro' });
   const signedIn = await signIn(config.appUrl, person.email, client.clientId, clientSecret!, models);
+  // A token for /mcp (RFC 8707 audience), as an MCP client gets it: stored like any other.
+  const mcpToken = await mintAccessToken({ config, server: { database: { db } } } as unknown as TestServer, {
+    user: person,
+    clientId: client.clientId,
+    resource: `${config.appUrl}/mcp`,
+    scopes: SCOPES,
+  });
 
+  // Measure the steady state: the catalog read into memory (the server does it in the background).
+  await server.catalog.inMemoryNow();
   const handlers: Record<string, Handler> = {
     // A CPU profile of the measured runs only, not of the start-up.
     ...profilerHandlers(),
@@ -113,6 +125,7 @@ async function larderRole(): Promise<void> {
     redirectUri: GPT_CALLBACK,
     templates: signedIn.templates,
     accessToken: signedIn.accessToken,
+    mcpToken,
     foods: server.catalog.size,
   } satisfies LarderReady);
 }
@@ -190,7 +203,10 @@ interface Path {
   label: string;
   url: (base: string) => string;
   paths?: string[];
-  auth: boolean;
+  /** A POST body (the MCP tool call), with the headers it needs. */
+  body?: string;
+  headers?: Record<string, string>;
+  auth: boolean | 'mcp';
   /** What one answer must be for the path to be measured at all. */
   check: (status: number, body: string) => boolean;
 }
@@ -209,6 +225,15 @@ function larderPaths(mix: string[]): Path[] {
       paths: mix.map(search),
       auth: true,
       check: (s) => s === 200,
+    },
+    {
+      key: 'mcp',
+      label: `POST /mcp tools/call search_foods ("${REPEATED_QUERY}")`,
+      url: (b) => `${b}/mcp`,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_foods', arguments: { query: REPEATED_QUERY } } }),
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+      auth: 'mcp',
+      check: (s, body) => s === 200 && body.includes('"structuredContent"') && !body.includes('"isError":true'),
     },
     {
       key: 'catalog',
@@ -326,13 +351,14 @@ async function main(): Promise<void> {
 
       // --- the API and pages against bare Fastify: B p1 B p2 ... B, each path between two baseline runs.
       const paths = larderPaths(mix).filter((p) => wanted(p.key));
+      const headersOf = (p: Path) => ({ ...p.headers, ...(p.auth === 'mcp' ? { authorization: `Bearer ${l.mcpToken}` } : p.auth ? bearer : {}) });
       for (const p of paths) {
         const first = p.paths ? `${l.baseUrl}${p.paths[0]}` : p.url(l.baseUrl);
-        const response = await fetch(first, { headers: p.auth ? bearer : {} });
+        const response = await fetch(first, { method: p.body === undefined ? 'GET' : 'POST', body: p.body, headers: headersOf(p) });
         const body = await response.text();
         if (!p.check(response.status, body)) throw new Error(`${p.label}: unexpected answer ${response.status} ${body.slice(0, 300)}`);
       }
-      const runPath = (p: Path, seconds: number) => measure(larderCpu!, { url: p.url(l.baseUrl), seconds, headers: p.auth ? bearer : undefined, paths: p.paths });
+      const runPath = (p: Path, seconds: number) => measure(larderCpu!, { url: p.url(l.baseUrl), seconds, headers: headersOf(p), paths: p.paths, body: p.body });
       const runBaseline = (seconds: number) => measure(baselineCpu, { url: baselineUrl, seconds });
       const measured: Record<string, Measured> = { baseline: newMeasured('bare Fastify GET /health (baseline)') };
       for (const p of paths) measured[p.key] = newMeasured(`Larder ${p.label}`);
@@ -360,7 +386,6 @@ async function main(): Promise<void> {
         }
         if (options.profile) await larder.call('profileStop', path.resolve(options.profile, `larder-${dbKind}-paths.cpuprofile`));
       }
-      notes.push('MCP search_foods tool: not measured (no /mcp endpoint in this build yet)');
 
       // --- the token endpoint against the bare oidc-provider: A B B A, then B A A B, ...
       const token: Record<string, Measured> = {};

@@ -21,6 +21,8 @@ export interface WrkOptions {
   paths?: string[];
   /** POST bodies, each sent once (never reused); requests beyond them are refused EXHAUSTED_BODY requests. */
   bodies?: string[];
+  /** One POST body sent with every request (an MCP tool call). */
+  body?: string;
 }
 
 export interface WrkResult {
@@ -105,6 +107,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       if (options.bodies) lua += FIRST_FAILURE;
       args.push('--', file, String(threads));
     }
+    if (options.body !== undefined) lua += `wrk.method = "POST"\nwrk.body = ${JSON.stringify(options.body)}\n`;
     writeFileSync(script, lua);
     const command = options.cpu === undefined ? 'wrk' : 'taskset';
     const commandArgs = options.cpu === undefined ? args : ['-c', String(options.cpu), 'wrk', ...args];

@@ -173,7 +173,7 @@ export class Catalog {
       this.generation++;
       this.indexedVersion = version;
       this.log?.info({ foods: foods.length, ms: Date.now() - started }, 'search index built');
-      if (this.inMemory) void this.loadFoodsIntoMemory(this.generation);
+      if (this.inMemory) this.loading = this.loadFoodsIntoMemory(this.generation);
     })().finally(() => {
       this.rebuilding = undefined;
     });
@@ -191,8 +191,15 @@ export class Catalog {
     if (this.inMemory) return;
     this.inMemory = true;
     this.onLoaded = onLoaded;
-    void this.loadFoodsIntoMemory(this.generation);
+    this.loading = this.loadFoodsIntoMemory(this.generation);
   }
+
+  /** Resolves once the catalog is in memory (the current background load has ended). */
+  async inMemoryNow(): Promise<void> {
+    await this.loading;
+  }
+
+  private loading: Promise<void> = Promise.resolve();
 
   /** What else is made of each food as it is loaded (its API JSON, serialized once per tier). */
   private onLoaded: ((food: Food) => void) | undefined;

@@ -5,7 +5,7 @@ import type { Operation, OperationRef } from '../api/operation.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import type { MatchKind } from './search/index.js';
-import { foodJsonSchema, foodJsonText, presentFood, type FoodJson } from './present.js';
+import { foodJsonSchema, foodJsonText, presentedFood, type FoodJson } from './present.js';
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_LIMIT = 10;
@@ -92,8 +92,12 @@ export const searchFoodsOperation: Operation = {
 export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<FoodList> {
   const found = await matchingFoods(deps, input);
   const tier = nutrientTierFor(caller.user.plan);
-  const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentFood(food, deps.appUrl, tier), match }));
+  const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentedFood(food, deps.appUrl, tier), match }));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
+  // Its size from the pieces serialized once (as searchFoodsJson puts them together): only
+  // a reply that may be over the budget is serialized again to be trimmed.
+  const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, deps.appUrl, tier), match));
+  if (fitJsonList(pieces, signal, deps.responseBudget).endsWith(',"truncated":true}') === false) return { data, ...signal };
   return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], ...signal, truncated } : { data: [...kept], ...signal }), deps.responseBudget);
 }
 
@@ -113,8 +117,7 @@ export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Calle
   if (kept && kept.version === catalog.version) return kept.body;
   const version = catalog.version;
   const found = await matchingFoods(deps, input);
-  // A search item is the food's JSON and then its match, as { ...presentFood(), match } serializes.
-  const pieces = found.results.map(({ food, match }) => `${foodJsonText(food, appUrl, tier).slice(0, -1)},"match":${JSON.stringify(match)}}`);
+  const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
   const body = Buffer.from(fitJsonList(pieces, signal, deps.responseBudget));
   if (version === catalog.version) {
@@ -128,6 +131,11 @@ export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Calle
 /** searchFoodsJson replies kept per catalog, the most recent ones (a few KB each). */
 const RECENT_REPLIES = 1000;
 const recentReplies = new WeakMap<Catalog, Map<string, { version: number; body: Buffer }>>();
+
+/** A search item as text: the food's JSON and then its match, as `{ ...presentFood(), match }` serializes. */
+function searchItemText(foodJson: string, match: MatchKind): string {
+  return `${foodJson.slice(0, -1)},"match":${JSON.stringify(match)}}`;
+}
 
 async function matchingFoods(deps: CatalogOperationsDeps, input: SearchFoodsInput) {
   const query = input.query.trim();
@@ -173,7 +181,7 @@ export const getFoodOperation: Operation = {
 export async function getFood(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<{ data: FoodJson }> {
   const food = await deps.catalog.findById(input.id);
   if (!food) throw new UnknownFoodError(input.id);
-  return { data: presentFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
+  return { data: presentedFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
 }
 
 /** getFood's reply as JSON text, from the food's JSON serialized once per tier (see searchFoodsJson). */

@@ -32,17 +32,34 @@ export function presentFood(food: Food, appUrl: string, tier: NutrientTier): Foo
   };
 }
 
-const serialized = new WeakMap<Food, { appUrl: string; text: Partial<Record<NutrientTier, string>> }>();
+interface Presented {
+  appUrl: string;
+  json: Partial<Record<NutrientTier, FoodJson>>;
+  text: Partial<Record<NutrientTier, string>>;
+}
+
+const presented = new WeakMap<Food, Presented>();
+
+function presentedOf(food: Food, appUrl: string): Presented {
+  let entry = presented.get(food);
+  if (!entry || entry.appUrl !== appUrl) presented.set(food, (entry = { appUrl, json: {}, text: {} }));
+  return entry;
+}
 
 /**
- * A food's API JSON (presentFood) as text, serialized once per food and tier: a catalog
- * change replaces its Food objects rather than changing them, so the text of a Food never
- * goes stale, and is dropped with it. Replies are assembled from these pieces.
+ * presentFood made once per food and tier and shared (read-only: spread it to add fields):
+ * a catalog change replaces its Food objects rather than changing them, so what is made of
+ * a Food never goes stale, and is dropped with it.
  */
+export function presentedFood(food: Food, appUrl: string, tier: NutrientTier): Readonly<FoodJson> {
+  const entry = presentedOf(food, appUrl);
+  return (entry.json[tier] ??= presentFood(food, appUrl, tier));
+}
+
+/** A food's API JSON (presentFood) as text, serialized once per food and tier: replies are assembled from these pieces. */
 export function foodJsonText(food: Food, appUrl: string, tier: NutrientTier): string {
-  let entry = serialized.get(food);
-  if (!entry || entry.appUrl !== appUrl) serialized.set(food, (entry = { appUrl, text: {} }));
-  return (entry.text[tier] ??= JSON.stringify(presentFood(food, appUrl, tier)));
+  const entry = presentedOf(food, appUrl);
+  return (entry.text[tier] ??= JSON.stringify(presentedFood(food, appUrl, tier)));
 }
 
 /** Serializes a food's API JSON for every tier ahead of its first request (the catalog in memory does it as it loads). */
