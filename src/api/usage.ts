@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { preparedQuery } from '../db/prepared-query.js';
 
 /** What buffers this process's history for a database (the UsageLedger), so readers can flush it first. */
 const buffers = new WeakMap<Db, { flush(): Promise<void> }>();
@@ -27,27 +28,43 @@ export interface ApiRequestRecord {
 
 /** Writes answered requests' records (UsageLedger buffers them and writes them in batches). */
 export async function insertApiRequests(db: Db, records: readonly ApiRequestRecord[]): Promise<void> {
-  for (let i = 0; i < records.length; i += INSERT_BATCH) {
-    await db
-      .insertInto('api_requests')
-      .values(
-        records.slice(i, i + INSERT_BATCH).map((record) => ({
-          user_id: record.userId,
-          client_id: record.clientId,
-          grant_id: record.grantId ?? null,
-          method: record.method,
-          route: record.route.slice(0, 200),
-          status: record.status,
-          duration_ms: Math.max(0, Math.round(record.durationMs)),
-          created_at: record.at.getTime(),
-        })),
-      )
-      .execute();
+  let at = 0;
+  while (at < records.length) {
+    // The largest prepared size that fits what is left: 64, 8 or 1 rows a statement.
+    const size = INSERT_SIZES.find((n) => n <= records.length - at)!;
+    const values: unknown[] = [];
+    for (const record of records.slice(at, at + size)) {
+      values.push(record.userId, record.clientId, record.grantId ?? null, record.method, record.route.slice(0, 200), record.status, Math.max(0, Math.round(record.durationMs)), record.at.getTime());
+    }
+    await insertRows(size)(db, ...values);
+    at += size;
   }
 }
 
-/** Rows a multi-row insert takes at once (8 parameters each, well under either database's limit). */
-const INSERT_BATCH = 500;
+/**
+ * Multi-row inserts of a few fixed sizes, each built and compiled once (prepared-query.ts):
+ * a batch of history is written in a handful of statements whose SQL never changes, where
+ * building a 75-row insert with Kysely on every flush cost more than writing it.
+ */
+const INSERT_SIZES = [64, 8, 1] as const;
+const COLUMNS = 8;
+const inserts = new Map<number, (db: Db, ...values: unknown[]) => Promise<unknown>>();
+
+function insertRows(size: number): (db: Db, ...values: unknown[]) => Promise<unknown> {
+  let insert = inserts.get(size);
+  if (!insert) {
+    insert = preparedQuery<unknown, unknown[]>((db, ...slots) =>
+      db.insertInto('api_requests').values(
+        Array.from({ length: size }, (_, row) => {
+          const [user_id, client_id, grant_id, method, route, status, duration_ms, created_at] = slots.slice(row * COLUMNS, row * COLUMNS + COLUMNS);
+          return { user_id, client_id, grant_id, method, route, status, duration_ms, created_at } as never;
+        }),
+      ),
+    );
+    inserts.set(size, insert);
+  }
+  return insert;
+}
 
 /** Start of the UTC day holding `now`, and of the next one: quotas reset at midnight UTC. */
 export function utcDay(now: Date): { start: number; end: number } {
