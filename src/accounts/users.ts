@@ -184,6 +184,7 @@ export async function setUserTimeZone(db: Db, userId: string, timeZone: string):
  * Returns whether there was one. Grants are the caller's to revoke first (oauth/grants.ts).
  */
 export async function deleteUser(db: Db, userId: string): Promise<boolean> {
-  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  // Instances holding this person (the API's caller cache) drop them: their tokens stop at once here, within a second elsewhere.
+  const result = await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst());
+  return Number(result?.numDeletedRows ?? 0) > 0;
 }
