@@ -7,7 +7,7 @@ import { countRequestsToday } from '../../src/api/usage.js';
 import { USAGE_FLUSH_MS } from '../../src/api/usage-ledger.js';
 import { FEED_FRESH_MS, FEED_POLL_MS } from '../../src/changes/feed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { startLarderProcess, type LarderProcess } from '../helpers/process.js';
+import { spawnLarder, type LarderProcess } from '../helpers/larder-process.js';
 import { issueApiToken, postForm } from '../oauth/oauth-helpers.js';
 
 /**
@@ -25,19 +25,24 @@ describe('across Larder processes on one database', () => {
   before(async () => {
     database = await createTestDatabase();
     storage = mkdtempSync(path.join(os.tmpdir(), 'larder-processes-'));
-    env = { DATABASE_URL: database.url, LARDER_STORAGE: storage, LARDER_QUOTA_PRO: '60' };
+    env = { LARDER_BUNDLED_CATALOG: 'false', LARDER_QUOTA_PRO: '60' };
   });
   after(async () => {
-    await Promise.all(running.map((p) => p.stop('SIGKILL')));
+    for (const p of running) if (p.alive()) p.child.kill('SIGKILL');
+    await Promise.all(running.map((p) => p.exited));
     await database.drop();
     rmSync(storage, { recursive: true, force: true });
   });
 
+  /** A Larder process on the test database (`npm start`'s dist/src/main.js). */
+  const start = (options: { appUrl?: string; env?: Record<string, string> } = {}) =>
+    spawnLarder({ databaseUrl: database.url, storageDir: storage, appUrl: options.appUrl, env: { ...env, ...options.env } });
+
   /** Two instances behind one public URL (as behind a load balancer): the first creates the keys, the second reuses them. */
   async function twoInstances(): Promise<[LarderProcess, LarderProcess]> {
-    const first = await startLarderProcess(env);
+    const first = await start();
     running.push(first);
-    const second = await startLarderProcess({ ...env, APP_URL: first.baseUrl });
+    const second = await start({ appUrl: first.baseUrl });
     running.push(second);
     return [first, second];
   }
@@ -92,12 +97,13 @@ describe('across Larder processes on one database', () => {
     assert.equal(total, limit, `answered ${JSON.stringify(answered)}`);
     assert.ok(answered[first.baseUrl]! > 0 && answered[second.baseUrl]! > 0, `both processes answered some: ${JSON.stringify(answered)}`);
     // Stopped gracefully, the processes give back what they claimed and did not use: the counter is what was answered.
-    assert.deepEqual(await Promise.all([first.stop(), second.stop()]), [0, 0]);
+    await Promise.all([first.stop(), second.stop()]);
+    assert.deepEqual([(await first.exited).code, (await second.exited).code], [0, 0]);
     assert.equal(await countRequestsToday(database.db, issued.user.id), limit);
   });
 
   test('every answered request is in the history after a graceful stop', async () => {
-    const larder = await startLarderProcess(env);
+    const larder = await start();
     running.push(larder);
     const issued = await issueApiToken({ baseUrl: larder.baseUrl, server: { database } });
     let answered = 0;
@@ -107,14 +113,15 @@ describe('across Larder processes on one database', () => {
       }),
     );
     assert.equal(answered, 50);
-    assert.equal(await larder.stop('SIGTERM'), 0);
+    await larder.stop();
+    assert.equal((await larder.exited).code, 0);
     const rows = await database.db.selectFrom('api_requests').select('status').where('user_id', '=', issued.user.id).execute();
     assert.equal(rows.length, 50);
     assert.equal(await countRequestsToday(database.db, issued.user.id), 50);
   });
 
   test('kill -9 loses at most the history of the last flush interval', async (t) => {
-    const larder = await startLarderProcess({ ...env, LARDER_QUOTA_PRO: '1000000' });
+    const larder = await start({ env: { LARDER_QUOTA_PRO: '1000000' } });
     running.push(larder);
     const issued = await issueApiToken({ baseUrl: larder.baseUrl, server: { database } });
     const answeredAt: number[] = [];
@@ -125,7 +132,7 @@ describe('across Larder processes on one database', () => {
     }
     larder.child.kill('SIGKILL');
     const killedAt = performance.now();
-    await larder.stop();
+    await larder.exited;
     const rows = await database.db.selectFrom('api_requests').select('id').where('user_id', '=', issued.user.id).execute();
     // A record is written by the first group commit after its answer: at most one flush
     // interval later, plus the time that commit takes. On a machine others load too (and
