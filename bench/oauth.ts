@@ -18,8 +18,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,7 @@ import autocannon from 'autocannon';
 import Provider, { errors } from 'oidc-provider';
 import pg from 'pg';
 import { createUser, findUserById } from '../src/accounts/users.js';
-import { countRequestsToday, recordApiRequest } from '../src/api/usage.js';
+import { countRequestsToday, insertApiRequests } from '../src/api/usage.js';
 import { loadConfig } from '../src/config.js';
 import { createClient } from '../src/oauth/clients.js';
 import { createOAuthServer } from '../src/oauth/index.js';
@@ -61,12 +62,12 @@ const selfPath = fileURLToPath(import.meta.url);
 // ---------------------------------------------------------------------------------------
 // Shared by the server roles: timing, minting through the provider's models, RPC.
 
-interface Spread {
+export interface Spread {
   median: number;
   p99: number;
 }
 
-function spread(samples: number[]): Spread {
+export function spread(samples: number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
   return { median: at(0.5), p99: at(0.99) };
@@ -84,12 +85,12 @@ async function timeCalls(calls: number, fn: (i: number) => Promise<unknown>): Pr
   return spread(samples);
 }
 
-type Payload = Record<string, unknown>;
+export type Payload = Record<string, unknown>;
 interface SavedModel {
   save(): Promise<string>;
 }
 type ModelClass = new (payload: Payload) => SavedModel;
-interface Models {
+export interface Models {
   Grant: ModelClass;
   AuthorizationCode: ModelClass & { find(id: string): Promise<Payload | undefined> };
   RefreshToken: ModelClass & { find(id: string): Promise<Payload | undefined> };
@@ -97,12 +98,12 @@ interface Models {
 }
 
 /** oidc-provider's models; the project's declarations (src/oauth/oidc-provider.d.ts) only type `find`. */
-function modelsOf(provider: Provider): Models {
+export function modelsOf(provider: Provider): Models {
   return provider as unknown as Models;
 }
 
 /** What a stored model carries, less what each copy gets anew (id, times, grant, consumption). */
-function templateOf(model: Payload): Payload {
+export function templateOf(model: Payload): Payload {
   const fresh = new Set(['jti', 'kind', 'iat', 'exp', 'consumed', 'grantId']);
   return Object.fromEntries(Object.entries(model).filter(([key, value]) => !fresh.has(key) && value !== undefined));
 }
@@ -114,20 +115,41 @@ export interface Templates {
 }
 
 /** `count` copies of a code or refresh token, each under a new copy of the grant (as `count` people would have). */
-async function mint(models: Models, kind: 'AuthorizationCode' | 'RefreshToken', templates: Templates, count: number): Promise<string[]> {
+export async function mint(models: Models, kind: 'AuthorizationCode' | 'RefreshToken', templates: Templates, count: number): Promise<string[]> {
   const token = kind === 'AuthorizationCode' ? templates.code : templates.refresh;
-  const values: string[] = [];
-  for (let i = 0; i < count; i++) {
+  const one = async (): Promise<string> => {
     const grantId = await new models.Grant(structuredClone(templates.grant)).save();
-    values.push(await new models[kind]({ ...structuredClone(token), grantId }).save());
-  }
+    return new models[kind]({ ...structuredClone(token), grantId }).save();
+  };
+  // Several at a time: on PostgreSQL each save is a round trip, and the pool has ten connections.
+  const values: string[] = [];
+  for (let done = 0; done < count; done += 16) values.push(...(await Promise.all(Array.from({ length: Math.min(16, count - done) }, one))));
   return values;
 }
 
-type Handler = (...args: never[]) => Promise<unknown>;
+export type Handler = (...args: never[]) => Promise<unknown>;
+
+/** profileStart / profileStop(file): a CPU profile of this process between two calls (node:inspector). */
+export function profilerHandlers(): Record<string, Handler> {
+  const inspector = new Session();
+  inspector.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => inspector.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  return {
+    profileStart: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 });
+      await post('Profiler.start');
+    },
+    profileStop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
 
 /** A child process answers the parent's calls over IPC; `stop` ends it once answered. */
-function serve(handlers: Record<string, Handler>, ready: unknown): void {
+export function serve(handlers: Record<string, Handler>, ready: unknown): void {
   process.on('message', (message: { id: number; method: string; args: unknown[] }) => {
     const handler = handlers[message.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     (handler ? handler(...message.args) : Promise.reject(new Error(`no method ${message.method}`))).then(
@@ -155,7 +177,7 @@ export interface LarderReady {
 }
 
 /** The real sign-in over HTTP: log-in, consent, code; then the code exchange. */
-async function signIn(baseUrl: string, email: string, clientId: string, clientSecret: string, models: Models) {
+export async function signIn(baseUrl: string, email: string, clientId: string, clientSecret: string, models: Models) {
   const visitor = new Visitor(baseUrl);
   let outcome = await followAuthorization(visitor, authorizeUrl({ response_type: 'code', client_id: clientId, redirect_uri: GPT_CALLBACK, state: 's', scope: '' }), {
     login: { email, password: PASSWORD },
@@ -213,7 +235,7 @@ async function larderRole(): Promise<void> {
     }));
     await db.insertInto('api_requests').values(rows).execute();
   }
-  // The quota reads the per-day counter that recordApiRequest keeps: make the busy day count there too.
+  // The quota reads the per-day counter (src/api/usage-ledger.ts): make the busy day count there too.
   await db
     .insertInto('api_usage_daily')
     .values({ user_id: busy.id, day: new Date(at).toISOString().slice(0, 10), requests: BUSY_ROWS })
@@ -238,7 +260,7 @@ async function larderRole(): Promise<void> {
       const countQuiet = await timeCalls(INPROCESS_CALLS, () => countRequestsToday(db, quiet.id));
       const countBusy = await timeCalls(Math.min(INPROCESS_CALLS, 1000), () => countRequestsToday(db, busy.id));
       const record = await timeCalls(Math.min(INPROCESS_CALLS, 1000), () =>
-        recordApiRequest(db, { userId: quiet.id, clientId: client.clientId, grantId: undefined, method: 'GET', route: '/api/me', status: 200, durationMs: 1, at: new Date() }),
+        insertApiRequests(db, [{ userId: quiet.id, clientId: client.clientId, grantId: undefined, method: 'GET', route: '/api/me', status: 200, durationMs: 1, at: new Date() }]),
       );
       await db.deleteFrom('api_requests').where('user_id', '=', quiet.id).execute();
       const stored = await db.selectFrom('oauth_models').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
@@ -276,7 +298,7 @@ export interface BareReady {
   redirectUri: string;
 }
 
-async function bareRole(): Promise<void> {
+export async function bareRole(): Promise<void> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const apiResource = `${issuer}/api`;
@@ -351,6 +373,7 @@ async function bareRole(): Promise<void> {
 
   serve(
     {
+      ...profilerHandlers(),
       mintCodes: async (count: number, templates: Templates) => mint(models, 'AuthorizationCode', templates, count),
       mintRefreshTokens: async (count: number, templates: Templates) => mint(models, 'RefreshToken', templates, count),
       stop: async () => {
@@ -365,15 +388,22 @@ async function bareRole(): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // The parent: starts the servers, mints, runs the load, prints the figures.
 
-class Child<Ready> {
+/**
+ * A server role in a child process of its own (`script --role=<role>`), answering calls
+ * over IPC. `cpu` pins the whole process, every thread, to that CPU (taskset), so a
+ * benchmark can keep the load tool on the other one.
+ */
+export class Child<Ready> {
   readonly ready: Promise<Ready>;
   readonly #child: ChildProcess;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   #next = 1;
   readonly #exited: Promise<void>;
 
-  constructor(role: string, env: Record<string, string> = {}) {
-    this.#child = fork(selfPath, [`--role=${role}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  constructor(role: string, env: Record<string, string> = {}, options: { script?: string; cpu?: number; nodeArgs?: string[] } = {}) {
+    const nodeArgs = [...process.execArgv, ...(options.nodeArgs ?? [])];
+    const pinned = options.cpu === undefined ? { execArgv: nodeArgs } : { execPath: 'taskset', execArgv: ['-c', String(options.cpu), process.execPath, ...nodeArgs] };
+    this.#child = fork(options.script ?? selfPath, [`--role=${role}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], ...pinned });
     this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
       this.#child.on('message', (message: { ready?: Ready; id?: number; result?: unknown; error?: string }) => {
@@ -408,6 +438,11 @@ class Child<Ready> {
 
   kill(): void {
     if (this.#child.exitCode === null) this.#child.kill();
+  }
+
+  /** The process id (taskset execs node in place, so a pinned child keeps it). */
+  get pid(): number {
+    return this.#child.pid!;
   }
 }
 
@@ -513,7 +548,7 @@ async function tokenPhase(target: TokenTarget, grant: 'authorization_code' | 're
 }
 
 /** Larder's templates rewritten for the bare provider: its issuer's resource and its client id. */
-function retarget(templates: Templates, from: { apiResource: string; clientId: string }, to: { apiResource: string; clientId: string }): Templates {
+export function retarget(templates: Templates, from: { apiResource: string; clientId: string }, to: { apiResource: string; clientId: string }): Templates {
   return JSON.parse(JSON.stringify(templates).split(from.apiResource).join(to.apiResource).split(from.clientId).join(to.clientId)) as Templates;
 }
 
@@ -540,7 +575,7 @@ interface InProcess {
   oauthRows: number;
 }
 
-async function postgresReachable(url: string): Promise<string | undefined> {
+export async function postgresReachable(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -681,7 +716,7 @@ async function main(): Promise<void> {
   say(`  ${pad('findUserById', 62)} ${col(sqlite.findUser)}   ${col(postgres?.findUser)}`);
   say(`  ${pad(`countRequestsToday, ${fmt(sqlite.quietCount)} requests today`, 62)} ${col(sqlite.countQuiet)}   ${col(postgres?.countQuiet)}`);
   say(`  ${pad(`countRequestsToday, ${fmt(sqlite.busyCount)} requests today`, 62)} ${col(sqlite.countBusy)}   ${col(postgres?.countBusy)}`);
-  say(`  ${pad('recordApiRequest (one insert, after the answer)', 62)} ${col(sqlite.record)}   ${col(postgres?.record)}`);
+  say(`  ${pad('insertApiRequests (one record alone; the server batches them)', 62)} ${col(sqlite.record)}   ${col(postgres?.record)}`);
   say(`  (oauth_models rows at the time: SQLite ${fmt(sqlite.oauthRows)}${postgres ? `, PostgreSQL ${fmt(postgres.oauthRows)}` : ''}; find misses: ${sqlite.misses + (postgres?.misses ?? 0)})`);
   say('');
   say('what differs between the two token servers (otherwise the options of src/oauth/provider.ts: client auth methods, PKCE only for public');
@@ -698,7 +733,10 @@ async function main(): Promise<void> {
   if (failures > 0 || sqlite.misses > 0 || (postgres?.misses ?? 0) > 0) process.exitCode = 1;
 }
 
-const role = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
-if (role === 'larder') await larderRole();
-else if (role === 'bare') await bareRole();
-else await main();
+// Run only when started as a script: bench/hot-path.ts imports the roles and helpers above.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === selfPath) {
+  const role = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
+  if (role === 'larder') await larderRole();
+  else if (role === 'bare') await bareRole();
+  else await main();
+}

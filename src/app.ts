@@ -4,13 +4,16 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
-import { findUserById } from './accounts/users.js';
+import { findUserCached } from './accounts/cached-users.js';
 import { apiContext } from './api/context.js';
 import { apiProtectedResource, mcpProtectedResource } from './api/protected-resource.js';
 import { apiResourceMetadataRoutes, mcpResourceMetadataRoutes } from './api/protected-resource-routes.js';
 import { findAccessTokenIn } from './api/steps/read-bearer-token.js';
+import { usageLedgerFor } from './api/usage-ledger.js';
+import { cachedAccessTokens } from './api/verified-tokens.js';
 import { catalogApiRoutes } from './catalog/api-routes.js';
 import type { Catalog } from './catalog/catalog.js';
+import { changeFeedFor } from './changes/feed.js';
 import { catalogPages } from './catalog/pages.js';
 import type { Config } from './config.js';
 import type { OpenedDatabase } from './db/index.js';
@@ -98,12 +101,18 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   // The API: one context whose hooks are the resource server's steps; the OpenAPI
   // document is generated from the routes registered inside it.
   const apiResource = apiProtectedResource(config.appUrl);
+  // Quota claims and history, written in batches; what is buffered is written when the app closes.
+  const usage = usageLedgerFor(db, { onError: (error) => app.log.error({ err: error }, 'writing API usage failed') });
+  app.addHook('onClose', () => usage.close());
   const apiRoutes: CollectedRoute[] = [];
+  // Verified tokens and callers are reused (by the API and /mcp alike), kept in step across instances by the change feed.
+  const findAccessToken = cachedAccessTokens(findAccessTokenIn(oauth.provider), changeFeedFor(db));
+  const findUser = findUserCached(db);
   await app.register(apiContext, {
     resource: apiResource,
-    findAccessToken: findAccessTokenIn(oauth.provider),
-    findUser: (id) => findUserById(db, id),
-    db,
+    findAccessToken,
+    findUser,
+    usage,
     quotas: config.quotas,
     routes: async (api) => {
       collectApiRoutes(api, apiRoutes);
@@ -116,7 +125,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   // /mcp: the same steps in its own context, for tokens issued for `${APP_URL}/mcp`.
   const mcpResource = mcpProtectedResource(config.appUrl);
   await app.register(mcpResourceMetadataRoutes, { resource: mcpResource, config });
-  await app.register(mcpRoutes, { resource: mcpResource, config, db, catalog, views, findAccessToken: findAccessTokenIn(oauth.provider), findUser: (id) => findUserById(db, id) });
+  await app.register(mcpRoutes, { resource: mcpResource, config, db, catalog, views, findAccessToken, findUser, usage });
   await app.register(apiDocumentRoutes, { routes: apiRoutes, config, views });
   await app.register(catalogPages, { catalog, views });
   await app.register(legalPages, { config, views });

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
+import { serializeFoodAhead } from './catalog/present.js';
+import { changeFeedFor } from './changes/feed.js';
 import type { Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -32,12 +34,17 @@ export async function startServer(config: Config, options: { listen?: boolean } 
     if (config.loadBundledCatalog) await catalog.loadBundledIfNeeded();
     await catalog.refresh();
     const views = createViews(config.viewsDir);
+    const feed = changeFeedFor(database.db);
+    await feed.start();
     const app = await buildApp({ config, database, catalog, views });
+    feed.onError = (error) => app.log.error({ err: error }, 'reading the change feed failed');
     const poll = setInterval(() => {
       catalog.refresh().catch((error: unknown) => app.log.error({ err: error }, 'catalog refresh failed'));
     }, CATALOG_POLL_MS);
     poll.unref();
     if (options.listen !== false) await app.listen({ port: config.port, host: config.host });
+    // Every food read into memory, its API JSON made for each tier, in the background.
+    catalog.keepFoodsInMemory((food) => serializeFoodAhead(food, config.appUrl));
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -46,7 +53,9 @@ export async function startServer(config: Config, options: { listen?: boolean } 
       stop() {
         stopping ??= (async () => {
           clearInterval(poll);
+          catalog.close();
           await app.close();
+          feed.stop();
           await database.close();
         })();
         return stopping;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { publishChanges } from '../changes/feed.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Db } from '../db/index.js';
 import type { UsersTable } from '../db/schema.js';
@@ -151,7 +152,7 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
 /** Moves an account to another email; throws EmailTakenError when that email has an account. */
 export async function setUserEmail(db: Db, userId: string, email: string): Promise<void> {
   try {
-    await db.updateTable('users').set({ email: normalizeEmail(email) }).where('id', '=', userId).execute();
+    await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.updateTable('users').set({ email: normalizeEmail(email) }).where('id', '=', userId).execute());
   } catch (error) {
     if (isUniqueViolation(error)) throw new EmailTakenError();
     throw error;
@@ -160,11 +161,11 @@ export async function setUserEmail(db: Db, userId: string, email: string): Promi
 
 export async function setUserPlan(db: Db, email: string, plan: Plan): Promise<User> {
   if (!PLANS.includes(plan)) throw new AccountInputError({ plan: `The plan must be one of: ${PLANS.join(', ')}.` });
-  const result = await db.updateTable('users').set({ plan }).where('email', '=', normalizeEmail(email)).executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw new UserNotFoundError(normalizeEmail(email));
-  const user = await findUserByEmail(db, email);
-  if (!user) throw new UserNotFoundError(normalizeEmail(email));
-  return user;
+  const found = await findUserByEmail(db, email);
+  if (!found) throw new UserNotFoundError(normalizeEmail(email));
+  // Every instance holding this person (the API's caller cache) drops them within a second.
+  await publishChanges(db, [{ kind: 'account', key: found.id }], (trx) => trx.updateTable('users').set({ plan }).where('id', '=', found.id).execute());
+  return { ...found, plan };
 }
 
 /** Every account, oldest first. */
@@ -175,7 +176,7 @@ export async function listUsers(db: Db): Promise<User[]> {
 
 /** Sets the time zone that decides what "today" is for the person's diary (an IANA name, checked by the caller). */
 export async function setUserTimeZone(db: Db, userId: string, timeZone: string): Promise<void> {
-  await db.updateTable('users').set({ time_zone: timeZone }).where('id', '=', userId).execute();
+  await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.updateTable('users').set({ time_zone: timeZone }).where('id', '=', userId).execute());
 }
 
 /**
@@ -183,6 +184,7 @@ export async function setUserTimeZone(db: Db, userId: string, timeZone: string):
  * Returns whether there was one. Grants are the caller's to revoke first (oauth/grants.ts).
  */
 export async function deleteUser(db: Db, userId: string): Promise<boolean> {
-  const result = await db.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  // Instances holding this person (the API's caller cache) drop them: their tokens stop at once here, within a second elsewhere.
+  const result = await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst());
+  return Number(result?.numDeletedRows ?? 0) > 0;
 }

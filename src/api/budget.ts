@@ -26,6 +26,30 @@ export function fitList<T, R extends object>(
   return wrap(items.slice(0, low), true);
 }
 
+/**
+ * fitList for items already serialized: `{"data":[...],...fields}` from the JSON text of
+ * each item, keeping as many (in order) as fit, with `"truncated":true` last when some had
+ * to go. The text is the same document fitList's `{ data, ...fields, truncated? }`
+ * serializes to.
+ */
+export function fitJsonList(pieces: readonly string[], fields: Record<string, unknown> = {}, budget = RESPONSE_BUDGET_CHARS): string {
+  const tail = JSON.stringify(fields).slice(1, -1);
+  const rest = tail === '' ? '' : `,${tail}`;
+  const whole = `{"data":[${pieces.join(',')}]${rest}}`;
+  if (whole.length <= budget) return whole;
+  // The wrapper and one comma between items: the length of a prefix is known without building it.
+  const wrapper = `{"data":[]${rest},"truncated":true}`.length;
+  let kept = 0;
+  let length = wrapper;
+  for (const piece of pieces) {
+    const added = piece.length + (kept > 0 ? 1 : 0);
+    if (length + added > budget) break;
+    length += added;
+    kept++;
+  }
+  return `{"data":[${pieces.slice(0, kept).join(',')}]${rest},"truncated":true}`;
+}
+
 /** Cuts a string to `max` characters, ending in an ellipsis when cut. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -1,7 +1,6 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Plan } from '../accounts/plans.js';
 import type { User } from '../accounts/users.js';
-import type { Db } from '../db/index.js';
 import type { ProtectedResource } from './protected-resource.js';
 import { installResponseGuard, type ResponseGuardOptions } from './response-guard.js';
 import { checkAudience } from './steps/check-audience.js';
@@ -11,6 +10,7 @@ import { noteActivity } from './steps/note-activity.js';
 import { readBearerToken, type FindAccessToken } from './steps/read-bearer-token.js';
 import { recordUsage } from './steps/record-usage.js';
 import { requireScopes } from './steps/require-scopes.js';
+import type { UsageLedger } from './usage-ledger.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,7 +23,8 @@ export interface ApiContextOptions {
   resource: ProtectedResource;
   findAccessToken: FindAccessToken;
   findUser: (id: string) => Promise<User | undefined>;
-  db: Db;
+  /** Counts requests against quotas and buffers their history (shared with /mcp). */
+  usage: UsageLedger;
   quotas: Readonly<Record<Plan, number>>;
   guard?: ResponseGuardOptions;
   /** Registers the API's routes inside the context, so each passes every step. */
@@ -43,19 +44,19 @@ export function markJsonReplies(context: FastifyInstance): void {
  * routes registered inside it pass them. Nothing outside asks "is this URL the API?".
  *
  * @example
- *   await app.register(apiContext, { resource: apiProtectedResource(appUrl), findAccessToken, findUser, db, quotas,
+ *   await app.register(apiContext, { resource: apiProtectedResource(appUrl), findAccessToken, findUser, usage, quotas,
  *     routes: async (api) => { await api.register(catalogApiRoutes, { catalog, appUrl }); } });
  */
 export async function apiContext(api: FastifyInstance, options: ApiContextOptions): Promise<void> {
-  const { resource, db } = options;
+  const { resource, usage } = options;
   markJsonReplies(api);
   installResponseGuard(api, options.guard);
   api.addHook('onRequest', readBearerToken(options.findAccessToken, resource));
   api.addHook('onRequest', checkAudience(resource));
   api.addHook('onRequest', loadCaller(options.findUser, resource));
   api.addHook('onRequest', requireScopes(resource));
-  api.addHook('onRequest', enforceQuota(db, options.quotas));
+  api.addHook('onRequest', enforceQuota(usage, options.quotas));
   api.addHook('preSerialization', noteActivity);
-  api.addHook('onSend', recordUsage(db));
+  api.addHook('onSend', recordUsage(usage));
   await options.routes(api);
 }

@@ -1,15 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../api/caller.js';
 import { restSchema } from '../api/rest-route.js';
-import { getFood, getFoodOperation, searchFoods, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput } from './operations.js';
+import { getFoodJson, getFoodOperation, searchFoodsJson, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput } from './operations.js';
 
-/** GET /api/foods/search and GET /api/foods/{id}: a schema and one call each. */
+/**
+ * GET /api/foods/search and GET /api/foods/{id}: a schema and one call each. The replies
+ * are JSON bytes put together from each food's JSON serialized once (searchFoodsJson), so
+ * Fastify sends them as they are; the response schemas still document them in OpenAPI.
+ */
 export async function catalogApiRoutes(api: FastifyInstance, deps: CatalogOperationsDeps): Promise<void> {
-  api.get<{ Querystring: SearchFoodsInput }>('/api/foods/search', { schema: restSchema(searchFoodsOperation, { input: 'querystring', errors: [400] }) }, (request) =>
-    searchFoods(deps, callerOf(request), request.query),
+  api.get<{ Querystring: SearchFoodsInput }>(
+    '/api/foods/search',
+    { schema: restSchema(searchFoodsOperation, { input: 'querystring', errors: [400] }) },
+    async (request, reply) => reply.type(JSON_TYPE).send(await searchFoodsJson(deps, callerOf(request), request.query)),
   );
 
-  api.get<{ Params: { id: string } }>('/api/foods/:id', { schema: restSchema(getFoodOperation, { input: 'params', errors: [404] }) }, (request) =>
-    getFood(deps, callerOf(request), request.params),
+  api.get<{ Params: { id: string } }>(
+    '/api/foods/:id',
+    { schema: restSchema(getFoodOperation, { input: 'params', errors: [404] }) },
+    async (request, reply) => reply.type(JSON_TYPE).send(await getFoodJson(deps, callerOf(request), request.params)),
   );
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';

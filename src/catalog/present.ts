@@ -32,6 +32,41 @@ export function presentFood(food: Food, appUrl: string, tier: NutrientTier): Foo
   };
 }
 
+interface Presented {
+  appUrl: string;
+  json: Partial<Record<NutrientTier, FoodJson>>;
+  text: Partial<Record<NutrientTier, string>>;
+}
+
+const presented = new WeakMap<Food, Presented>();
+
+function presentedOf(food: Food, appUrl: string): Presented {
+  let entry = presented.get(food);
+  if (!entry || entry.appUrl !== appUrl) presented.set(food, (entry = { appUrl, json: {}, text: {} }));
+  return entry;
+}
+
+/**
+ * presentFood made once per food and tier and shared (read-only: spread it to add fields):
+ * a catalog change replaces its Food objects rather than changing them, so what is made of
+ * a Food never goes stale, and is dropped with it.
+ */
+export function presentedFood(food: Food, appUrl: string, tier: NutrientTier): Readonly<FoodJson> {
+  const entry = presentedOf(food, appUrl);
+  return (entry.json[tier] ??= presentFood(food, appUrl, tier));
+}
+
+/** A food's API JSON (presentFood) as text, serialized once per food and tier: replies are assembled from these pieces. */
+export function foodJsonText(food: Food, appUrl: string, tier: NutrientTier): string {
+  const entry = presentedOf(food, appUrl);
+  return (entry.text[tier] ??= JSON.stringify(presentedFood(food, appUrl, tier)));
+}
+
+/** Serializes a food's API JSON for every tier ahead of its first request (the catalog in memory does it as it loads). */
+export function serializeFoodAhead(food: Food, appUrl: string): void {
+  for (const tier of ['main', 'full'] as const satisfies readonly NutrientTier[]) foodJsonText(food, appUrl, tier);
+}
+
 /** The JSON schema of a FoodJson; `ref` names the operations as the surface calls them. */
 export const foodJsonSchema = (ref: OperationRef) => ({
   type: 'object',

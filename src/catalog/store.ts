@@ -49,6 +49,12 @@ export async function findFoodByFormerSlug(db: Db, slug: string): Promise<Food |
   return row ? rowToFood(row) : undefined;
 }
 
+/** Up to `limit` whole foods after `afterId`, in id order: the catalog in memory is loaded in such pages. */
+export async function listFoodsAfter(db: Db, afterId: string, limit: number): Promise<Food[]> {
+  const rows = await db.selectFrom('foods').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map(rowToFood);
+}
+
 /** What the search index and the portion statistics need of a food. */
 export interface IndexedCatalogFood extends IndexableFood {
   portions: Portion[];

@@ -12,6 +12,7 @@ import * as diary0013 from './migrations/0013_diary_portion_note.js';
 import * as hashedOAuthIds0020 from './migrations/0020_hashed_oauth_ids.js';
 import * as accountSecurity0021 from './migrations/0021_account_security.js';
 import * as clientRegistration0030 from './migrations/0030_client_registration.js';
+import * as changes0040 from './migrations/0040_change_feed.js';
 import * as activity0050 from './migrations/0050_activity.js';
 import * as diaryNote0051 from './migrations/0051_diary_note.js';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0020_hashed_oauth_ids': hashedOAuthIds0020,
   '0021_account_security': accountSecurity0021,
   '0030_client_registration': clientRegistration0030,
+  '0040_change_feed': changes0040,
   '0050_activity': activity0050,
   '0051_diary_note': diaryNote0051,
 };

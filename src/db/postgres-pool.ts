@@ -1,6 +1,7 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { isDatabaseUnavailable } from './errors.js';
+import { isStalePreparedStatement, namedQuery } from './named-statements.js';
 
 export interface DatabaseTimeouts {
   /** A new connection, or a free one from a busy pool (pg-pool's one `connectionTimeoutMillis` bounds both). */
@@ -71,9 +72,10 @@ export function createPostgresPool(options: PostgresPoolOptions): { pool: pg.Poo
       let broken: Error | undefined;
       const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
         try {
-          return (await client.query(sql, parameters as unknown[])) as unknown as PostgresQueryResult<R>;
+          // Prepared once per connection (named-statements.ts).
+          return (await client.query(namedQuery(client, sql, parameters))) as unknown as PostgresQueryResult<R>;
         } catch (error) {
-          if (isDatabaseUnavailable(error)) broken = error as Error;
+          if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = error as Error;
           throw error;
         }
       };

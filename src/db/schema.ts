@@ -4,6 +4,7 @@ import type { Plan } from '../accounts/plans.js';
 /** The tables Larder keeps. Each module owns its own tables and reaches others through functions. */
 export interface Database {
   api_usage_daily: ApiUsageDailyTable;
+  change_feed: ChangeFeedTable;
   diary_entries: DiaryEntriesTable;
   diary_goals: DiaryGoalsTable;
   foods: FoodsTable;
@@ -197,4 +198,14 @@ export interface ApiUsageDailyTable {
   user_id: string;
   day: string;
   requests: number;
+}
+
+/** Changes other processes may hold a stale copy of (src/changes/feed.ts). */
+export interface ChangeFeedTable {
+  seq: ColumnType<number | string, never, never>;
+  /** `grant`, `token` (the SHA-256 of an access token), `client` or `account`. */
+  kind: string;
+  key: string;
+  /** Epoch milliseconds. */
+  created_at: ColumnType<number | string, number, number>;
 }

@@ -43,8 +43,9 @@ declare module 'fastify' {
 export function installSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   const headers = securityHeadersFor(options);
   app.decorate('securityHeaders', headers);
+  const entries = Object.entries(headers);
   app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(headers)) {
+    for (const [name, value] of entries) {
       if (!reply.hasHeader(name)) reply.header(name, value);
     }
     return payload;

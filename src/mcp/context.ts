@@ -11,6 +11,7 @@ import { loadCaller } from '../api/steps/load-caller.js';
 import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
 import { recordCall } from '../api/steps/record-usage.js';
 import { requireScopes } from '../api/steps/require-scopes.js';
+import type { UsageLedger } from '../api/usage-ledger.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
@@ -33,6 +34,8 @@ export interface McpRoutesOptions {
   views: Views;
   findAccessToken: FindAccessToken;
   findUser: (id: string) => Promise<User | undefined>;
+  /** Counts calls against quotas and buffers their history (the API's ledger). */
+  usage: UsageLedger;
 }
 
 /** The largest JSON-RPC message /mcp reads; a tool call is a few hundred bytes. */
@@ -76,7 +79,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
   const { resource, config, db } = options;
   const tools = prepareTools();
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
-  const quota = enforceQuota(db, config.quotas);
+  const quota = enforceQuota(options.usage, config.quotas);
 
   const handler = createMcpHandler(
     (context) => {
@@ -123,7 +126,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
         const caller = callerOf(request);
         const steps: ToolCallSteps = {
           enforceQuota: () => quota(request),
-          recordCall: (tool, status, durationMs, activity) => recordCall(db, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
+          recordCall: (tool, status, durationMs, activity) => recordCall(options.usage, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
           logError: (error) => request.log.error({ err: error }, 'MCP tool failed'),
         };
         return serve(request, reply, { caller, steps });

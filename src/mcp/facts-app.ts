@@ -19,17 +19,31 @@ export function factsAppHtml(views: Views): string {
   return views.render('mcp-app', { css: asset('larder.css'), script: asset('mcp-app.js') });
 }
 
+/**
+ * Each food's panel, rendered once: the catalog's food JSON is made once per food and tier
+ * and shared (catalog/present.ts), so its nutrition list names one food's facts as one tier
+ * shows them, for as long as the catalog does not change.
+ */
+const renderedPanels = new WeakMap<Views, WeakMap<FoodJson['nutrition'], string>>();
+
 /** The panels of some foods, from the same nutrition-facts table as their /catalog pages. */
 export function factsPanels(views: Views, foods: readonly FoodJson[]): string {
+  let rendered = renderedPanels.get(views);
+  if (!rendered) renderedPanels.set(views, (rendered = new WeakMap()));
   return foods
-    .map((food) =>
-      views.render('mcp-facts', {
-        name: food.name,
-        url: food.url,
-        source: `${food.source.dataset}, food ${food.source.id}`,
-        basis: food.nutrition_basis.replace(/^per /, ''),
-        rows: factsRowsOf(food.nutrition),
-      }),
-    )
+    .map((food) => {
+      let panel = rendered.get(food.nutrition);
+      if (panel === undefined) {
+        panel = views.render('mcp-facts', {
+          name: food.name,
+          url: food.url,
+          source: `${food.source.dataset}, food ${food.source.id}`,
+          basis: food.nutrition_basis.replace(/^per /, ''),
+          rows: factsRowsOf(food.nutrition),
+        });
+        rendered.set(food.nutrition, panel);
+      }
+      return panel;
+    })
     .join('\n');
 }

@@ -1,4 +1,5 @@
 import { lastUsedByGrant } from '../api/usage.js';
+import { publishChanges } from '../changes/feed.js';
 import type { Db } from '../db/index.js';
 import { findClients } from './clients.js';
 import { listConnectedApps, revokeGrant } from './grants.js';
@@ -31,12 +32,14 @@ export async function connectedAppsOf(db: Db, accountId: string): Promise<Connec
  * Ends everything the authorization server holds for a person: every grant (and with it
  * every code, access and refresh token issued under it: revokeGrant), then anything else
  * stored under their account id (provider sessions, interactions, expired grants). Tokens
- * stop working on their very next request. Returns how many grants were revoked.
+ * stop working on their very next request here, and within a second on every other
+ * instance (the change feed: each grant's change, then the account's for the rest).
+ * Returns how many grants were revoked.
  */
 export async function revokeEverythingOf(db: Db, accountId: string): Promise<number> {
   const grants = await db.selectFrom('oauth_models').select('id').where('model', '=', 'Grant').where('account_id', '=', accountId).execute();
   let revoked = 0;
   for (const { id } of grants) if (await revokeGrant(db, id, { accountId })) revoked++;
-  await db.deleteFrom('oauth_models').where('account_id', '=', accountId).execute();
+  await publishChanges(db, [{ kind: 'account', key: accountId }], (trx) => trx.deleteFrom('oauth_models').where('account_id', '=', accountId).execute());
   return revoked;
 }

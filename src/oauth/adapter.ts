@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { publishChanges, type Change } from '../changes/feed.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -83,7 +85,10 @@ export const GRANT_BOUND_MODELS: readonly string[] = [
 /** Models whose ids are handles, not credentials: stored as they are (see the file comment). */
 export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client']);
 
-/** SHA-256 (base64url) of a model id: the key a credential is stored under. */
+/**
+ * SHA-256 (base64url) of a model id: the key a credential is stored under, and how the
+ * change feed and the API's cache of verified tokens name a token (never by its value).
+ */
 export function hashModelId(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }
@@ -110,6 +115,16 @@ export function payloadForStorage(model: string, id: string, payload: AdapterPay
   return stored;
 }
 
+/**
+ * The feed rows that let every process drop its copies (src/changes/) when a model goes:
+ * an access token verified and cached by the API, or a grant whose tokens were.
+ */
+function changesOnRemoval(model: string, id: string): Change[] {
+  if (model === 'AccessToken') return [{ kind: 'token', key: hashModelId(id) }];
+  if (model === 'Grant') return [{ kind: 'grant', key: id }];
+  return [];
+}
+
 export function epochSeconds(date: Date = new Date()): number {
   return Math.floor(date.getTime() / 1000);
 }
@@ -126,6 +141,37 @@ function withoutBlankJti(payload: AdapterPayload | undefined): AdapterPayload | 
 function toNumber(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
+
+// The token endpoint's statements (a code or refresh token found, consumed, two tokens
+// stored), built once per database instead of on every call (src/db/prepared-query.ts).
+type ModelValue = string | number | null;
+const upsertModel = preparedQuery<unknown, [string, string, string, ModelValue, ModelValue, ModelValue, ModelValue, ModelValue, ModelValue]>(
+  (db, model, id, payload, grantId, userCode, uid, clientId, accountId, expiresAt) => {
+    // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
+    const values = { payload, grant_id: grantId, user_code: userCode, uid, client_id: clientId, account_id: accountId, expires_at: expiresAt, consumed_at: null };
+    return db
+      .insertInto('oauth_models')
+      .values({ model, id, ...values })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values));
+  },
+);
+const findModelBy = Object.fromEntries(
+  (['id', 'user_code', 'uid'] as const).map((column) => [
+    column,
+    preparedQuery<{ payload: string; consumed_at: number | string | null }, [string, string, number]>((db, model, value, now) =>
+      db
+        .selectFrom('oauth_models')
+        .select(['payload', 'consumed_at'])
+        .where('model', '=', model)
+        .where(column, '=', value)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .limit(1),
+    ),
+  ]),
+) as Record<'id' | 'user_code' | 'uid', (db: Kysely<Database>, model: string, value: string, now: number) => Promise<{ rows: Array<{ payload: string; consumed_at: number | string | null }> }>>;
+const consumeModel = preparedQuery<unknown, [number, string, string]>((db, at, model, id) =>
+  db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null),
+);
 
 /**
  * Returns an adapter class for oidc-provider's `adapter` configuration option:
@@ -160,11 +206,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
         consumed_at: null,
       };
-      await db
-        .insertInto('oauth_models')
-        .values({ model: this.name, id: storedModelId(this.name, id), ...values })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
-        .execute();
+      await upsertModel(db, this.name, storedModelId(this.name, id), values.payload, values.grant_id, values.user_code, values.uid, values.client_id, values.account_id, values.expires_at);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -187,14 +229,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
       if (typeof value !== 'string' || value === '') return undefined;
-      const row = await db
-        .selectFrom('oauth_models')
-        .select(['payload', 'consumed_at'])
-        .where('model', '=', this.name)
-        .where(column, '=', value)
-        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
-        .limit(1)
-        .executeTakeFirst();
+      const [row] = (await findModelBy[column](db, this.name, value, now())).rows;
       if (!row) return undefined;
       const payload = JSON.parse(row.payload) as AdapterPayload;
       const consumedAt = toNumber(row.consumed_at);
@@ -208,17 +243,14 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
      * to detect a reused authorization code or rotated refresh token and revoke the grant.
      */
     async consume(id: string): Promise<void> {
-      await db
-        .updateTable('oauth_models')
-        .set({ consumed_at: now() })
-        .where('model', '=', this.name)
-        .where('id', '=', storedModelId(this.name, id))
-        .where('consumed_at', 'is', null)
-        .execute();
+      await consumeModel(db, now(), this.name, storedModelId(this.name, id));
     }
 
     async destroy(id: string): Promise<void> {
-      await db.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
+      const remove = (trx: Kysely<Database>) => trx.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
+      const changes = changesOnRemoval(this.name, id);
+      if (changes.length === 0) await remove(db);
+      else await publishChanges(db, changes, remove);
     }
 
     /** Removes every grant-bound model (see {@link GRANT_BOUND_MODELS}) issued under the grant. */
@@ -227,11 +259,9 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (pending) return pending;
       const run = (async () => {
         try {
-          await db
-            .deleteFrom('oauth_models')
-            .where('grant_id', '=', grantId)
-            .where('model', 'in', GRANT_BOUND_MODELS)
-            .execute();
+          await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
+            trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
+          );
         } finally {
           revoking.delete(grantId);
         }

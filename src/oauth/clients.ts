@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
+import { changeFeedFor, publishChanges } from '../changes/feed.js';
+import { SharedCache } from '../changes/shared-cache.js';
 import type { Db } from '../db/index.js';
 import type { OAuthClientsTable } from '../db/schema.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
@@ -246,11 +248,14 @@ export async function saveMetadataDocumentClient(db: Db, input: MetadataDocument
     metadata_expires_at: input.expiresAt.toISOString(),
     metadata_etag: input.etag ?? null,
   };
-  await db
-    .insertInto('oauth_clients')
-    .values({ client_id: input.clientId, ...values, created_at: at, registration: 'metadata_document', last_used_at: at })
-    .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
-    .execute();
+  // A replaced document drops the copies other instances hold (scopes, redirect URIs).
+  await publishChanges(db, [{ kind: 'client', key: input.clientId }], (trx) =>
+    trx
+      .insertInto('oauth_clients')
+      .values({ client_id: input.clientId, ...values, created_at: at, registration: 'metadata_document', last_used_at: at })
+      .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
+      .execute(),
+  );
   const row = await findRow(db, input.clientId);
   if (!row) throw new Error(`the metadata document client ${input.clientId} was not stored`);
   return row;
@@ -332,7 +337,7 @@ export async function updateClient(db: Db, clientId: string, input: UpdateClient
     scopes: (input.scopes && input.scopes.length > 0 ? validateScopes(input.scopes) : current.scopes).join(' '),
     updated_at: new Date().toISOString(),
   };
-  await db.updateTable('oauth_clients').set(changes).where('client_id', '=', clientId).execute();
+  await publishChanges(db, [{ kind: 'client', key: clientId }], (trx) => trx.updateTable('oauth_clients').set(changes).where('client_id', '=', clientId).execute());
   return toClient({ ...row, ...changes });
 }
 
@@ -355,14 +360,16 @@ export async function verifyClientSecret(db: Db, clientId: string, secret: strin
   return secretMatchesHash(secret, row?.secret_hash);
 }
 
-/** A new secret for a confidential client; the old one stops working at once. Tokens already issued stay valid. */
+/** A new secret for a confidential client; the old one stops working (within a second on every instance). Tokens already issued stay valid. */
 export async function rotateClientSecret(db: Db, clientId: string): Promise<ClientWithSecret> {
   const row = await findRow(db, clientId);
   if (!row) throw new NotFoundError(`No client has the id "${clientId}".`);
   if (Number(row.is_public) === 1) throw new InvalidRequestError(`The client "${clientId}" is public: it has no secret to rotate.`);
   const clientSecret = newSecret();
   const updatedAt = new Date().toISOString();
-  await db.updateTable('oauth_clients').set({ secret_hash: hashSecret(clientSecret), updated_at: updatedAt }).where('client_id', '=', clientId).execute();
+  await publishChanges(db, [{ kind: 'client', key: clientId }], (trx) =>
+    trx.updateTable('oauth_clients').set({ secret_hash: hashSecret(clientSecret), updated_at: updatedAt }).where('client_id', '=', clientId).execute(),
+  );
   return { client: toClient({ ...row, updated_at: updatedAt }), clientSecret };
 }
 
@@ -370,7 +377,7 @@ export async function rotateClientSecret(db: Db, clientId: string): Promise<Clie
 export async function deleteClient(db: Db, clientId: string): Promise<boolean> {
   const row = await findRow(db, clientId);
   if (!row) return false;
-  await db.transaction().execute(async (trx) => {
+  await publishChanges(db, [{ kind: 'client', key: clientId }], async (trx) => {
     await trx.deleteFrom('oauth_models').where('client_id', '=', clientId).execute();
     await trx.deleteFrom('oauth_clients').where('client_id', '=', clientId).execute();
   });
@@ -400,6 +407,31 @@ export function clientMetadata(row: ClientRow): AdapterPayload {
   };
 }
 
+/** Longest a client's registration is reused by the token endpoint without reading it again. */
+export const CACHED_CLIENT_TTL_MS = 60_000;
+const clientCaches = new WeakMap<Db, SharedCache<ClientRow>>();
+
+/**
+ * A client's row for the token and authorization endpoints, which read it twice a request
+ * (oidc-provider's Client.find, then the resource server's scopes): from a cache, one per
+ * database in this process, that drops a client when it changes (update, new secret,
+ * deletion) through the change feed, at once here and within a second elsewhere.
+ */
+async function findRowCached(db: Db, clientId: string): Promise<ClientRow | undefined> {
+  let cache = clientCaches.get(db);
+  if (!cache) {
+    cache = new SharedCache<ClientRow>({ feed: changeFeedFor(db), ttlMs: CACHED_CLIENT_TTL_MS, capacity: 10_000, tagsOf: (row) => [`client:${row.client_id}`] });
+    clientCaches.set(db, cache);
+  }
+  return cache.load(clientId, () => findRow(db, clientId));
+}
+
+/** findClient through the cache of findRowCached: for the OAuth endpoints' hot path. */
+export async function findClientCached(db: Db, clientId: string): Promise<OAuthClient | undefined> {
+  const row = await findRowCached(db, clientId);
+  return row ? toClient(row) : undefined;
+}
+
 export interface ClientsAdapterOptions {
   /**
    * Resolves a client_id that is a metadata document URL (client-metadata-document.ts):
@@ -420,7 +452,7 @@ export function createClientsAdapter(db: Db, options: ClientsAdapterOptions = {}
         const row = await options.resolveMetadataDocument(id);
         return row ? clientMetadata(row) : undefined;
       }
-      const row = await findRow(db, id);
+      const row = await findRowCached(db, id);
       // A URL-shaped id is only ever a metadata document client, never a stored one.
       if (row?.registration === 'metadata_document') return undefined;
       return row ? clientMetadata(row) : undefined;

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { publishChanges } from '../changes/feed.js';
 import type { Database, Db } from '../db/index.js';
 import { epochSeconds } from './adapter.js';
 import { orderScopes, splitScopes, type Scope } from './scopes.js';
@@ -60,7 +61,8 @@ export async function listConnectedApps(db: Db, accountId: string): Promise<Conn
 
 /**
  * Revokes a grant and everything issued under it (codes, access and refresh tokens),
- * effective on the very next API request. With `accountId`, only that person's grant.
+ * effective on the very next API request on this instance, within a second on every other
+ * (the change feed). With `accountId`, only that person's grant.
  * Returns whether a grant was found.
  */
 export async function revokeGrant(db: Db, grantId: string, options: { accountId?: string } = {}): Promise<boolean> {
@@ -68,7 +70,7 @@ export async function revokeGrant(db: Db, grantId: string, options: { accountId?
   if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
   const grant = await query.executeTakeFirst();
   if (!grant) return false;
-  await db.transaction().execute(async (trx) => {
+  await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
     await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', '!=', 'Session').where('model', '!=', 'Interaction').execute();
     await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { purgeStaleLoginAttempts } from '../accounts/rate-limit.js';
 import { purgeExpiredSessions } from '../accounts/session.js';
-import { findUserById } from '../accounts/users.js';
+import { findUserCached } from '../accounts/cached-users.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { requestPath, requestQuery } from '../http/request-path.js';
@@ -47,7 +47,8 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
       db,
       keys: current,
       views,
-      accountExists: async (id) => (await findUserById(db, id)) !== undefined,
+      // The token endpoint asks on every code exchange and refresh: from the cache the API uses too.
+      accountExists: async (id) => (await findUserCached(db)(id)) !== undefined,
     }),
   );
   const provider = rotation.provider;

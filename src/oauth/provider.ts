@@ -6,7 +6,7 @@ import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
-import { createClientsAdapter, findClient, secretMatchesHash, touchClient } from './clients.js';
+import { createClientsAdapter, findClientCached, secretMatchesHash, touchClient } from './clients.js';
 import { describeAuthorizationError } from './error-page.js';
 import { findGrantFor } from './grants.js';
 import { sessionAdapterWithGrace } from './provider-session.js';
@@ -150,14 +150,14 @@ export function createProvider(options: LarderProviderOptions): Provider {
         // named at the token endpoint, the default among them (oidc-provider issues each
         // access token for one audience; a client wanting both asks once per resource).
         defaultResource: async (_ctx: unknown, client: { clientId: string }, oneOf?: string[]) => {
-          const fallback = defaultResourceFor((await findClient(db, client.clientId))?.registration, resources);
+          const fallback = defaultResourceFor((await findClientCached(db, client.clientId))?.registration, resources);
           if (!oneOf) return fallback;
           return oneOf.includes(fallback) ? fallback : oneOf[0];
         },
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resourceIndicator: string, client: { clientId: string }) => {
           if (!resourceNamed(resources, resourceIndicator)) throw new errors.InvalidTarget!(`Larder's resources are ${resources.mcp} (MCP) and ${resources.api} (the API)`);
-          const registered = await findClient(db, client.clientId);
+          const registered = await findClientCached(db, client.clientId);
           // The operator decides what their clients may ask for; a client that registered
           // itself may ask for any scope (its registration vouches for nothing): the
           // person decides on the consent page, and step-up needs every scope open.

@@ -1,6 +1,6 @@
 import { deleteUser, findUserByEmail, findUserById, normalizeEmail, type User } from '../accounts/users.js';
 import { UserNotFoundError } from '../accounts/errors.js';
-import { deleteUsageOf } from '../api/usage.js';
+import { deleteUsageOf, flushUsageOf } from '../api/usage.js';
 import type { Db } from '../db/index.js';
 import { deleteDiaryOf } from '../diary/entries.js';
 import { revokeEverythingOf } from '../oauth/account-data.js';
@@ -17,8 +17,9 @@ export interface DeletedAccount {
  * Deletes an account and everything Larder holds about the person, for the person
  * (/account) and for operators (`larder users:delete`) alike. Every grant is revoked first,
  * so no app can act for them from here on (its tokens stop on their very next request);
- * then the diary and goals, the history and usage counts, and last the account itself with
- * its log-in sessions and one-time links. Each step can be run again, so an interrupted
+ * then the diary and goals, the history and usage counts (this process's buffered history
+ * written first), and last the account itself with its log-in sessions and one-time links,
+ * published on the change feed so every instance drops its cached tokens and caller. Each step can be run again, so an interrupted
  * deletion is finished by running it once more: the account row, which lets the person
  * log in, goes last.
  *
@@ -33,6 +34,9 @@ export async function deleteAccount(db: Db, userId: string): Promise<DeletedAcco
   await deleteUser(db, user.id);
   // A token issued in the meantime, by a consent given just before: revoked as well.
   await revokeEverythingOf(db, user.id);
+  // This process's ledger heard the account change (deleteUser): this flush finds the account
+  // gone, removes what a request in flight wrote since, and refuses the rest (usage-ledger.ts).
+  await flushUsageOf(db);
   return { user_id: user.id, email: user.email, revoked_grants: revoked, diary_entries: diaryEntries, history_entries: historyEntries };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { createClient } from '../../src/oauth/clients.js';
 import { GPT_CALLBACK, apiGet, startOAuthTestServer, type OAuthTestServer } from '../oauth/oauth-helpers.js';
 import { mintAccessToken } from '../helpers/tokens.js';
@@ -29,6 +30,7 @@ describe('the API context', () => {
     assert.equal(me.body.error, 'invalid_token');
     assert.match(String(me.body.error_description), /not issued for Larder API/);
     assert.match(me.headers.get('www-authenticate') ?? '', /resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource"/);
+    await flushUsageOf(server.server.database.db);
     const rows = await server.server.database.db.selectFrom('api_requests').select('status').where('user_id', '=', server.user.id).execute();
     assert.ok(!rows.some((row) => Number(row.status) === 401), 'a refused token records nothing for the person');
   });

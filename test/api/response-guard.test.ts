@@ -10,6 +10,9 @@ async function guardedApp() {
     installResponseGuard(api, { maxChars: 1000, timeBudgetMs: 200 });
     api.get('/api/huge', async () => ({ data: 'x'.repeat(5000) }));
     api.get('/api/small', async () => ({ data: 'x'.repeat(10) }));
+    // Replies sent as bytes (pre-serialized JSON) are measured too; multi-byte text by its characters.
+    api.get('/api/huge-bytes', async (_request, reply) => reply.type('application/json').send(Buffer.from(JSON.stringify({ data: 'x'.repeat(5000) }))));
+    api.get('/api/wide-bytes', async (_request, reply) => reply.type('application/json').send(Buffer.from(JSON.stringify({ data: 'é'.repeat(600) }))));
     api.get('/api/slow', async (_request, reply) => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       if (!reply.sent) return { data: 'late' };
@@ -28,6 +31,9 @@ test('a response over the size budget never leaves: a JSON error takes its place
   assert.ok(huge.body.length <= 1000);
   assert.equal(huge.json().error, 'response_too_large');
   assert.equal((await app.inject('/api/small')).statusCode, 200);
+  assert.equal((await app.inject('/api/huge-bytes')).json().error, 'response_too_large');
+  const wide = await app.inject('/api/wide-bytes');
+  assert.equal(wide.statusCode, 200, '1,213 bytes but 613 characters: within the budget');
   assert.equal((await app.inject('/page')).body.length, 5000, 'pages are not API responses');
   await app.close();
 });

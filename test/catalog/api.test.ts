@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RESPONSE_BUDGET_CHARS } from '../../src/api/budget.js';
+import type { User } from '../../src/accounts/users.js';
 import { NUTRIENTS } from '../../src/catalog/nutrients.js';
+import { getFood, searchFoods } from '../../src/catalog/operations.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { issueApiToken } from '../oauth/oauth-helpers.js';
 
@@ -104,6 +106,23 @@ describe('food API', () => {
     const { status, body } = await get('/api/foods/search?query=%00');
     assert.equal(status, 400);
     assert.equal(body.error, 'invalid_request');
+  });
+
+  test('search and food replies are the very documents of the operations, for a free and for a pro account', async () => {
+    // The REST replies are put together from each food's JSON serialized once per tier;
+    // they must be what the operations (and so the response schemas) describe.
+    const free = await issueApiToken(t, { plan: 'free' });
+    for (const [token, plan] of [[accessToken, 'pro'], [free.accessToken, 'free']] as const) {
+      const caller = { user: { plan } as User, clientId: 'c', grantId: undefined, scopes: new Set<string>() };
+      const deps = { catalog: t.server.catalog, appUrl: t.config.appUrl };
+      for (const query of ['banana', 'chicken breast roasted', 'cheddar', 'zzz-nothing']) {
+        const response = await fetch(`${t.baseUrl}/api/foods/search?query=${encodeURIComponent(query)}&limit=5`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+        assert.deepEqual(await response.json(), await searchFoods(deps, caller, { query, limit: 5 }), `${plan}: ${query}`);
+      }
+      const one = await fetch(`${t.baseUrl}/api/foods/sr-09040`, { headers: { authorization: `Bearer ${token}` } });
+      assert.deepEqual(await one.json(), await getFood(deps, caller, { id: 'sr-09040' }), plan);
+    }
   });
 
   test('an unknown API route is a JSON 404', async () => {

@@ -29,6 +29,15 @@ describe('catalog pages', () => {
     assert.match(perPortion, /Amounts in .+\(\d+(\.\d+)? g\)/);
   });
 
+  test('a search page asked again after the catalog changed shows the change', async () => {
+    const search = async () => (await fetch(`${t.baseUrl}/catalog?q=${encodeURIComponent('quokka jam')}`)).text();
+    const before = await search();
+    assert.doesNotMatch(before, /Quokka berry jam/);
+    assert.equal(await search(), before, 'the same page for the same query');
+    await t.server.catalog.importFoods([{ dataset: 'Local', sourceId: 'qj1', name: 'Quokka berry jam', foodGroup: 'Sweets', nutrients: { energy: 250 }, portions: [] }]);
+    assert.match(await search(), /Quokka berry jam/);
+  });
+
   test('pages carry the security headers', async () => {
     const response = await fetch(`${t.baseUrl}/catalog`);
     const csp = response.headers.get('content-security-policy') ?? '';

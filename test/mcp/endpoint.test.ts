@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import os from 'node:os';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -144,6 +145,8 @@ describe('the /mcp endpoint', () => {
     await postMcp(t, toolsList, auth);
     await postMcp(t, call('search_foods', { query: 'egg' }), auth);
     await postMcp(t, call('get_food', { id: 'sr-00000' }), auth);
+    // History is written in batches, a flush interval after the answers; flush this process's now.
+    await flushUsageOf(t.server.database.db);
     const rows = await t.server.database.db.selectFrom('api_requests').select(['route', 'status', 'method']).where('user_id', '=', user.id).orderBy('id').execute();
     assert.deepEqual(
       rows.map((r) => [r.method, r.route, Number(r.status)]),

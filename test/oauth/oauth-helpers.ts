@@ -1,4 +1,5 @@
 import { createUser, findUserByEmail, type User } from '../../src/accounts/users.js';
+import type { Db } from '../../src/db/index.js';
 import { createClient, type CreateClientInput, type OAuthClient } from '../../src/oauth/clients.js';
 import { Visitor, csrfIn, type PageResponse } from '../accounts/visitor.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -127,9 +128,9 @@ export async function obtainCode(
  * the full nutrient panel and a high quota) and a client allowed `scopes`.
  */
 export async function issueApiToken(
-  test: TestServer,
+  test: Pick<TestServer, 'baseUrl'> & { server: { database: { db: Db } } },
   options: { plan?: 'free' | 'pro'; scopes?: string[]; email?: string; existingPassword?: string } = {},
-): Promise<{ accessToken: string; user: User; clientId: string }> {
+): Promise<{ accessToken: string; user: User; clientId: string; clientSecret: string }> {
   const db = test.server.database.db;
   const email = options.email ?? `api-${Math.random().toString(36).slice(2, 10)}@example.com`;
   // existingPassword: sign in as a person already in the database instead of a new one.
@@ -146,5 +147,5 @@ export async function issueApiToken(
   if (!code) throw new Error(`no code: ${outcome.trail.join(' -> ')}`);
   const tokens = await postForm(test.baseUrl, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: GPT_CALLBACK, client_id: client.clientId, client_secret: clientSecret! });
   if (tokens.status !== 200) throw new Error(`token request failed: ${JSON.stringify(tokens.body)}`);
-  return { accessToken: String(tokens.body.access_token), user, clientId: client.clientId };
+  return { accessToken: String(tokens.body.access_token), user, clientId: client.clientId, clientSecret: clientSecret! };
 }

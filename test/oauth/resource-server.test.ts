@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { Visitor, csrfIn } from '../accounts/visitor.js';
 import { GPT_CALLBACK, PASSWORD, apiGet, obtainCode, postForm, startOAuthTestServer, type OAuthTestServer } from './oauth-helpers.js';
 
@@ -102,6 +103,8 @@ describe('resource server (/api)', () => {
     assert.equal((await apiGet(server.baseUrl, '/api/foods/search?query=banana', accessToken)).status, 200);
     assert.equal((await apiGet(server.baseUrl, '/api/me', accessToken)).status, 200);
 
+    // History is written in batches, a flush interval after the answers; flush this process's now.
+    await flushUsageOf(server.server.database.db);
     const rows = await server.server.database.db.selectFrom('api_requests').selectAll().execute();
     assert.ok(rows.some((r) => r.route === '/api/foods/search' && Number(r.status) === 200));
     assert.ok(!JSON.stringify(rows).includes(accessToken), 'the token is never stored');

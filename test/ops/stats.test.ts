@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { createUser } from '../../src/accounts/users.js';
 import { runCli } from '../../src/cli/main.js';
 import { createClient } from '../../src/oauth/clients.js';
@@ -40,6 +41,8 @@ describe('larder stats', () => {
     for (let i = 0; i < 3; i++) statuses.push((await apiGet(t.baseUrl, '/api/foods/search?query=banana', busy.accessToken)).status);
     assert.deepEqual(statuses, [200, 200, 429]);
     assert.equal((await apiGet(t.baseUrl, '/api/me', pro.accessToken)).status, 200);
+    // The server writes history in batches a flush interval after the answers; the CLI reads what is written.
+    await flushUsageOf(t.server.database.db);
 
     const result = await larder(['stats', '--json']);
     assert.equal(result.code, 0, result.err);

@@ -1,17 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import { dailyQuotaFor, type Plan } from '../../accounts/plans.js';
-import type { Db } from '../../db/index.js';
 import { callerOf } from '../caller.js';
 import { QuotaExceededError } from '../errors.js';
-import { countRequestsToday, utcDay } from '../usage.js';
+import type { UsageLedger } from '../usage-ledger.js';
+import { utcDay } from '../usage.js';
 
-/** Step 5: the person's plan allows another request today (429 with Retry-After otherwise). */
-export function enforceQuota(db: Db, quotas: Readonly<Record<Plan, number>>) {
+/**
+ * Step 5: the person's plan allows another request today (429 with Retry-After otherwise).
+ * The ledger admits it from this process's claim on the day's shared counter, so the
+ * quota holds across every instance without a database round trip per request.
+ */
+export function enforceQuota(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
   return async function enforceQuotaStep(request: FastifyRequest): Promise<void> {
     const { user } = callerOf(request);
     const limit = dailyQuotaFor(user.plan, quotas);
     const now = new Date();
-    if ((await countRequestsToday(db, user.id, now)) >= limit) {
+    if (!(await usage.admit(user.id, limit, now.getTime()))) {
       throw new QuotaExceededError(limit, Math.max(1, Math.ceil((utcDay(now).end - now.getTime()) / 1000)), user.plan);
     }
   };

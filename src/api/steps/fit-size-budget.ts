@@ -9,8 +9,10 @@ import { RESPONSE_BUDGET_CHARS } from '../budget.js';
  */
 export function fitSizeBudget(maxChars = RESPONSE_BUDGET_CHARS) {
   return async function fitSizeBudgetStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    if (typeof payload !== 'string' || payload.length <= maxChars) return payload;
-    request.log.error({ route: request.routeOptions.url, chars: payload.length }, 'API response over the size budget');
+    // A reply sent as bytes (the food API's pre-serialized JSON) has at least as many bytes as characters.
+    const chars = typeof payload === 'string' ? payload.length : Buffer.isBuffer(payload) && payload.length > maxChars ? payload.toString('utf8').length : 0;
+    if (chars <= maxChars) return payload;
+    request.log.error({ route: request.routeOptions.url, chars }, 'API response over the size budget');
     reply.code(500).type('application/json; charset=utf-8');
     return JSON.stringify({
       error: 'response_too_large',

@@ -3,6 +3,16 @@ import type { User } from '../../accounts/users.js';
 import { splitScopes } from '../../oauth/scopes.js';
 import { InvalidTokenError } from '../errors.js';
 import type { ProtectedResource } from '../protected-resource.js';
+import type { IssuedAccessToken } from './read-bearer-token.js';
+
+/** A token's granted scopes as a set, made once per token object (verified tokens are reused across requests). */
+const grantedScopes = new WeakMap<IssuedAccessToken, ReadonlySet<string>>();
+
+function scopesOf(token: IssuedAccessToken): ReadonlySet<string> {
+  let scopes = grantedScopes.get(token);
+  if (!scopes) grantedScopes.set(token, (scopes = new Set(splitScopes(token.scope))));
+  return scopes;
+}
 
 /** Step 3: the person the token acts for still has an account; the request gets its caller. */
 export function loadCaller(findUser: (id: string) => Promise<User | undefined>, resource: ProtectedResource) {
@@ -14,7 +24,7 @@ export function loadCaller(findUser: (id: string) => Promise<User | undefined>, 
       user,
       clientId: String(token.clientId),
       grantId: token.grantId ? String(token.grantId) : undefined,
-      scopes: new Set(splitScopes(token.scope)),
+      scopes: scopesOf(token),
     };
   };
 }

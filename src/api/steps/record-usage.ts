@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/index.js';
 import type { Activity } from '../activity.js';
-import { recordApiRequest } from '../usage.js';
+import type { UsageLedger } from '../usage-ledger.js';
 
 /** One answered call, as history shows it: the route pattern (`/api/foods/:id`, `/mcp log_food`), never a URL. */
 export interface AnsweredCall {
@@ -13,41 +12,37 @@ export interface AnsweredCall {
 }
 
 /**
- * Records one call of the request's caller for their history and for the quota (never
- * the token itself). A failure to record is logged, never passed on to the caller.
+ * Records one call of the request's caller for their history (never the token itself).
+ * The quota counted it when it was admitted (enforce-quota.ts); the record joins the
+ * ledger's next group commit, a few milliseconds later, in one transaction with the others.
  */
-export async function recordCall(db: Db, request: FastifyRequest, call: AnsweredCall): Promise<void> {
+export async function recordCall(usage: UsageLedger, request: FastifyRequest, call: AnsweredCall): Promise<void> {
   const caller = request.apiCaller;
-  // A 503 (database down, over time, shutting down) was no use to anyone, and recording it
-  // would first wait out the very outage it reports.
-  if (!caller || call.status === 503) return;
-  try {
-    await recordApiRequest(db, {
-      userId: caller.user.id,
-      clientId: caller.clientId,
-      grantId: caller.grantId,
-      method: request.method,
-      route: call.route,
-      status: call.status,
-      durationMs: call.durationMs,
-      at: new Date(),
-      activity: call.activity,
-    });
-  } catch (error) {
-    request.log.error({ err: error }, 'could not record an API request');
+  // A 503 (database down, over time, shutting down) was no use to anyone: it is neither
+  // kept in the history nor counted against the quota (the admission is given back).
+  if (!caller) return;
+  if (call.status === 503) {
+    usage.giveBack(caller.user.id);
+    return;
   }
+  usage.record({
+    userId: caller.user.id,
+    clientId: caller.clientId,
+    grantId: caller.grantId,
+    method: request.method,
+    route: call.route,
+    status: call.status,
+    durationMs: call.durationMs,
+    at: new Date(),
+    activity: call.activity,
+  });
 }
 
-/**
- * Step 6, as the answer leaves: every request made with a token is recorded. It runs
- * before the reply is sent (onSend), not after: once a client has its answer, the next
- * request already counts it, on every instance (after-the-fact recording let quick
- * clients slip past the quota on PostgreSQL).
- */
-export function recordUsage(db: Db) {
+/** Step 6, as the answer leaves: every request made with a token is recorded. */
+export function recordUsage(usage: UsageLedger) {
   return async function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-    await recordCall(db, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
+    await recordCall(usage, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
     return payload;
   };
 }
