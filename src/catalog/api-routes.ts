@@ -1,24 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../api/caller.js';
 import { restSchema } from '../api/rest-route.js';
-import { getFoodJson, getFoodOperation, searchFoodsJson, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput } from './operations.js';
+import { getFoodJson, getFoodOperation, searchActivity, searchFoodsJson, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput } from './operations.js';
 
 /**
  * GET /api/foods/search and GET /api/foods/{id}: a schema and one call each. The replies
  * are JSON bytes put together from each food's JSON serialized once (searchFoodsJson), so
  * Fastify sends them as they are; the response schemas still document them in OpenAPI.
+ * Bytes skip the preSerialization step that notes what a call did (note-activity.ts), so
+ * each route notes its activity for the history itself.
  */
 export async function catalogApiRoutes(api: FastifyInstance, deps: CatalogOperationsDeps): Promise<void> {
   api.get<{ Querystring: SearchFoodsInput }>(
     '/api/foods/search',
     { schema: restSchema(searchFoodsOperation, { input: 'querystring', errors: [400] }) },
-    async (request, reply) => reply.type(JSON_TYPE).send(await searchFoodsJson(deps, callerOf(request), request.query)),
+    async (request, reply) => {
+      const found = await searchFoodsJson(deps, callerOf(request), request.query);
+      request.apiActivity = { op: searchFoodsOperation.id, ...searchActivity(request.query, found.matches, found.closeMatch) };
+      return reply.type(JSON_TYPE).send(found.body);
+    },
   );
 
   api.get<{ Params: { id: string } }>(
     '/api/foods/:id',
     { schema: restSchema(getFoodOperation, { input: 'params', errors: [404] }) },
-    async (request, reply) => reply.type(JSON_TYPE).send(await getFoodJson(deps, callerOf(request), request.params)),
+    async (request, reply) => {
+      const food = await getFoodJson(deps, callerOf(request), request.params);
+      request.apiActivity = { op: getFoodOperation.id, food: food.name };
+      return reply.type(JSON_TYPE).send(food.body);
+    },
   );
 }
 

@@ -1,6 +1,7 @@
 import { nutrientTierFor } from '../accounts/plans.js';
 import { fitJsonList, fitList } from '../api/budget.js';
 import type { Caller } from '../api/caller.js';
+import type { Activity } from '../api/activity.js';
 import type { Operation, OperationRef } from '../api/operation.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Catalog } from './catalog.js';
@@ -80,8 +81,20 @@ export const searchFoodsOperation: Operation = {
       },
     },
   }),
-  activity: (input: SearchFoodsInput, output: FoodList) => ({ query: input.query, matches: output.data.length, ...(output.close_match ? {} : { close_match: false }) }),
+  activity: (input: SearchFoodsInput, output: FoodList) => searchActivity(input, output.data.length, output.close_match),
 };
+
+/** What a search did, for the person's history: the words, how many matched, whether one was close. */
+export function searchActivity(input: SearchFoodsInput, matches: number, closeMatch: boolean): Omit<Activity, 'op'> {
+  return { query: input.query, matches, ...(closeMatch ? {} : { close_match: false }) };
+}
+
+/** searchFoodsJson's reply: the bytes, and what the history says of them (searchActivity). */
+export interface SearchReply {
+  body: Buffer;
+  matches: number;
+  closeMatch: boolean;
+}
 
 /**
  * The best matches for what a person calls a food, with the nutrients the caller's plan
@@ -108,30 +121,30 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
  * serializing the objects through the response schema on every reply cost more than the
  * search itself. The same question asked again gets the same bytes until the catalog changes.
  */
-export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<Buffer> {
+export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<SearchReply> {
   const tier = nutrientTierFor(caller.user.plan);
   const { catalog, appUrl } = deps;
   const key = `${tier} ${input.limit ?? DEFAULT_SEARCH_LIMIT} ${deps.responseBudget ?? ''} ${appUrl} ${input.query}`;
   let replies = recentReplies.get(catalog);
   if (!replies) recentReplies.set(catalog, (replies = new Map()));
   const kept = replies.get(key);
-  if (kept && kept.version === catalog.version) return kept.body;
+  if (kept && kept.version === catalog.version) return kept.reply;
   const version = catalog.version;
   const found = await matchingFoods(deps, input);
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  const body = Buffer.from(fitJsonList(pieces, signal, deps.responseBudget));
+  const reply: SearchReply = { body: Buffer.from(fitJsonList(pieces, signal, deps.responseBudget)), matches: found.results.length, closeMatch: found.closeMatch };
   if (version === catalog.version) {
     replies.delete(key);
     if (replies.size >= RECENT_REPLIES) replies.delete(replies.keys().next().value!);
-    replies.set(key, { version, body });
+    replies.set(key, { version, reply });
   }
-  return body;
+  return reply;
 }
 
 /** searchFoodsJson replies kept per catalog, the most recent ones (a few KB each). */
 const RECENT_REPLIES = 1000;
-const recentReplies = new WeakMap<Catalog, Map<string, { version: number; body: Buffer }>>();
+const recentReplies = new WeakMap<Catalog, Map<string, { version: number; reply: SearchReply }>>();
 
 /** A search item as text: the food's JSON and then its match, as `{ ...presentFood(), match }` serializes. */
 function searchItemText(foodJson: string, match: MatchKind): string {
@@ -186,9 +199,9 @@ export async function getFood(deps: CatalogOperationsDeps, caller: Caller, input
   return { data: presentedFood(food, deps.appUrl, nutrientTierFor(caller.user.plan)) };
 }
 
-/** getFood's reply as JSON text, from the food's JSON serialized once per tier (see searchFoodsJson). */
-export async function getFoodJson(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<string> {
+/** getFood's reply as JSON text, from the food's JSON serialized once per tier (see searchFoodsJson), and the food's name for history. */
+export async function getFoodJson(deps: CatalogOperationsDeps, caller: Caller, input: { id: string }): Promise<{ body: string; name: string }> {
   const food = await deps.catalog.findById(input.id);
   if (!food) throw new UnknownFoodError(input.id);
-  return `{"data":${foodJsonText(food, deps.appUrl, nutrientTierFor(caller.user.plan))}}`;
+  return { body: `{"data":${foodJsonText(food, deps.appUrl, nutrientTierFor(caller.user.plan))}}`, name: food.name };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { currentPageContext } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import type { Catalog } from './catalog.js';
 import { MAX_QUERY_LENGTH } from './operations.js';
@@ -22,14 +23,16 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
 
   app.get('/', async (_request, reply) => reply.redirect('/catalog'));
 
-  // The search page depends only on the query and the catalog (no session, no form token):
-  // recent pages are kept as rendered, until the catalog changes.
+  // For a visitor not logged in, the search page depends only on the query and the catalog:
+  // recent pages are kept as rendered, until the catalog changes. A logged-in person's page
+  // has their header (Account, and a log-out form with its CSRF token): rendered each time.
   const rendered = new Map<string, { version: number; html: string }>();
 
   app.get<{ Querystring: { q?: string } }>('/catalog', async (request, reply) => {
     const raw = typeof request.query.q === 'string' ? request.query.q : '';
     const query = raw.trim();
-    const kept = rendered.get(query);
+    const shared = currentPageContext()?.signedIn !== true;
+    const kept = shared ? rendered.get(query) : undefined;
     if (kept && kept.version === catalog.version) return reply.type('text/html; charset=utf-8').send(kept.html);
     const version = catalog.version;
     let error: string | undefined;
@@ -57,7 +60,7 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
       error,
       foodCount: catalog.size,
     });
-    if (!error && version === catalog.version) {
+    if (shared && !error && version === catalog.version) {
       rendered.delete(query);
       if (rendered.size >= RENDERED_PAGES) rendered.delete(rendered.keys().next().value!);
       rendered.set(query, { version, html });

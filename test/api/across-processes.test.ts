@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { countRequestsToday } from '../../src/api/usage.js';
 import { USAGE_FLUSH_MS } from '../../src/api/usage-ledger.js';
 import { FEED_FRESH_MS, FEED_POLL_MS } from '../../src/changes/feed.js';
+import { runCli } from '../../src/cli/main.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { spawnLarder, type LarderProcess } from '../helpers/larder-process.js';
 import { issueApiToken, postForm } from '../oauth/oauth-helpers.js';
@@ -47,6 +49,14 @@ describe('across Larder processes on one database', () => {
     return [first, second];
   }
 
+  /** The CLI in this process, on the same database (as an operator runs it beside the servers). */
+  const runLarderCli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), isTerminal: false }, Readable.from([]), { NODE_ENV: 'test', DATABASE_URL: database.url, LARDER_STORAGE: storage });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
   const call = async (base: string, token: string) => (await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
   test('a token revoked on one process is refused there at once and by the other within a second', async (t) => {
@@ -70,6 +80,39 @@ describe('across Larder processes on one database', () => {
     assert.ok(took < FEED_POLL_MS + FEED_FRESH_MS, `${Math.round(took)} ms`);
     t.diagnostic(`refused by the other process ${Math.round(took)} ms after the revocation answered`);
     await Promise.all([first.stop(), second.stop()]);
+  });
+
+  test('an account deleted by `larder users:delete` stops its token on a running process within a second, and leaves no history', async (t) => {
+    const larder = await start();
+    running.push(larder);
+    const issued = await issueApiToken({ baseUrl: larder.baseUrl, server: { database } });
+    // The process has verified the token and holds the person in memory.
+    for (let i = 0; i < 3; i++) assert.equal(await call(larder.baseUrl, issued.accessToken), 200);
+    // Requests keep coming while the CLI, another process, deletes the account.
+    let calling = true;
+    const statuses: number[] = [];
+    const traffic = (async () => {
+      while (calling) statuses.push(await call(larder.baseUrl, issued.accessToken));
+    })();
+    const cli = await runLarderCli(['users:delete', issued.user.email, '--yes']);
+    assert.equal(cli.code, 0, cli.err);
+    const deletedAt = performance.now();
+    let status = await call(larder.baseUrl, issued.accessToken);
+    while (status === 200 && performance.now() - deletedAt < 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      status = await call(larder.baseUrl, issued.accessToken);
+    }
+    const took = performance.now() - deletedAt;
+    assert.equal(status, 401, `the running process still accepted the token ${Math.round(took)} ms after the deletion`);
+    assert.ok(took < FEED_POLL_MS + FEED_FRESH_MS, `${Math.round(took)} ms`);
+    calling = false;
+    await traffic;
+    t.diagnostic(`refused ${Math.round(took)} ms after the deletion; ${statuses.filter((s) => s === 200).length} requests answered during it`);
+    // Whatever the process answered meanwhile is not kept once it has heard of the deletion.
+    await larder.stop();
+    assert.equal((await larder.exited).code, 0);
+    assert.deepEqual(await database.db.selectFrom('api_requests').select('id').where('user_id', '=', issued.user.id).execute(), []);
+    assert.deepEqual(await database.db.selectFrom('api_usage_daily').select('day').where('user_id', '=', issued.user.id).execute(), []);
   });
 
   test('the daily quota holds across two processes: exactly the limit is answered, however the requests are spread', async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { formatDateTime, todayIn } from '../../src/accounts/time-zone.js';
 import { setUserTimeZone } from '../../src/accounts/users.js';
 import { searchTextForHistory } from '../../src/api/activity.js';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { Visitor } from '../accounts/visitor.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { issueApiToken, PASSWORD } from '../oauth/oauth-helpers.js';
@@ -83,6 +84,8 @@ describe('Recent activity names what each app did, in the person’s time zone',
     assert.equal((await call('GET', `/api/foods/search?query=${encodeURIComponent(pasted)}`)).status, 200);
     const long = 'apple '.repeat(30).trim();
     assert.equal((await call('GET', `/api/foods/search?query=${encodeURIComponent(long)}`)).status, 200);
+    // History is written in batches, a flush interval after the answers; flush this process's now.
+    await flushUsageOf(t.server.database.db);
     const rows = await t.server.database.db.selectFrom('api_requests').select(['route', 'activity']).execute();
     const stored = JSON.stringify(rows);
     assert.ok(!stored.includes(token), 'no access token in the usage records');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { setUserTimeZone } from '../../src/accounts/users.js';
+import { flushUsageOf } from '../../src/api/usage.js';
 import { runCli } from '../../src/cli/main.js';
 import { setGoals } from '../../src/diary/goals.js';
 import { Visitor, csrfIn } from '../accounts/visitor.js';
@@ -42,9 +43,10 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Counts every row Larder keeps for a person, table by table. */
+/** Counts every row Larder keeps for a person, table by table (this process's buffered history written first). */
 async function rowsOf(t: TestServer, userId: string) {
   const db = t.server.database.db;
+  await flushUsageOf(db);
   const count = async (table: 'users' | 'sessions' | 'diary_entries' | 'diary_goals' | 'api_requests' | 'api_usage_daily' | 'account_tokens', column: 'id' | 'user_id') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).where(column, '=', userId).executeTakeFirstOrThrow()).n);
   return {

@@ -16,6 +16,8 @@ declare module 'fastify' {
  * name it. A refused call records only which operation it tried.
  */
 export async function noteActivity(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  // A route that sends bytes (catalog/api-routes.ts) noted its own.
+  if (request.apiActivity && reply.statusCode < 400) return payload;
   const route = restOperationOf(request.routeOptions.schema);
   if (!route) return payload;
   const input = route.input === 'none' ? {} : route.input === 'querystring' ? request.query : route.input === 'params' ? request.params : request.body;
