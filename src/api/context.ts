@@ -7,6 +7,7 @@ import { checkAudience } from './steps/check-audience.js';
 import { enforceQuota } from './steps/enforce-quota.js';
 import { loadCaller } from './steps/load-caller.js';
 import { noteActivity } from './steps/note-activity.js';
+import { quotaFields } from './steps/quota-fields.js';
 import { readBearerToken, type FindAccessToken } from './steps/read-bearer-token.js';
 import { recordUsage } from './steps/record-usage.js';
 import { requireScopes } from './steps/require-scopes.js';
@@ -57,6 +58,7 @@ export async function apiContext(api: FastifyInstance, options: ApiContextOption
   api.addHook('onRequest', requireScopes(resource));
   api.addHook('onRequest', enforceQuota(usage, options.quotas));
   api.addHook('preSerialization', noteActivity);
+  api.addHook('onSend', quotaFields(usage, options.quotas));
   api.addHook('onSend', recordUsage(usage));
   await options.routes(api);
 }

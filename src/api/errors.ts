@@ -1,3 +1,4 @@
+import { dailyQuotaFor, PLANS, type Plan } from '../accounts/plans.js';
 import { LarderError } from '../errors.js';
 import type { ProtectedResource } from './protected-resource.js';
 
@@ -31,14 +32,27 @@ export class InsufficientScopeError extends LarderError {
   }
 }
 
-/** 429: the person's plan allows no more requests today. */
+/**
+ * 429: the person's plan allows no more requests today. Says when it resets (also as
+ * Retry-After, and the RateLimit fields: steps/quota-fields.ts) and how to get more: the
+ * plans with a higher quota (src/accounts/plans.ts), which the operator sets.
+ */
 export class QuotaExceededError extends LarderError {
-  constructor(limit: number, retryAfterSeconds: number, plan: string) {
-    super(
-      'quota_exceeded',
-      429,
-      `The daily limit of ${limit} requests for the ${plan} plan is used up; it resets at midnight UTC.${plan === 'free' ? ' The pro plan allows many more.' : ''}`,
-      { 'retry-after': String(retryAfterSeconds) },
-    );
+  constructor(limit: number, retryAfterSeconds: number, plan: Plan, quotas: Readonly<Record<Plan, number>>, now = Date.now()) {
+    const resetsAt = new Date(now + retryAfterSeconds * 1000);
+    resetsAt.setUTCSeconds(0, 0);
+    const when = `it resets at midnight UTC (in ${inHoursAndMinutes(retryAfterSeconds)}, ${resetsAt.toISOString().replace(':00.000Z', 'Z')})`;
+    const bigger = PLANS.filter((other) => dailyQuotaFor(other, quotas) > limit);
+    const more =
+      bigger.length > 0
+        ? `For more, ask the operator of this Larder to move the account to the ${bigger.map((other) => `${other} plan (${dailyQuotaFor(other, quotas)} requests a day)`).join(' or the ')}.`
+        : `The ${plan} plan has the highest quota: wait for the reset.`;
+    super('quota_exceeded', 429, `The daily limit of ${limit} requests for the ${plan} plan is used up; ${when}. ${more}`, { 'retry-after': String(retryAfterSeconds) });
   }
+}
+
+function inHoursAndMinutes(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
 }

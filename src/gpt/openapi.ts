@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
+import { errorSchema } from '../api/schemas.js';
 import { SCOPE_DESCRIPTIONS } from '../oauth/scopes.js';
 
 /** GPT Actions limits: an operation's description, and a parameter's. */
@@ -70,9 +71,15 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], config: 
     const responses: Record<string, JsonSchema> = {};
     for (const [status, responseSchema] of Object.entries((schema.response ?? {}) as Record<string, JsonSchema>)) {
       const description = typeof responseSchema.description === 'string' ? responseSchema.description : statusDescription(status);
-      responses[status] = { description, content: { 'application/json': { schema: responseSchema } } };
+      responses[status] = { description, headers: RATE_LIMIT_HEADERS, content: { 'application/json': { schema: responseSchema } } };
     }
-    if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' };
+    if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK', headers: RATE_LIMIT_HEADERS };
+    // Every operation counts against the daily quota, so each may answer 429.
+    responses['429'] ??= {
+      description: statusDescription('429'),
+      headers: { 'Retry-After': { description: 'Seconds until the quota resets (midnight UTC).', schema: { type: 'integer', minimum: 1 } }, ...RATE_LIMIT_HEADERS },
+      content: { 'application/json': { schema: errorSchema } },
+    };
     operation.responses = responses;
     if (schema.scopes) operation.security = [{ oauth2: schema.scopes }];
     const writes = route.method !== 'get';
@@ -106,6 +113,19 @@ export function buildOpenApiDocument(routes: readonly CollectedRoute[], config: 
   };
 }
 
+/**
+ * The IETF RateLimit fields on every reply to a caller with a valid token (api/steps/quota-fields.ts);
+ * a 401 has none.
+ */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: "Requests a day the person's plan allows.", schema: { type: 'integer', minimum: 0 } },
+  'RateLimit-Remaining': {
+    description: 'Requests left today after this one. Exact with one Larder instance; with several it may be off by what the others hold (their quota blocks).',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Reset': { description: 'Seconds until the daily quota resets (midnight UTC).', schema: { type: 'integer', minimum: 1 } },
+};
+
 function statusDescription(status: string): string {
   const known: Record<string, string> = {
     '200': 'OK',
@@ -116,7 +136,7 @@ function statusDescription(status: string): string {
     '403': 'The access token lacks the scope this operation needs.',
     '404': 'Not found.',
     '409': 'Conflict.',
-    '429': 'Over the daily quota; retry after the Retry-After seconds.',
+    '429': "Over the daily quota: error_description says when it resets and which plan allows more; retry after the Retry-After seconds.",
   };
   return known[status] ?? 'Response';
 }

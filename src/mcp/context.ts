@@ -7,6 +7,7 @@ import { markJsonReplies } from '../api/context.js';
 import type { ProtectedResource } from '../api/protected-resource.js';
 import { checkAudience } from '../api/steps/check-audience.js';
 import { enforceQuota } from '../api/steps/enforce-quota.js';
+import { quotaFields } from '../api/steps/quota-fields.js';
 import { loadCaller } from '../api/steps/load-caller.js';
 import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
 import { recordCall } from '../api/steps/record-usage.js';
@@ -65,6 +66,30 @@ function webRequest(appUrl: string, request: FastifyRequest, reply: FastifyReply
 }
 
 /**
+ * The SDK answers a POST with an event stream at once and runs the tool calls as the
+ * stream is read; the reply's head (with the RateLimit fields, quotaFields) waits for the
+ * stream's first event, so the fields count the call it answers. Later events still stream.
+ */
+async function afterFirstEvent(response: Response): Promise<Response> {
+  if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+  const reader = response.body.getReader();
+  const first = await reader.read();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first.done) controller.close();
+      else controller.enqueue(first.value);
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
  * `/mcp`, Streamable HTTP on the official SDK, both eras from one endpoint: the SDK's
  * `createMcpHandler` serves 2026-07-28 requests (server/discover, Mcp-Method / Mcp-Name)
  * and, through its stateless legacy fallback, the 2025-06-18 / 2025-11-25 `initialize`
@@ -102,7 +127,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       extra: call as unknown as Record<string, unknown>,
     };
     const response = await handler.fetch(webRequest(config.appUrl, request, reply), authInfo ? { authInfo } : {});
-    return reply.send(response);
+    return reply.send(call ? await afterFirstEvent(response) : response);
   };
 
   await app.register(async (mcp) => {
@@ -122,6 +147,8 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       protectedMcp.addHook('onRequest', checkAudience(resource));
       protectedMcp.addHook('onRequest', loadCaller(options.findUser, resource));
       protectedMcp.addHook('preHandler', requireScopes(resource, toolScopes, { askForGranted: true }));
+      // The RateLimit fields, as on the API: after the tool calls of this POST were counted.
+      protectedMcp.addHook('onSend', quotaFields(options.usage, config.quotas));
       protectedMcp.post(MCP_PATH, { schema: { hide: true } }, (request, reply) => {
         const caller = callerOf(request);
         const steps: ToolCallSteps = {
