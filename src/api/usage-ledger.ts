@@ -109,6 +109,7 @@ export class UsageLedger {
    * false when the day's quota is used up (the request is refused and not counted).
    */
   async admit(userId: string, limit: number, now = Date.now()): Promise<boolean> {
+    if (this.#gone.has(userId)) return false;
     if (now >= this.#dayEnds || now < this.#dayEnds - DAY_MS) {
       this.#day = utcDayKey(new Date(now));
       this.#dayEnds = Date.parse(`${this.#day}T00:00:00Z`) + DAY_MS;
@@ -276,16 +277,17 @@ export class UsageLedger {
           const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
           if (!exists) gone.push(userId);
         }
-        const deleted = new Set([...this.#gone, ...gone]);
-        const kept = deleted.size === 0 ? records : records.filter((record) => !deleted.has(record.userId));
+        const deleted = (userId: string) => this.#gone.has(userId) || gone.includes(userId);
+        const kept = this.#gone.size === 0 && gone.length === 0 ? records : records.filter((record) => !deleted(record.userId));
         if (kept.length > 0) await insertApiRequests(trx, kept);
         // What was written for a deleted account since its history was deleted (a request in flight).
         for (const userId of gone) await deleteUsageRows(trx, userId);
         for (const lease of claims) {
-          if (!deleted.has(lease.userId)) granted.set(lease, await claimFrom(trx, lease, this.#claimSize(lease, lease.claimLimit), lease.claimLimit));
+          // A deleted account gets nothing (a request admitted from a stale caller is refused, never left waiting).
+          granted.set(lease, deleted(lease.userId) ? { granted: 0, count: undefined } : await claimFrom(trx, lease, this.#claimSize(lease, lease.claimLimit), lease.claimLimit));
         }
         for (const lease of returns) {
-          if (deleted.has(lease.userId)) continue;
+          if (deleted(lease.userId)) continue;
           await trx
             .updateTable('api_usage_daily')
             .set((eb) => ({ requests: eb('requests', '-', lease.available) }))

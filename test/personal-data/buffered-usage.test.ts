@@ -90,6 +90,7 @@ describe('buffered usage history, export and account deletion', () => {
     there.record(record(bea.id, '/api/me'));
     await there.flush();
     assert.equal(await historyRows(database.db, bea.id), 0);
+    assert.equal(await there.admit(bea.id, 100), false, 'a request from a stale caller is refused, not left waiting');
     const counters = await database.db.selectFrom('api_usage_daily').select('requests').where('user_id', '=', bea.id).execute();
     assert.deepEqual(counters, []);
     assert.equal(await historyRows(database.db, keep.id), 1, "someone else's history stays");
