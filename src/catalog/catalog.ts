@@ -50,6 +50,8 @@ export const RECENT_SEARCHES = 1000;
 export const FOODS_IN_MEMORY = 20_000;
 /** Foods read at a time when the catalog is loaded into memory. */
 const LOAD_PAGE = 250;
+/** Longest the background load works without letting requests through (ms). */
+const LOAD_SLICE_MS = 4;
 
 /**
  * The food catalog: the database holds the foods; each process keeps a search index
@@ -216,9 +218,16 @@ export class Catalog {
       while (this.inMemory && generation === this.generation) {
         const page = await listFoodsAfter(this.db, after, LOAD_PAGE);
         if (generation !== this.generation) return;
+        let sliceStart = performance.now();
         for (const food of page) {
           const kept = this.remember({ food, generation });
           if (kept) this.onLoaded?.(kept);
+          // Serializing a page of foods takes far longer than a request: requests go first every few ms.
+          if (performance.now() - sliceStart > LOAD_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            if (!this.inMemory || generation !== this.generation) return;
+            sliceStart = performance.now();
+          }
         }
         if (page.length < LOAD_PAGE) return;
         after = page.at(-1)!.id;
