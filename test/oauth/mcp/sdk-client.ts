@@ -75,6 +75,26 @@ export class RecordingOAuthProvider implements OAuthClientProvider {
   }
 }
 
+/** A desktop MCP host as VS Code registers itself: a public client with a loopback callback. */
+export const vsCodeLike = (): RecordingOAuthProvider =>
+  new RecordingOAuthProvider({
+    client_name: 'Visual Studio Code',
+    redirect_uris: ['http://127.0.0.1:33418/callback'],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  });
+
+/** A web MCP host as Claude registers itself: a confidential client with a secret, a fresh registration per connection. */
+export const claudeLike = (): RecordingOAuthProvider =>
+  new RecordingOAuthProvider({
+    client_name: 'Claude',
+    redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  });
+
 export interface SignIn {
   /** The consent page the person saw. */
   consent: AuthorizationOutcome['page'];
