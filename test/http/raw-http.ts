@@ -65,7 +65,11 @@ function parseOne(all: Buffer): { response: Omit<RawResponse, 'raw' | 'failure'>
   }
   let body = received.subarray(headEnd + 4);
   let end = all.length;
-  if (headers['content-length'] !== undefined) {
+  // RFC 9112 section 6.3: a 204 or 304 has no body, whatever follows its head (a pipelined answer).
+  if (status === 204 || status === 304) {
+    body = body.subarray(0, 0);
+    end = start + headEnd + 4;
+  } else if (headers['content-length'] !== undefined) {
     body = body.subarray(0, Number(headers['content-length']));
     end = start + headEnd + 4 + body.length;
   } else if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
