@@ -11,7 +11,7 @@ import { csrfIn } from '../../accounts/visitor.js';
 import { startLarderProcess, type LarderProcess } from '../../http/larder-process.js';
 import { makeTestCertificate, startHttpsServer, type TestCertificate, type TestHttpsServer } from '../../helpers/tls.js';
 import { PASSWORD, postForm } from '../oauth-helpers.js';
-import { RecordingOAuthProvider, signInWithSdk } from './sdk-client.js';
+import { chatGptMetadataDocument, RecordingOAuthProvider, signInWithSdk } from './sdk-client.js';
 
 interface ServedDocument {
   body: string;
@@ -123,18 +123,7 @@ describe('clients known by their metadata document URL', () => {
   });
 
   test("ChatGPT's document (private_key_jwt preferred, none offered) signs in as a public client with PKCE, and /account lists it with Revoke", async () => {
-    const clientId = publish('/oauth/client.json', {
-      client_id: `${docsOrigin}/oauth/client.json`,
-      client_uri: 'https://chatgpt.com/',
-      redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      client_name: 'ChatGPT',
-      token_endpoint_auth_signing_alg: 'RS256',
-      jwks_uri: `${docsOrigin}/oauth/jwks.json`,
-    });
+    const clientId = publish('/oauth/client.json', chatGptMetadataDocument(`${docsOrigin}/oauth/client.json`));
     const provider = new RecordingOAuthProvider(
       { client_name: 'ChatGPT', redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'], token_endpoint_auth_method: 'none' },
       { clientMetadataUrl: clientId },
