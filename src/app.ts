@@ -24,6 +24,7 @@ import { installHttpSemantics } from './http/http-semantics.js';
 import { installNoStore } from './http/no-store.js';
 import { installNulRefusal } from './http/refuse-nul.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installShutdownRefusal } from './http/shutdown.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { loggerOptions } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
@@ -58,7 +59,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
-    return503OnClosing: true,
+    // Refused in Larder's terms by installShutdownRefusal instead.
+    return503OnClosing: false,
     ...serverTimeouts(config.httpTimeouts),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     // Malformed URLs, and requests Node's parser refuses before any route: errors like any other.
@@ -69,6 +71,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   installRequestIdHeader(app);
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
+  installShutdownRefusal(app);
   installHttpSemantics(app);
   installNulRefusal(app);
   installNoStore(app);

@@ -19,6 +19,28 @@ function describe(error: NodeJS.ErrnoException): { status: number; code: string;
 }
 
 /**
+ * An error answer written straight on a socket, in the `{error, error_description}` shape,
+ * for what Node answers before any request object exists (a refused parse, CONNECT); the
+ * connection is closed after it. `headers` are extra header lines (`Allow: …`).
+ */
+export function writeJsonError(socket: Socket, status: number, code: string, description: string, headers: readonly string[] = []): void {
+  const body = JSON.stringify({ error: code, error_description: description });
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,
+      ...headers,
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Cache-Control: no-store',
+      'X-Content-Type-Options: nosniff',
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
+}
+
+/**
  * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before any route
  * (malformed request lines and headers, headers over the size limit, a body cut short).
  * There is no request object yet, so the reply is written on the socket, in the same
@@ -41,19 +63,7 @@ export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoExce
     return;
   }
   const { status, code, description } = describe(error);
-  const body = JSON.stringify({ error: code, error_description: description });
-  socket.end(
-    [
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      'Cache-Control: no-store',
-      'X-Content-Type-Options: nosniff',
-      'Connection: close',
-      '',
-      body,
-    ].join('\r\n'),
-  );
+  writeJsonError(socket, status, code, description);
   // A client still sending (a huge header) would get a reset, not this answer, if the
   // socket closed at once with its bytes unread; read and drop them for a moment first.
   socket.resume();

@@ -4,6 +4,7 @@ import { LarderError } from '../errors.js';
 import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { isJsonPath, isResourceServerPath, requestPath } from './request-path.js';
+import { installRouteMethods } from './route-methods.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
@@ -17,6 +18,15 @@ export class MethodNotAllowedError extends LarderError {
   constructor(method: string, path: string, allowed: readonly string[]) {
     super('method_not_allowed', 405, `${path.slice(0, 200)} does not take ${method.slice(0, 20)}; it takes ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
   }
+}
+
+/**
+ * The 405 for a request whose path Larder's routes serve with other methods only, or
+ * undefined: nothing is there, or this method is (and what it asked for does not exist).
+ */
+export function wrongMethod(app: FastifyInstance, method: string, path: string): MethodNotAllowedError | undefined {
+  const allowed = app.routeMethods.at(path);
+  return allowed.length > 0 && !allowed.includes(method) ? new MethodNotAllowedError(method, path, allowed) : undefined;
 }
 
 /** Fastify's own 4xx errors (bad JSON, unsupported media type, body too large) in our terms. */
@@ -63,6 +73,7 @@ export function frameworkErrorHandler(views: Views): (error: FastifyError, reque
  */
 export function installErrorHandling(app: FastifyInstance, views: Views): void {
   const send = errorWriter(views);
+  installRouteMethods(app);
 
   app.setErrorHandler((error: FastifyError | LarderError, request, reply) => {
     if (isDatabaseUnavailable(error)) {
@@ -84,8 +95,14 @@ export function installErrorHandling(app: FastifyInstance, views: Views): void {
     return send(request, reply, 500, 'server_error', 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.');
   });
 
+  // Fastify's router knows only "no route": a known path asked with another method is a 405.
   app.setNotFoundHandler((request, reply) => {
     const path = requestPath(request.url);
+    const wrong = wrongMethod(request.server, request.method, path);
+    if (wrong) {
+      for (const [name, value] of Object.entries(wrong.headers)) reply.header(name, value);
+      return send(request, reply, wrong.status, wrong.code, wrong.message);
+    }
     return send(request, reply, 404, 'not_found', `Nothing is at ${request.method} ${path.slice(0, 200)}.`);
   });
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequestError } from '../errors.js';
+import { writeJsonError } from './client-errors.js';
 
 /** RFC 3986 section 3.2.2 host (reg-name, IPv4 or IP literal), with an optional port. */
 const HOST_FIELD = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::\d*)?$/;
@@ -31,21 +32,8 @@ export function installHttpSemantics(app: FastifyInstance): void {
   });
 
   server.on('connect', (_request: http.IncomingMessage, socket: Socket) => {
-    const body = JSON.stringify({ error: 'method_not_allowed', error_description: 'Larder is not a proxy: CONNECT is not served here.' });
     socket.on('error', () => undefined);
-    socket.end(
-      [
-        'HTTP/1.1 405 Method Not Allowed',
-        'Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
-        'Content-Type: application/json; charset=utf-8',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        'Cache-Control: no-store',
-        'X-Content-Type-Options: nosniff',
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
+    writeJsonError(socket, 405, 'method_not_allowed', 'Larder is not a proxy: CONNECT is not served here.', ['Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']);
   });
 
   server.on('checkExpectation', (request: http.IncomingMessage, response: http.ServerResponse) => {

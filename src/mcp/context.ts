@@ -98,7 +98,8 @@ async function afterFirstEvent(response: Response): Promise<Response> {
  * POST passes the same context steps as the API, with the audience `/mcp`: token,
  * audience, caller (onRequest), the called tool's scopes (preHandler); the quota and the
  * usage record run inside each tool call, so an exhausted quota is a tool result a model
- * can relay. GET and DELETE (2025 sessions) answer 405 from the SDK without a token.
+ * can relay. The stateless endpoint has no 2025 sessions or streams: GET and DELETE are
+ * the not-found handler's 405 with `Allow: POST`, like any other method /mcp does not take.
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
@@ -136,11 +137,6 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
     mcp.removeAllContentTypeParsers();
     mcp.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MCP_BODY_LIMIT }, (_request, body, done) => done(null, body));
     mcp.addHook('onRequest', checkOrigin(config.appUrl, config.mcpAllowedOrigins));
-
-    await mcp.register(async (session) => {
-      // 2025 session operations; the stateless endpoint has none (the SDK says 405).
-      session.route({ method: ['GET', 'HEAD', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: (request, reply) => serve(request, reply) });
-    });
 
     await mcp.register(async (protectedMcp) => {
       protectedMcp.addHook('onRequest', readBearerToken(options.findAccessToken, resource));

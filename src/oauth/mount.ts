@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/index.js';
 import { LarderError, NotFoundError } from '../errors.js';
-import { MethodNotAllowedError } from '../http/errors.js';
+import { MethodNotAllowedError, wrongMethod } from '../http/errors.js';
 import { NulCharacterError } from '../http/refuse-nul.js';
 import { requestPath, requestQuery } from '../http/request-path.js';
 import { findClient } from './clients.js';
@@ -160,9 +160,6 @@ const PROVIDER_ENDPOINTS: ReadonlyArray<{ route: string; methods: readonly strin
 /** Where the hand-off is mounted (every method): the provider's part of Larder's origin. */
 const MOUNTED_PATHS: readonly string[] = ['/oauth', '/oauth/*', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
 
-/** The methods Larder's own routes use. */
-const ROUTE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
-
 /** Both metadata documents (RFC 8414 section 3, OpenID Connect Discovery 1.0 section 4), at fixed paths. */
 const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'] as const;
 
@@ -294,8 +291,8 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
     const endpoint = endpoints.find(path);
     if (!endpoint) {
       // Larder's own routes under /oauth (dynamic registration) caught here by another method.
-      const own = MOUNTED_PATHS.includes(path) ? [] : ROUTE_METHODS.filter((method) => app.hasRoute({ url: path, method }));
-      if (own.length > 0) throw new MethodNotAllowedError(request.method, path, own);
+      const wrong = wrongMethod(app, request.method, path);
+      if (wrong) throw wrong;
       throw new NotFoundError(`Nothing is at ${request.method} ${path.slice(0, 200)}.`);
     }
     if (!endpoint.methods.includes(request.method)) throw new MethodNotAllowedError(request.method, path, endpoint.methods);
@@ -342,6 +339,6 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
 
   const noop = async (): Promise<void> => undefined;
   for (const url of MOUNTED_PATHS) {
-    app.all(url, { onRequest: handOff, schema: { hide: true } }, noop);
+    app.all(url, { onRequest: handOff, schema: { hide: true }, config: { unlistedMethods: true } }, noop);
   }
 }

@@ -2,10 +2,11 @@ import { accountDataOf } from '../accounts/account-data.js';
 import { UserNotFoundError } from '../accounts/errors.js';
 import { describeActivity, type Activity } from '../api/activity.js';
 import { allHistory, usageByDay } from '../api/usage.js';
-import { NUTRIENTS, nutritionPanel } from '../catalog/nutrients.js';
+import { NUTRIENTS } from '../catalog/nutrients.js';
 import type { Db } from '../db/index.js';
 import { allDiaryEntries, type DiaryEntry } from '../diary/entries.js';
 import { getGoals } from '../diary/goals.js';
+import { presentEntry } from '../diary/present.js';
 import { connectedAppsOf } from '../oauth/account-data.js';
 import { findClients } from '../oauth/clients.js';
 import { csvDocument, type CsvValue } from './csv.js';
@@ -59,20 +60,17 @@ export async function exportPersonalData(db: Db, appUrl: string, userId: string,
   };
 }
 
+/**
+ * An entry as the API presents it with every nutrient kept (for the amount eaten, not per
+ * 100 g), its note always there (null when none), and which app logged it.
+ */
 function diaryEntryForExport(entry: DiaryEntry, names: ReadonlyMap<string, string>) {
+  const { note: _note, created_at, ...presented } = presentEntry(entry, 'full');
   return {
-    id: entry.id,
-    date: entry.date,
-    meal: entry.meal,
-    food: { id: entry.foodId, name: entry.foodName },
-    amount: entry.amount,
-    grams: entry.grams,
-    ...(entry.portionNote ? { portion_note: entry.portionNote } : {}),
+    ...presented,
     note: entry.note ?? null,
-    // Every nutrient kept for the entry, for the amount eaten (not per 100 g).
-    nutrition: nutritionPanel(entry.nutrients, 'full', 100),
     logged_by: entry.clientId ? { client_id: entry.clientId, name: names.get(entry.clientId) ?? null } : null,
-    created_at: entry.createdAt,
+    created_at,
   };
 }
 

@@ -7,6 +7,7 @@ import { flushUsageOf } from '../../src/api/usage.js';
 import { Visitor } from '../accounts/visitor.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { issueApiToken, PASSWORD } from '../oauth/oauth-helpers.js';
+import { callApi } from '../helpers/api.js';
 
 /** The lines of "Recent activity", as text. */
 function historyLines(html: string): string[] {
@@ -29,14 +30,7 @@ describe('Recent activity names what each app did, in the person’s time zone',
   });
   after(async () => t?.close());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${t.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = (method: string, path: string, body?: unknown) => callApi(t.baseUrl, token, method, path, body);
 
   test('searches, reads, logs and deletes read as sentences; refusals say what was tried', async () => {
     const today = todayIn(zone);

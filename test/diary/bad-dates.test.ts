@@ -4,6 +4,7 @@ import { diaryDate } from '../../src/diary/dates.js';
 import { InvalidRequestError } from '../../src/errors.js';
 import { issueApiToken } from '../oauth/oauth-helpers.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { callApi } from '../helpers/api.js';
 
 /** Impossible months and days, a 30th of February, a 29th in a common year, and things that are no dates at all. */
 const BAD_DATES = ['2026-13-01', '2026-00-10', '2026-12-32', '2026-12-00', '2026-02-30', '2025-02-29', '2026-04-31', '2026-1-1', '20260101', 'tomorrow', '2026-01-01T00:00:00Z', '９９９９-01-01', '2026-01-01\n'];
@@ -28,14 +29,7 @@ describe('bad diary dates are a 400 naming the field, wherever a date is read', 
   });
   after(async () => t?.close());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${t.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as { error?: string; error_description?: string } };
-  };
+  const call = (method: string, path: string, body?: unknown) => callApi<{ error?: string; error_description?: string }>(t.baseUrl, token, method, path, body);
 
   for (const date of BAD_DATES) {
     test(`"${JSON.stringify(date).slice(1, -1)}" in GET /api/diary, GET /api/diary/summary and POST /api/diary`, async () => {

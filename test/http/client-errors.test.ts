@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { rawRequest, type RawResponse } from './raw-http.js';
+import { describe, test } from 'node:test';
+import type { RawResponse } from './raw-http.js';
+import { rawTestServer } from './raw-server.js';
 
 function assertJsonError(response: RawResponse, status: number, what: string): { error: string; error_description: string } {
   assert.equal(response.status, status, `${what}: ${response.raw.slice(0, 300)} ${response.failure ?? ''}`);
@@ -13,13 +13,7 @@ function assertJsonError(response: RawResponse, status: number, what: string): {
 }
 
 describe('requests the HTTP parser refuses get the same JSON errors as everything else', () => {
-  let t: TestServer;
-  let port: number;
-  before(async () => {
-    t = await startTestServer({ bundledCatalog: false });
-    port = Number(new URL(t.baseUrl).port);
-  });
-  after(async () => t?.close());
+  const raw = rawTestServer();
 
   test('a malformed request line, an unknown version or a broken header is a 400 {error, error_description}', async () => {
     const requests: Record<string, string> = {
@@ -32,7 +26,7 @@ describe('requests the HTTP parser refuses get the same JSON errors as everythin
       'both Content-Length and chunked, twice': 'POST /api/diary HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
     };
     for (const [what, request] of Object.entries(requests)) {
-      const body = assertJsonError(await rawRequest(port, request), 400, what);
+      const body = assertJsonError(await raw.send(request), 400, what);
       assert.equal(body.error, 'invalid_request', what);
       assert.ok(!('statusCode' in body) && !('message' in body), what);
     }
@@ -40,15 +34,15 @@ describe('requests the HTTP parser refuses get the same JSON errors as everythin
 
   test('headers over the size limit are a 431 the client gets to read, however much it was still sending', async () => {
     for (const size of [20_000, 200_000]) {
-      const response = await rawRequest(port, `GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(size)}\r\n\r\n`);
+      const response = await raw.send(`GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(size)}\r\n\r\n`);
       assert.equal(assertJsonError(response, 431, `${size} bytes of header`).error, 'request_header_fields_too_large');
     }
-    const longTarget = await rawRequest(port, `GET /api/foods/search?query=${'b'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const longTarget = await raw.send(`GET /api/foods/search?query=${'b'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
     assertJsonError(longTarget, 431, 'a 40 KB request target');
   });
 
   test('the server keeps answering afterwards', async () => {
-    const health = await fetch(`${t.baseUrl}/health`);
+    const health = await fetch(`${raw.baseUrl}/health`);
     assert.equal(health.status, 200);
   });
 });

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { rawRequest } from './raw-http.js';
+import { describe, test } from 'node:test';
+import { rawTestServer } from './raw-server.js';
 
 describe('corners of HTTP/1.1 Node would answer with a bare status', () => {
-  let t: TestServer;
-  let port: number;
-  before(async () => {
-    t = await startTestServer({ bundledCatalog: false });
-    port = Number(new URL(t.baseUrl).port);
-  });
-  after(async () => t?.close());
+  const raw = rawTestServer();
 
-  const send = (head: string) => rawRequest(port, `${head}Connection: close\r\n\r\n`);
+  const send = (head: string) => raw.send(`${head}Connection: close\r\n\r\n`);
 
   test('an HTTP/1.1 request without Host, with two, or with a Host that is no host is a 400 in Larder\'s terms (RFC 9112 section 3.2)', async () => {
     for (const [what, head] of [

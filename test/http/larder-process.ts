@@ -15,6 +15,10 @@ export interface LarderProcess {
   waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Whether the process is still running. */
   alive(): boolean;
+  /** Sends the process a signal without waiting (SIGTERM starts a graceful shutdown). */
+  signal(name: NodeJS.Signals): void;
+  /** Settles when the process has exited, with its exit code. */
+  exited: Promise<number | null>;
   /** SIGTERM, then waits for the exit; deletes the database. */
   close(): Promise<void>;
 }
@@ -74,7 +78,7 @@ export async function startLarderProcess(
   collect(child.stdout, stdout, true);
   collect(child.stderr, stderr, false);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => ((exited = true), resolve(code))));
 
   const waitForLine = (match: (line: string) => boolean, timeoutMs = 20_000): Promise<string> => {
     const already = stdout.find(match);
@@ -114,6 +118,8 @@ export async function startLarderProcess(
     stderr,
     waitForLine,
     alive: () => !exited,
+    signal: (name) => void child.kill(name),
+    exited: exit,
     async close() {
       if (!exited) {
         child.kill('SIGTERM');

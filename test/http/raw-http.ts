@@ -49,8 +49,8 @@ function isComplete(all: Buffer): boolean {
   return /^HTTP\/1\.[01] (204|304)/.test(head);
 }
 
-/** The final HTTP response in `all` (interim 1xx answers skipped), or undefined while its head is incomplete. */
-export function parseResponse(all: Buffer): Omit<RawResponse, 'raw' | 'failure'> | undefined {
+/** One parsed answer, and where in the bytes it was read from the next one starts. */
+function parseOne(all: Buffer): { response: Omit<RawResponse, 'raw' | 'failure'>; end: number } | undefined {
   const start = finalStart(all);
   if (start < 0) return undefined;
   const received = all.subarray(start);
@@ -64,9 +64,36 @@ export function parseResponse(all: Buffer): Omit<RawResponse, 'raw' | 'failure'>
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   let body = received.subarray(headEnd + 4);
-  if (headers['content-length'] !== undefined) body = body.subarray(0, Number(headers['content-length']));
-  else if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = decodeChunked(body);
-  return { status, headers, body: body.toString('utf8') };
+  let end = all.length;
+  // RFC 9112 section 6.3: a 204 or 304 has no body, whatever follows its head (a pipelined answer).
+  if (status === 204 || status === 304) {
+    body = body.subarray(0, 0);
+    end = start + headEnd + 4;
+  } else if (headers['content-length'] !== undefined) {
+    body = body.subarray(0, Number(headers['content-length']));
+    end = start + headEnd + 4 + body.length;
+  } else if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+    const last = received.indexOf('\r\n0\r\n\r\n', headEnd);
+    if (last >= 0) end = start + last + 7;
+    body = decodeChunked(body);
+  }
+  return { response: { status, headers, body: body.toString('utf8') }, end };
+}
+
+/** The final HTTP response in `all` (interim 1xx answers skipped), or undefined while its head is incomplete. */
+export function parseResponse(all: Buffer): Omit<RawResponse, 'raw' | 'failure'> | undefined {
+  return parseOne(all)?.response;
+}
+
+/** Every answer in `all`, in order: what a connection carrying pipelined requests received. */
+export function parseResponses(all: Buffer): Array<Omit<RawResponse, 'raw' | 'failure'>> {
+  const responses: Array<Omit<RawResponse, 'raw' | 'failure'>> = [];
+  let rest = all;
+  for (let one = parseOne(rest); one; one = parseOne(rest)) {
+    responses.push(one.response);
+    rest = rest.subarray(one.end);
+  }
+  return responses;
 }
 
 /**

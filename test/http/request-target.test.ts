@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { isJsonPath, isResourceServerPath, requestPath, requestQuery } from '../../src/http/request-path.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { rawRequest } from './raw-http.js';
+import { rawTestServer } from './raw-server.js';
 
 describe('the path of a request target, whatever its form', () => {
   test('origin form and absolute form (RFC 9112 section 3.2.2) name the same path', () => {
@@ -26,63 +25,51 @@ describe('the path of a request target, whatever its form', () => {
 });
 
 describe('an absolute-form request target is answered like its origin form', () => {
-  let t: TestServer;
-  let port: number;
-  before(async () => {
-    t = await startTestServer({ bundledCatalog: false });
-    port = Number(new URL(t.baseUrl).port);
-  });
-  after(async () => t?.close());
+  const raw = rawTestServer();
 
   const send = (method: string, target: string, extra = '', body = '') =>
-    rawRequest(port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n${extra}${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`);
+    raw.send(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${raw.port}\r\nConnection: close\r\n${extra}${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`);
 
   test('API errors stay JSON: 401 without a token, 404 for an unknown route', async () => {
-    const unauthorized = await send('GET', `${t.baseUrl}/api/me`);
+    const unauthorized = await send('GET', `${raw.baseUrl}/api/me`);
     assert.equal(unauthorized.status, 401);
     assert.match(unauthorized.headers['content-type'] ?? '', /^application\/json/);
     assert.equal((JSON.parse(unauthorized.body) as { error: string }).error, 'invalid_token');
-    const unknown = await send('GET', `${t.baseUrl}/api/nothing-here?x=1`);
+    const unknown = await send('GET', `${raw.baseUrl}/api/nothing-here?x=1`);
     assert.equal(unknown.status, 404);
     assert.equal((JSON.parse(unknown.body) as { error: string }).error, 'not_found');
     assert.match(JSON.parse(unknown.body).error_description as string, /GET \/api\/nothing-here\./);
   });
 
   test('OAuth errors stay JSON, and the token endpoint still reads a JSON body', async () => {
-    const wrongMethod = await send('GET', `${t.baseUrl}/oauth/token`);
+    const wrongMethod = await send('GET', `${raw.baseUrl}/oauth/token`);
     assert.equal(wrongMethod.status, 405);
     assert.match(wrongMethod.headers['content-type'] ?? '', /^application\/json/);
-    const brokenJson = await send('POST', `${t.baseUrl}/oauth/token`, 'Content-Type: application/json\r\n', '{"grant_type": ');
+    const brokenJson = await send('POST', `${raw.baseUrl}/oauth/token`, 'Content-Type: application/json\r\n', '{"grant_type": ');
     assert.equal(brokenJson.status, 400);
     assert.equal((JSON.parse(brokenJson.body) as { error: string }).error, 'invalid_request');
-    const jsonGrant = await send('POST', `${t.baseUrl}/oauth/token`, 'Content-Type: application/json\r\n', '{"grant_type": "authorization_code", "code": "x", "client_id": "nobody", "client_secret": "s"}');
+    const jsonGrant = await send('POST', `${raw.baseUrl}/oauth/token`, 'Content-Type: application/json\r\n', '{"grant_type": "authorization_code", "code": "x", "client_id": "nobody", "client_secret": "s"}');
     assert.equal(jsonGrant.status, 401);
     assert.equal((JSON.parse(jsonGrant.body) as { error: string }).error, 'invalid_client');
   });
 
   test('pages stay pages', async () => {
-    const missing = await send('GET', `${t.baseUrl}/catalog/no-such-food-at-all`);
+    const missing = await send('GET', `${raw.baseUrl}/catalog/no-such-food-at-all`);
     assert.equal(missing.status, 404);
     assert.match(missing.headers['content-type'] ?? '', /^text\/html/);
-    const login = await send('GET', `${t.baseUrl}/login`);
+    const login = await send('GET', `${raw.baseUrl}/login`);
     assert.equal(login.status, 200);
     assert.match(login.headers['content-type'] ?? '', /^text\/html/);
   });
 });
 
 describe('throttles count absolute-form requests like any other', () => {
-  let t: TestServer;
-  let port: number;
-  before(async () => {
-    t = await startTestServer({ bundledCatalog: false });
-    port = Number(new URL(t.baseUrl).port);
-  });
-  after(async () => t?.close());
+  const raw = rawTestServer();
 
   test('failed token requests written `POST http://host/oauth/token` reach the per-address limit', async () => {
     const body = 'grant_type=authorization_code&code=x&client_id=nobody&client_secret=s';
     const attempt = () =>
-      rawRequest(port, `POST ${t.baseUrl}/oauth/token HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      raw.send(`POST ${raw.baseUrl}/oauth/token HTTP/1.1\r\nHost: 127.0.0.1:${raw.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
     const statuses: number[] = [];
     for (let i = 0; i < 70; i++) statuses.push((await attempt()).status);
     assert.equal(statuses[0], 401);

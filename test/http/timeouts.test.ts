@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startLarderProcess, type LarderProcess } from './larder-process.js';
+import { rawRequest } from './raw-http.js';
 
 /** Opens a raw connection, runs `feed` on it, and reports when and how the server ended it. */
 async function holdConnection(port: number, feed: (socket: net.Socket) => void, giveUpMs: number): Promise<{ closedAfterMs: number | undefined; received: string }> {
@@ -80,4 +82,31 @@ test('timeouts have sane defaults, and a bad value is refused by its name', () =
     assert.ok(error instanceof ConfigError);
     for (const name of names) assert.ok(error.problems.some((p) => p.startsWith(name)), name);
   }
+});
+
+describe("a request cut off by the request timeout is told so in Larder's terms", () => {
+  let larder: LarderProcess;
+  let port: number;
+  before(async () => {
+    larder = await startLarderProcess({ env: { REQUEST_TIMEOUT_MS: '2000' } });
+    port = Number(new URL(larder.baseUrl).port);
+  });
+  after(async () => larder?.close());
+
+  test('a body that stops arriving and headers that never end both get a JSON 408 request_timeout, and nothing is logged as an error', async () => {
+    const cases = {
+      'body cut short': `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=`,
+      'headers never end': `GET /api/me HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `,
+    };
+    for (const [what, request] of Object.entries(cases)) {
+      const response = await rawRequest(port, request, { timeoutMs: 15_000 });
+      assert.equal(response.status, 408, `${what}: ${response.raw.slice(0, 300)} ${response.failure ?? ''}`);
+      assert.match(response.headers['content-type'] ?? '', /^application\/json/, what);
+      assert.deepEqual(JSON.parse(response.body), { error: 'request_timeout', error_description: 'The request took too long to arrive.' }, what);
+      assert.equal(response.headers.connection, 'close', what);
+    }
+    assert.ok(larder.alive());
+    assert.deepEqual(larder.stdout.filter((line) => /"level":(50|60)/.test(line)), [], 'no error in the log');
+    assert.deepEqual(larder.stderr, []);
+  });
 });

@@ -58,11 +58,21 @@ export async function mcpCaller(
   return { user, clientId: client.clientId, token };
 }
 
-/** The official MCP client connected to `/mcp` in one era: 2025-11-25 `initialize`, or 2026-07-28 `server/discover`. */
-export async function connectMcp(test: TestServer, provider: OAuthClientProvider, era: Era): Promise<Client> {
+/**
+ * The official MCP client and its transport connected to `mcpUrl` in one era (2025-11-25
+ * `initialize`, or 2026-07-28 `server/discover`), signing in with `provider`: it rejects with
+ * the SDK's UnauthorizedError while the provider has no token that works.
+ */
+export async function openMcp(mcpUrl: URL, provider: OAuthClientProvider, era: Era): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
   const client = new Client({ name: 'larder-tests', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${test.config.appUrl}/mcp`), { authProvider: provider }));
-  return client;
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** The official MCP client connected to the test server's `/mcp` in one era. */
+export async function connectMcp(test: TestServer, provider: OAuthClientProvider, era: Era): Promise<Client> {
+  return (await openMcp(new URL(`${test.config.appUrl}/mcp`), provider, era)).client;
 }
 
 /** One raw JSON-RPC POST to /mcp, for what the client would never send. */

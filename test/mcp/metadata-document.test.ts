@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type CallToolResult } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport, UnauthorizedError, type CallToolResult } from '@modelcontextprotocol/client';
 import { createUser } from '../../src/accounts/users.js';
-import { openDatabase } from '../../src/db/index.js';
 import { Visitor } from '../accounts/visitor.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { repoRoot } from '../helpers/paths.js';
-import { freePort } from '../helpers/server.js';
+import { startLarderProcess, type LarderProcess } from '../http/larder-process.js';
 import { makeTestCertificate, startHttpsServer, type TestCertificate, type TestHttpsServer } from '../helpers/tls.js';
 import { PASSWORD, answerConsent, followAuthorization } from '../oauth/oauth-helpers.js';
 import { RecordingOAuthProvider } from '../oauth/mcp/sdk-client.js';
+import { openMcp } from './mcp-helpers.js';
 
 /**
  * A ChatGPT-style client known by its Client ID Metadata Document uses the tools: Larder
@@ -23,10 +17,8 @@ import { RecordingOAuthProvider } from '../oauth/mcp/sdk-client.js';
 describe('a client known by its metadata document signs in through /mcp and calls tools', () => {
   let certificate: TestCertificate;
   let documents: TestHttpsServer;
-  let database: TestDatabase;
-  let larder: ChildProcess;
+  let larder: LarderProcess;
   let baseUrl: string;
-  let storage: string;
   let documentUrl: string;
   const email = 'chatgpt-user@example.com';
 
@@ -48,48 +40,18 @@ describe('a client known by its metadata document signs in through /mcp and call
       token_endpoint_auth_method: 'none',
     });
 
-    database = await createTestDatabase();
-    await database.close();
-    const opened = await openDatabase(database.config);
-    storage = mkdtempSync(path.join(os.tmpdir(), 'larder-cimd-mcp-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    larder = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js')], {
-      cwd: storage,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        PORT: String(port),
-        APP_URL: baseUrl,
-        DATABASE_URL: database.url,
-        LARDER_STORAGE: storage,
-        LARDER_BUNDLED_CATALOG: 'true',
-        LARDER_CIMD_ALLOW_LOOPBACK: 'true',
-        NODE_EXTRA_CA_CERTS: certificate.certFile,
+    larder = await startLarderProcess({
+      env: { LARDER_BUNDLED_CATALOG: 'true', LARDER_CIMD_ALLOW_LOOPBACK: 'true', NODE_EXTRA_CA_CERTS: certificate.certFile },
+      prepare: async (database) => {
+        await createUser(database.db, { email, password: PASSWORD, name: 'Sam' });
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let stderr = '';
-    larder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    for (let i = 0; i < 300; i++) {
-      if (larder.exitCode !== null) throw new Error(`Larder exited: ${stderr}`);
-      if (await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    // The person, once the server created the tables.
-    await createUser(opened.db, { email, password: PASSWORD, name: 'Sam' });
-    await opened.close();
+    baseUrl = larder.baseUrl;
   });
   after(async () => {
-    if (larder && larder.exitCode === null) {
-      const exited = new Promise((resolve) => larder.once('exit', resolve));
-      larder.kill('SIGTERM');
-      await exited;
-    }
-    await database?.drop();
+    await larder?.close();
     await documents?.close();
     certificate?.remove();
-    if (storage) rmSync(storage, { recursive: true, force: true });
   });
 
   test('the document URL is the client_id; after consent, search_foods and get_food answer', async () => {
@@ -98,11 +60,7 @@ describe('a client known by its metadata document signs in through /mcp and call
       { client_name: 'ChatGPT', redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] },
       { clientMetadataUrl: documentUrl },
     );
-    const open = async () => {
-      const client = new Client({ name: 'chatgpt-like', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
-      return client;
-    };
+    const open = async () => (await openMcp(mcpUrl, provider, 'legacy')).client;
     await assert.rejects(open(), UnauthorizedError);
     assert.equal(provider.authorizationUrl?.searchParams.get('client_id'), documentUrl, 'no registration: the URL is the client id');
     const visitor = new Visitor(baseUrl);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type CallToolResult } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport, UnauthorizedError, type CallToolResult, type Client } from '@modelcontextprotocol/client';
 import { Visitor } from '../accounts/visitor.js';
 import { createUser, type User } from '../../src/accounts/users.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PASSWORD, answerConsent, followAuthorization } from '../oauth/oauth-helpers.js';
-import { RecordingOAuthProvider } from '../oauth/mcp/sdk-client.js';
-import type { Era } from './mcp-helpers.js';
+import { claudeLike, vsCodeLike, type RecordingOAuthProvider } from '../oauth/mcp/sdk-client.js';
+import { openMcp, type Era } from './mcp-helpers.js';
 
 const text = (result: CallToolResult) => result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 
@@ -42,12 +42,7 @@ describe('an MCP client signs in from the /mcp URL alone and uses the tools', ()
 
   /** Connects as a host does: on UnauthorizedError the person signs in, then the host finishes and connects again. */
   async function connect(provider: RecordingOAuthProvider, visitor: Visitor, era: Era): Promise<{ client: Client; transport: StreamableHTTPClientTransport; consent: string | undefined }> {
-    const open = async () => {
-      const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
-      const client = new Client({ name: 'larder-sign-in-test', version: '1.0.0' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
-      await client.connect(transport);
-      return { client, transport };
-    };
+    const open = () => openMcp(mcpUrl, provider, era);
     try {
       return { ...(await open()), consent: undefined };
     } catch (error) {
@@ -71,13 +66,7 @@ describe('an MCP client signs in from the /mcp URL alone and uses the tools', ()
   }
 
   test('VS Code-like public client: discovery from the 401, registration, PKCE, consent, all six tools with step-up, refresh', async () => {
-    const provider = new RecordingOAuthProvider({
-      client_name: 'Visual Studio Code',
-      redirect_uris: ['http://127.0.0.1:33418/callback'],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    });
+    const provider = vsCodeLike();
     const visitor = new Visitor(server.baseUrl);
     const session = await connect(provider, visitor, 'legacy');
     // Discovery started from /mcp's 401 and its resource metadata.
@@ -122,21 +111,13 @@ describe('an MCP client signs in from the /mcp URL alone and uses the tools', ()
   });
 
   test('Claude-like confidential client registers anew for a second connection, in the 2026-07-28 era', async () => {
-    const claude = () =>
-      new RecordingOAuthProvider({
-        client_name: 'Claude',
-        redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
-        token_endpoint_auth_method: 'client_secret_post',
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      });
     const visitor = new Visitor(server.baseUrl);
-    const first = claude();
+    const first = claudeLike();
     const one = await connect(first, visitor, 'modern');
     assert.equal(one.client.getProtocolEra(), 'modern');
     assert.ok(first.client?.client_secret, 'a confidential client with a secret');
     assert.match(one.consent ?? '', /registered itself/);
-    const second = claude();
+    const second = claudeLike();
     const two = await connect(second, visitor, 'modern');
     assert.notEqual(second.client?.client_id, first.client?.client_id, 'a second registration');
     for (const session of [one, two]) {

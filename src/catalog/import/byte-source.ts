@@ -19,6 +19,29 @@ export interface ByteSource {
   chunks(): AsyncGenerator<Buffer>;
 }
 
+/**
+ * The source's chunks for a reader that knows where it is: a read or gunzip error becomes
+ * an ImportError at `where()` (the line or byte reached so far), as a user can look it up.
+ */
+export async function* locatedChunks(source: ByteSource, where: () => string): AsyncGenerator<Buffer> {
+  const iterator = source.chunks();
+  try {
+    while (true) {
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await iterator.next();
+      } catch (err) {
+        if (err instanceof ImportError) throw err;
+        throw new ImportError(where(), (err as Error).message);
+      }
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    await iterator.return(undefined);
+  }
+}
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 export async function isGzip(file: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { ImportError } from '../../errors.js';
-import type { ByteSource } from './byte-source.js';
+import { locatedChunks, type ByteSource } from './byte-source.js';
 import type { ProgressCallback } from './progress.js';
 
 /**
@@ -87,17 +87,7 @@ export async function* streamTopLevelArray(source: ByteSource, options: ArrayStr
   let inString = false;
   let escaped = false;
 
-  const iterator = source.chunks();
-  while (true) {
-    let step: IteratorResult<Buffer>;
-    try {
-      step = await iterator.next();
-    } catch (err) {
-      if (err instanceof ImportError) throw err;
-      throw new ImportError(at(consumed), (err as Error).message);
-    }
-    if (step.done) break;
-    const chunk = step.value;
+  for await (const chunk of locatedChunks(source, () => at(consumed))) {
     let i = 0;
 
     while (i < chunk.length) {

@@ -1,5 +1,4 @@
-import { ImportError } from '../../errors.js';
-import type { ByteSource } from './byte-source.js';
+import { locatedChunks, type ByteSource } from './byte-source.js';
 import type { ProgressCallback } from './progress.js';
 
 export interface Line {
@@ -23,18 +22,9 @@ export async function* readLatin1Lines(
   let number = 0;
   let rest = '';
   let reported = -1;
-  const iterator = source.chunks();
-  while (true) {
-    let step: IteratorResult<Buffer>;
-    try {
-      step = await iterator.next();
-    } catch (err) {
-      if (err instanceof ImportError) throw err;
-      throw new ImportError(`${source.label}:${number + 1}`, (err as Error).message);
-    }
-    if (step.done) break;
+  for await (const chunk of locatedChunks(source, () => `${source.label}:${number + 1}`)) {
     // Latin-1 maps each byte to one character, so a chunk never splits a character.
-    const parts = (rest + step.value.toString('latin1')).split('\n');
+    const parts = (rest + chunk.toString('latin1')).split('\n');
     rest = parts.pop() ?? '';
     const batch: Line[] = [];
     for (const part of parts) {

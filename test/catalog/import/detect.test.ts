@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { detectFoodFormat, readFoodFile } from '../../../src/catalog/import/detect.js';
 import type { ImportedFood } from '../../../src/catalog/model.js';
 import { ImportError } from '../../../src/errors.js';
 import { fixturesDir } from '../../helpers/paths.js';
 import { writeRelease } from './sr28-helpers.js';
-
-const tempDirs: string[] = [];
-after(async () => {
-  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
-});
+import { removeAfterTests, tempDir, tempFile } from './temp-file.js';
 
 async function all(input: string): Promise<ImportedFood[]> {
   const foods: ImportedFood[] = [];
@@ -21,16 +16,9 @@ async function all(input: string): Promise<ImportedFood[]> {
   return foods;
 }
 
-async function tempFile(name: string, content: string | Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'larder-detect-'));
-  tempDirs.push(dir);
-  await writeFile(path.join(dir, name), content);
-  return path.join(dir, name);
-}
-
 test('an SR28 folder or its FOOD_DES.txt goes to the SR28 reader', async () => {
   const dir = await writeRelease();
-  tempDirs.push(dir);
+  removeAfterTests(dir);
   assert.equal(await detectFoodFormat(dir), 'sr28');
   assert.equal(await detectFoodFormat(path.join(dir, 'FOOD_DES.txt')), 'sr28');
   const foods = await all(dir);
@@ -66,8 +54,7 @@ test('anything else gets an error saying what would work', async () => {
       return true;
     });
   }
-  const emptyDir = await mkdtemp(path.join(os.tmpdir(), 'larder-detect-'));
-  tempDirs.push(emptyDir);
+  const emptyDir = await tempDir();
   await assert.rejects(all(emptyDir), /the folder has no FOOD_DES\.txt/);
   await assert.rejects(all(path.join(emptyDir, 'nope.json')), /cannot read/);
 });

@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { ImportedFood } from '../../../src/catalog/model.js';
 import { readFdcJson } from '../../../src/catalog/import/fdc-json.js';
 import { readSr28 } from '../../../src/catalog/import/sr28.js';
 import { ImportError } from '../../../src/errors.js';
 import { fixturesDir, sr28Dir } from '../../helpers/paths.js';
+import { tempFile } from './temp-file.js';
 
 const fdcDir = path.join(fixturesDir, 'fdc');
-const tempDirs: string[] = [];
-after(async () => {
-  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempFile(name: string, content: string | Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'larder-fdc-'));
-  tempDirs.push(dir);
-  const file = path.join(dir, name);
-  await writeFile(file, content);
-  return file;
-}
-
 async function collect(file: string): Promise<ImportedFood[]> {
   const foods: ImportedFood[] = [];
   for await (const food of readFdcJson(file)) foods.push(food);

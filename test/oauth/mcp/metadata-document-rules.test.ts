@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshnessLifetimeMs, isClientIdMetadataUrl, MAX_FRESHNESS_MS, parseClientMetadataDocument } from '../../../src/oauth/client-metadata-document.js';
+import { chatGptMetadataDocument } from './sdk-client.js';
 
 test('a metadata document client_id is an https URL with a path, no fragment, credentials or dot segments', () => {
   for (const id of ['https://chatgpt.com/oauth/client.json', 'https://claude.ai/oauth/mcp-oauth-client-metadata', 'https://vscode.dev/oauth/client-metadata.json?v=1']) assert.ok(isClientIdMetadataUrl(id), id);
@@ -22,18 +23,7 @@ test('a metadata document client_id is an https URL with a path, no fragment, cr
 
 test("ChatGPT's published document is accepted as a public client, with its redirect URI and grants", () => {
   const id = 'https://chatgpt.com/oauth/client.json';
-  const document = {
-    client_id: id,
-    client_uri: 'https://chatgpt.com/',
-    redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'],
-    token_endpoint_auth_method: 'private_key_jwt',
-    token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    client_name: 'ChatGPT',
-    token_endpoint_auth_signing_alg: 'RS256',
-    jwks_uri: 'https://chatgpt.com/oauth/jwks.json',
-  };
+  const document = chatGptMetadataDocument(id);
   assert.deepEqual(parseClientMetadataDocument(id, Buffer.from(JSON.stringify(document))), {
     name: 'ChatGPT',
     redirectUris: ['https://chatgpt.com/connector_platform_oauth_redirect'],

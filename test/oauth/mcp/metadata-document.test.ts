@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { auth } from '@modelcontextprotocol/client';
 import { createUser } from '../../../src/accounts/users.js';
@@ -11,12 +8,10 @@ import { openDatabase, type OpenedDatabase } from '../../../src/db/index.js';
 import { ConfigError } from '../../../src/errors.js';
 import { findClientRow } from '../../../src/oauth/clients.js';
 import { csrfIn } from '../../accounts/visitor.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { repoRoot } from '../../helpers/paths.js';
-import { freePort } from '../../helpers/server.js';
+import { startLarderProcess, type LarderProcess } from '../../http/larder-process.js';
 import { makeTestCertificate, startHttpsServer, type TestCertificate, type TestHttpsServer } from '../../helpers/tls.js';
 import { PASSWORD, postForm } from '../oauth-helpers.js';
-import { RecordingOAuthProvider, signInWithSdk } from './sdk-client.js';
+import { chatGptMetadataDocument, RecordingOAuthProvider, signInWithSdk } from './sdk-client.js';
 
 interface ServedDocument {
   body: string;
@@ -46,11 +41,9 @@ describe('clients known by their metadata document URL', () => {
   let documents: TestHttpsServer;
   const served = new Map<string, ServedDocument>();
   const requests: Array<{ path: string; ifNoneMatch: string | undefined }> = [];
-  let database: TestDatabase;
   let db: OpenedDatabase;
-  let larder: ChildProcess;
+  let larder: LarderProcess;
   let baseUrl: string;
-  let storage: string;
   let docsOrigin: string;
   const email = 'cimd@example.com';
 
@@ -80,49 +73,20 @@ describe('clients known by their metadata document URL', () => {
     });
     docsOrigin = `https://localhost:${documents.port}`;
 
-    database = await createTestDatabase();
-    await database.close();
-    db = await openDatabase(database.config);
-    await createUser(db.db, { email, password: PASSWORD, name: 'Casey' });
-    storage = mkdtempSync(path.join(os.tmpdir(), 'larder-cimd-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    larder = spawn(process.execPath, [path.join(repoRoot, 'dist/src/main.js')], {
-      cwd: storage,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        PORT: String(port),
-        APP_URL: baseUrl,
-        DATABASE_URL: database.url,
-        LARDER_STORAGE: storage,
-        LARDER_BUNDLED_CATALOG: 'false',
-        LARDER_CIMD_ALLOW_LOOPBACK: 'true',
-        NODE_EXTRA_CA_CERTS: certificate.certFile,
+    larder = await startLarderProcess({
+      env: { LARDER_CIMD_ALLOW_LOOPBACK: 'true', NODE_EXTRA_CA_CERTS: certificate.certFile },
+      prepare: async (database) => {
+        await createUser(database.db, { email, password: PASSWORD, name: 'Casey' });
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let stderr = '';
-    larder.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    for (let i = 0; i < 150; i++) {
-      if (larder.exitCode !== null) throw new Error(`Larder exited: ${stderr}`);
-      const up = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
-      if (up) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`Larder did not start: ${stderr}`);
+    baseUrl = larder.baseUrl;
+    db = await openDatabase(larder.database.config);
   });
   after(async () => {
-    if (larder && larder.exitCode === null) {
-      const exited = new Promise((resolve) => larder.once('exit', resolve));
-      larder.kill('SIGTERM');
-      await exited;
-    }
     await db?.close();
-    await database?.drop();
+    await larder?.close();
     await documents?.close();
     certificate?.remove();
-    if (storage) rmSync(storage, { recursive: true, force: true });
   });
 
   test('a Claude Code-style document: the SDK uses the URL as client_id, Larder fetches it once and the sign-in works on any loopback port', async () => {
@@ -159,18 +123,7 @@ describe('clients known by their metadata document URL', () => {
   });
 
   test("ChatGPT's document (private_key_jwt preferred, none offered) signs in as a public client with PKCE, and /account lists it with Revoke", async () => {
-    const clientId = publish('/oauth/client.json', {
-      client_id: `${docsOrigin}/oauth/client.json`,
-      client_uri: 'https://chatgpt.com/',
-      redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      client_name: 'ChatGPT',
-      token_endpoint_auth_signing_alg: 'RS256',
-      jwks_uri: `${docsOrigin}/oauth/jwks.json`,
-    });
+    const clientId = publish('/oauth/client.json', chatGptMetadataDocument(`${docsOrigin}/oauth/client.json`));
     const provider = new RecordingOAuthProvider(
       { client_name: 'ChatGPT', redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'], token_endpoint_auth_method: 'none' },
       { clientMetadataUrl: clientId },

@@ -75,6 +75,45 @@ export class RecordingOAuthProvider implements OAuthClientProvider {
   }
 }
 
+/**
+ * The Client ID Metadata Document ChatGPT publishes (private_key_jwt preferred, none
+ * offered), as served at `clientId`; its jwks_uri is on the same origin.
+ */
+export function chatGptMetadataDocument(clientId: string): Record<string, unknown> {
+  return {
+    client_id: clientId,
+    client_uri: 'https://chatgpt.com/',
+    redirect_uris: ['https://chatgpt.com/connector_platform_oauth_redirect'],
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    client_name: 'ChatGPT',
+    token_endpoint_auth_signing_alg: 'RS256',
+    jwks_uri: `${new URL(clientId).origin}/oauth/jwks.json`,
+  };
+}
+
+/** A desktop MCP host as VS Code registers itself: a public client with a loopback callback. */
+export const vsCodeLike = (): RecordingOAuthProvider =>
+  new RecordingOAuthProvider({
+    client_name: 'Visual Studio Code',
+    redirect_uris: ['http://127.0.0.1:33418/callback'],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  });
+
+/** A web MCP host as Claude registers itself: a confidential client with a secret, a fresh registration per connection. */
+export const claudeLike = (): RecordingOAuthProvider =>
+  new RecordingOAuthProvider({
+    client_name: 'Claude',
+    redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  });
+
 export interface SignIn {
   /** The consent page the person saw. */
   consent: AuthorizationOutcome['page'];

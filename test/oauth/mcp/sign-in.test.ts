@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { auth } from '@modelcontextprotocol/client';
 import { findClientRow, pruneIdleClients } from '../../../src/oauth/clients.js';
 import { apiGet, postForm, startOAuthTestServer, type OAuthTestServer } from '../oauth-helpers.js';
-import { RecordingOAuthProvider, signInWithSdk } from './sdk-client.js';
+import { claudeLike, signInWithSdk, vsCodeLike } from './sdk-client.js';
 
 /** What an access token is for, asked the way a resource server may ask (RFC 7662). */
 async function introspect(baseUrl: string, token: string, client: { client_id: string; client_secret?: string }): Promise<Record<string, unknown>> {
@@ -20,24 +20,6 @@ describe('MCP sign-in with the official SDK client', () => {
     server = await startOAuthTestServer();
   });
   after(() => server.close());
-
-  const vsCodeLike = () =>
-    new RecordingOAuthProvider({
-      client_name: 'Visual Studio Code',
-      redirect_uris: ['http://127.0.0.1:33418/callback'],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    });
-
-  const claudeLike = () =>
-    new RecordingOAuthProvider({
-      client_name: 'Claude',
-      redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
-      token_endpoint_auth_method: 'client_secret_post',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    });
 
   test('a public client discovers Larder from /mcp, registers itself, signs in with PKCE and gets a token for /mcp only', async () => {
     const provider = vsCodeLike();
