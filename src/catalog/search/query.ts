@@ -14,6 +14,7 @@ import {
   WITHOUT_WORDS,
   IN_WORDS,
   OCCASION_WORDS,
+  PACKAGE_WORDS,
 } from './vocabulary.js';
 
 /**
@@ -131,6 +132,8 @@ export function parseQuery(query: string): ParsedQuery {
       continue;
     }
     if (mode === 'dropped' || STOPWORDS.has(token)) continue;
+    // "instant oatmeal packet": the package it came in, last, after the food.
+    if (PACKAGE_WORDS.has(token) && named && i === tokens.length - 1) continue;
     const s = stem(token);
     if (seen.has(s)) continue;
     seen.add(s);

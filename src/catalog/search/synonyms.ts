@@ -52,7 +52,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bgammon\b/g, 'ham'],
   [/\bking\s+prawns?\b/g, 'shrimp'],
   [/\bblack\s+pudding\b/g, 'blood sausage'],
-  [/\bbolognese\b/g, 'with meat sauce'],
+  [/\bbolognese\b/g, 'meat sauce'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
   // Cuts and sweets spelled or called otherwise than USDA does.
   [/\bribeyes?\b/g, 'rib eye'],
@@ -130,6 +130,7 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   fusilli: ['pasta'],
   kiwi: ['kiwifruit'],
   salted: ['salt'],
+  slice: ['sliced'],
   satsuma: ['tangerine', 'mandarin'],
   kipper: ['kippered'],
   baked: ['roasted', 'heat'],

@@ -56,7 +56,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'vanilla mocha caramel fudge butterscotch patty patties',
+    'vanilla mocha caramel fudge butterscotch patty patties brown podded',
 );
 
 /**
@@ -124,7 +124,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters',
+    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws',
 );
 
 /**
@@ -172,6 +172,14 @@ export const UNITS = plainSet(
 export const COUNT_WORDS = plainSet(
   'a an one two three four five six seven eight nine ten eleven twelve dozen half quarter third some few couple several ' +
     'another extra each per single double triple',
+);
+
+/**
+ * Containers a food is bought in: after the food ("oatmeal packet", "yogurt tub") they are
+ * the package, not a word of the food.
+ */
+export const PACKAGE_WORDS = plainSet(
+  'packet packets sachet sachets pouch pouches carton cartons punnet punnets tub tubs jar jars bag bags box boxes bottle bottles can cans tin tins container containers',
 );
 
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
