@@ -52,7 +52,9 @@ const BUNDLED_RELEASE_KEY = 'bundled_catalog_release';
 export class Catalog {
   private index: FoodSearchIndex = new FoodSearchIndex([]);
   /** How many foods list each measure ("cup sliced": 51 in SR28): the common reading of "1 cup". */
-  private measureCounts = new Map<string, number>();
+  /** Measure commonness, counted on first use: a search never needs it, so a start does not wait for it. */
+  private measureCounts: Map<string, number> | undefined = new Map<string, number>();
+  private measuredPortions: ReadonlyArray<IndexedCatalogFood['portions']> = [];
   private indexedVersion: string | undefined;
   private rebuilding: Promise<void> | undefined;
 
@@ -141,9 +143,8 @@ export class Catalog {
       const started = Date.now();
       const foods = written ?? (await listIndexableFoods(this.db));
       this.index = new FoodSearchIndex(foods);
-      const counts = new Map<string, number>();
-      for (const food of foods) for (const key of new Set(food.portions.map(measureKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
-      this.measureCounts = counts;
+      this.measuredPortions = foods.map((food) => food.portions);
+      this.measureCounts = undefined;
       this.indexedVersion = version;
       this.log?.info({ foods: foods.length, ms: Date.now() - started }, 'search index built');
     })().finally(() => {
@@ -166,7 +167,15 @@ export class Catalog {
   }
 
   /** How many foods of the catalog list a measure (by portions.ts measureKey). */
-  readonly measureCommonness = (key: string): number => this.measureCounts.get(key) ?? 0;
+  readonly measureCommonness = (key: string): number => {
+    if (this.measureCounts === undefined) {
+      const counts = new Map<string, number>();
+      for (const portions of this.measuredPortions) for (const k of new Set(portions.map(measureKey))) counts.set(k, (counts.get(k) ?? 0) + 1);
+      this.measureCounts = counts;
+      this.measuredPortions = [];
+    }
+    return this.measureCounts.get(key) ?? 0;
+  };
 
   findById(id: string): Promise<Food | undefined> {
     return findFoodById(this.db, id);
