@@ -135,7 +135,8 @@ const RAW_TOKEN = /\d+(?:[./]\d+)*%?|[A-Za-z]+|[,;()&]/g;
 function nameWords(name: string): NameWord[] {
   // Most names are plain ASCII: only the others need their accents taken off.
   const ascii = /^[\x20-\x7e]*$/.test(name) ? name : name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  const text = ascii.replace(/['’`]/g, '').replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '');
+  // "link/patty", "stick/tub/bottle": a slash between words lists alternatives, as "or" does.
+  const text = ascii.replace(/['’`]/g, '').replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '').replace(/(?<=[A-Za-z])\/(?=[A-Za-z])/g, ' or ');
   const tokens = text.match(RAW_TOKEN) ?? [];
   const result: NameWord[] = [];
   let segment = 0;
