@@ -29,6 +29,7 @@ const SETS = [
   { name: 'held-out', file: path.join(repoRoot, 'bench', 'search-holdout.json'), blind: false },
   { name: 'assistant-style', file: path.join(repoRoot, 'bench', 'search-assistant.json'), blind: false },
   { name: 'tuning (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), blind: false },
+  { name: 'new (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
 ].map((set) => ({ ...set, judgments: readJudgments(set.file) }));
@@ -121,6 +122,16 @@ function largeCatalog(base: IndexableFood[], size: number): IndexableFood[] {
   return foods;
 }
 
+/** `--misses`: each non-blind set's misses, for tuning (blind sets' misses are never printed). */
+const showMisses = process.argv.includes('--misses');
+
+function printMisses(quality: ReturnType<typeof measureSearch>): void {
+  for (const m of quality.misses) console.log(`    miss: ${m.query} -> ${m.got.join(' ')} (want ${m.expected.slice(0, 4).join(' ')})`);
+  for (const m of quality.notFirst) console.log(`    not first: ${m.query} -> ${m.got.join(' ')}`);
+  for (const m of quality.wronglySignalled) console.log(`    wrongly no-match: ${m.query} -> ${m.got.join(' ')}`);
+  for (const m of quality.unsignalled) console.log(`    absent not signalled: ${m.query} -> ${m.got.join(' ')}`);
+}
+
 const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
 
 function relevance(ours: Searcher, baseline: Searcher, sets: typeof SETS): void {
@@ -133,6 +144,7 @@ function relevance(ours: Searcher, baseline: Searcher, sets: typeof SETS): void 
     if (a.noMatchQueries > 0) line += `; ${a.noMatchQueries} absent foods: ${percent(a.noMatchSignalled)} told no close match`;
     line += `; no-close-match on ${percent(a.falseSignal)} of the ${a.queries} present foods`;
     console.log(line);
+    if (showMisses && !set.blind) printMisses(a);
   }
 }
 
@@ -158,7 +170,7 @@ function report(label: string, foods: IndexableFood[], withRelevance: boolean, r
   );
 }
 
-const qualityOnly = process.argv.includes('--quality');
+const qualityOnly = process.argv.includes('--quality') || showMisses;
 const bundled: IndexableFood[] = readBundledCatalog().map((f) => ({ ...f, id: foodIdFor(f.dataset, f.sourceId) }));
 console.log(`Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 report('bundled catalog', bundled, true, qualityOnly ? 0 : 10);

@@ -60,8 +60,12 @@ const LOAD_SLICE_MS = 4;
  */
 export class Catalog {
   private index: FoodSearchIndex = new FoodSearchIndex([]);
-  /** How many foods list each measure ("cup sliced": 51 in SR28): the common reading of "1 cup". */
-  private measureCounts = new Map<string, number>();
+  /**
+   * How many foods list each measure ("cup sliced": 51 in SR28), the common reading of "1 cup":
+   * counted on first use, since a search never needs it and a start need not wait for it.
+   */
+  private measureCounts: Map<string, number> | undefined = new Map<string, number>();
+  private measuredPortions: ReadonlyArray<IndexedCatalogFood['portions']> = [];
   private indexedVersion: string | undefined;
   private rebuilding: Promise<void> | undefined;
   /**
@@ -166,9 +170,8 @@ export class Catalog {
       const started = Date.now();
       const foods = written ?? (await listIndexableFoods(this.db));
       this.index = new FoodSearchIndex(foods);
-      const counts = new Map<string, number>();
-      for (const food of foods) for (const key of new Set(food.portions.map(measureKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
-      this.measureCounts = counts;
+      this.measuredPortions = foods.map((food) => food.portions);
+      this.measureCounts = undefined;
       this.foods = new Map();
       this.slugs = new Map();
       this.recent = new Map();
@@ -270,7 +273,15 @@ export class Catalog {
   }
 
   /** How many foods of the catalog list a measure (by portions.ts measureKey). */
-  readonly measureCommonness = (key: string): number => this.measureCounts.get(key) ?? 0;
+  readonly measureCommonness = (key: string): number => {
+    if (this.measureCounts === undefined) {
+      const counts = new Map<string, number>();
+      for (const portions of this.measuredPortions) for (const k of new Set(portions.map(measureKey))) counts.set(k, (counts.get(k) ?? 0) + 1);
+      this.measureCounts = counts;
+      this.measuredPortions = [];
+    }
+    return this.measureCounts.get(key) ?? 0;
+  };
 
   /** A food by its Larder id: from memory once read, for as long as the catalog does not change. */
   async findById(id: string): Promise<Food | undefined> {

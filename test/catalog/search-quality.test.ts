@@ -24,9 +24,11 @@ const SETS = [
   { label: 'judged queries', file: path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), at1: 0.95, at3: 0.98, falseSignal: 0.03, blind: false },
   { label: 'held-out queries', file: path.join(repoRoot, 'bench', 'search-holdout.json'), at1: 0.92, at3: 0.98, falseSignal: 0.03, blind: false },
   { label: 'assistant-style queries', file: path.join(repoRoot, 'bench', 'search-assistant.json'), at1: 0.9, at3: 0.96, falseSignal: 0.03, blind: false },
-  { label: 'tuning set (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), at1: 0.88, at3: 0.95, falseSignal: 0.05, blind: false },
+  { label: 'tuning set (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), at1: 0.91, at3: 0.96, falseSignal: 0.03, blind: false },
+  // Written before the ranking was run on it, then tuned on (bench/README.md): its first figures were 0.875 and 0.939.
+  { label: 'new set (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), at1: 0.9, at3: 0.96, falseSignal: 0.04, blind: false },
   // Measured, never tuned on (bench/README.md): below issue 10's goal of 0.90 and 0.97, kept from slipping.
-  { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.8, at3: 0.87, falseSignal: 0.11, blind: true },
+  { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.82, at3: 0.89, falseSignal: 0.09, blind: true },
   { label: 'blind mixed set', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.79, at3: 0.86, falseSignal: 0.12, blind: true },
 ] as const;
 

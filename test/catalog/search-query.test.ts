@@ -57,3 +57,14 @@ test('the word naming the food is the last food word, never a figure', () => {
   const milk = parseQuery('reduced fat milk 2%');
   assert.equal(milk.words[milk.head]!.text, 'milk');
 });
+
+test('"X in Y" is X packed in Y; the occasion, the place it came from and the package are not the food', () => {
+  const parsed = parseQuery('tuna in water');
+  assert.deepEqual(roles('tuna in water'), ['tuna:core', 'water:optional']);
+  assert.equal(parsed.words[parsed.head]?.text, 'tuna');
+  assert.deepEqual(roles('grapefruit half for breakfast'), ['grapefruit:core', 'half:optional']);
+  assert.deepEqual(roles('a blueberry muffin from the bakery'), ['blueberry:core', 'muffin:core', 'bakery:side']);
+  assert.deepEqual(roles('instant oatmeal packet'), ['instant:core', 'oatmeal:core']);
+  assert.deepEqual(roles('a side of hash browns'), ['hash:core', 'browns:core']);
+  assert.deepEqual(roles('an order of french fries'), ['french:core', 'fries:core']);
+});

@@ -105,3 +105,15 @@ test('nothing known gives no results and no close match', () => {
   assert.deepEqual(index.search('qwxzv', 3), { hits: [], closeMatch: false });
   assert.deepEqual(index.search('   ', 3), { hits: [], closeMatch: false });
 });
+
+test('what a name says the food lacks never answers the query ("without peanuts" is not peanuts)', () => {
+  assert.match(first('salted peanuts'), /^Peanuts, /);
+  assert.doesNotMatch(index.search('peanuts', 3).hits.map((h) => names.get(h.id)).join('|'), /without peanuts/);
+});
+
+test('the packing medium qualifies the food, and a variety the person did not say comes after the plain food', () => {
+  assert.match(first('can of tuna in water'), /^Fish, tuna, .*canned in water/);
+  assert.equal(index.search('can of tuna in water', 3).closeMatch, true);
+  assert.match(first('jasmine rice'), /^Rice, white, long-grain/);
+  assert.match(first('a side of peas'), /^Peas, green/);
+});

@@ -1,5 +1,5 @@
 import { editDistanceWithin } from './distance.js';
-import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEXT, NOTE, profileFood } from './profile.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { stem } from './text.js';
@@ -724,8 +724,10 @@ export class FoodSearchIndex {
     for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
       const stemId = this.positionStem[p]!;
       if (this.stemGeneration[stemId] !== gen) continue;
-      const slot = this.stemSlot[stemId]!;
       const flags = this.positionFlags[p]!;
+      // "without peanuts" does not answer "peanuts".
+      if (flags & NEGATED) continue;
+      const slot = this.stemSlot[stemId]!;
       refund += this.positionCost[p]! * this.slotRefund[slot]!;
       let position =
         flags & ALIAS

@@ -25,6 +25,8 @@ export const MODIFIER = 2; // before another word of its segment ("Salad dressin
 export const ACCOMPANIMENT = 4; // after "with" in its segment ("biscuit, with egg")
 export const BRAND = 8; // written in capitals, as USDA writes brands
 export const HEAD = 16; // in the segment that names the food
+/** After "without" or "not" ("Nuts, mixed nuts, without peanuts"): what the food lacks, never what it is. */
+export const NEGATED = 32;
 export const ALIAS = 64; // in a short parenthesis naming the food another way ("(cilantro)")
 export const NEXT = 128; // in the segment after the naming one ("Beverages, carbonated, cola")
 
@@ -95,6 +97,8 @@ interface NameWord {
   note: boolean;
   brand: boolean;
   afterWith: boolean;
+  /** After "without" or "not": the food lacks it. */
+  negated: boolean;
   /** In a short parenthesis right after a word, naming the same food ("Coriander (cilantro) leaves", "center loin (chops)"). */
   alias: boolean;
   /** The index of the word before "or" this one is the alternative of ("plain or buttermilk"), or -1. */
@@ -131,7 +135,8 @@ const RAW_TOKEN = /\d+(?:[./]\d+)*%?|[A-Za-z]+|[,;()&]/g;
 function nameWords(name: string): NameWord[] {
   // Most names are plain ASCII: only the others need their accents taken off.
   const ascii = /^[\x20-\x7e]*$/.test(name) ? name : name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  const text = ascii.replace(/['’`]/g, '').replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '');
+  // "link/patty", "stick/tub/bottle": a slash between words lists alternatives, as "or" does.
+  const text = ascii.replace(/['’`]/g, '').replace(/(?<=[A-Za-z])&(?=[A-Za-z])/g, '').replace(/(?<=[A-Za-z])\/(?=[A-Za-z])/g, ' or ');
   const tokens = text.match(RAW_TOKEN) ?? [];
   const result: NameWord[] = [];
   let segment = 0;
@@ -208,6 +213,7 @@ function nameWords(name: string): NameWord[] {
       stem: stem(lower),
       segment,
       note: (depth > 0 && !inAlias) || negated || without || alternative,
+      negated: negated || without,
       brand: isBrand(token),
       afterWith,
       alias: inAlias,
@@ -376,6 +382,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   const flags = list.map((word) => {
     let flag = 0;
     if (word.note) flag |= NOTE;
+    if (word.negated) flag |= NEGATED;
     if (word.alias) flag |= ALIAS;
     if (word.afterWith) flag |= ACCOMPANIMENT;
     if (word.brand) flag |= BRAND;

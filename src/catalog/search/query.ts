@@ -12,6 +12,9 @@ import {
   UNITS,
   WITH_WORDS,
   WITHOUT_WORDS,
+  IN_WORDS,
+  OCCASION_WORDS,
+  PACKAGE_WORDS,
 } from './vocabulary.js';
 
 /**
@@ -99,7 +102,8 @@ export function parseQuery(query: string): ParsedQuery {
   const { kept: tokens, implied } = withoutAmounts(words(text));
 
   const parsed: QueryWord[] = [];
-  let mode: 'core' | 'side' | 'dropped' = 'core';
+  // `packed`: after "in" ("tuna in water", "peaches in syrup"): what the food is packed or served in.
+  let mode: 'core' | 'side' | 'dropped' | 'packed' = 'core';
   let secondConjunct = false;
   let state: RequestedState = 'unspecified';
   const seen = new Set<string>();
@@ -113,16 +117,29 @@ export function parseQuery(query: string): ParsedQuery {
       mode = 'dropped';
       continue;
     }
+    const named = parsed.some((w) => w.role === 'core');
+    // "grapefruit for breakfast", "eggs at lunch": when it was eaten, not what.
+    if (OCCASION_WORDS.has(token) && named) {
+      mode = 'dropped';
+      continue;
+    }
+    if (IN_WORDS.has(token) && named && mode === 'core') {
+      mode = 'packed';
+      continue;
+    }
     if (AND_WORDS.has(token)) {
       if (mode === 'core' && parsed.length > 0) secondConjunct = true;
       continue;
     }
     if (mode === 'dropped' || STOPWORDS.has(token)) continue;
+    // "instant oatmeal packet": the package it came in, last, after the food.
+    if (PACKAGE_WORDS.has(token) && named && i === tokens.length - 1) continue;
     const s = stem(token);
     if (seen.has(s)) continue;
     seen.add(s);
-    let role: QueryWordRole = mode === 'side' ? 'side' : 'core';
-    let weight = 1;
+    let role: QueryWordRole = mode === 'side' ? 'side' : mode === 'packed' ? 'optional' : 'core';
+    // What a food is packed in counts when the food has it ("canned in water"), but is not the food.
+    let weight = mode === 'packed' ? 0.7 : 1;
     if (role === 'core') {
       // "dry roasted", "dry heat": a way of cooking, not the dry form.
       const cookingPhrase = token === 'dry' && /^(?:roasted|roast|heat)$/.test(tokens[i + 1] ?? '');

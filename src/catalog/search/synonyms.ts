@@ -51,6 +51,15 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bback\s+bacon\b/g, 'canadian bacon'],
   [/\bgammon\b/g, 'ham'],
   [/\bking\s+prawns?\b/g, 'shrimp'],
+  [/\bblack\s+pudding\b/g, 'blood sausage'],
+  [/\bbolognese\b/g, 'meat sauce'],
+  [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
+  // Cuts and sweets spelled or called otherwise than USDA does.
+  [/\bribeyes?\b/g, 'rib eye'],
+  [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
+  [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
+  // A burger of another meat is its ground meat as a patty.
+  [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty'],
   // Toast is toasted bread ("whole wheat toast", "a slice of toast"); after another food it is
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
   [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread'],
@@ -120,6 +129,10 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   penne: ['pasta'],
   fusilli: ['pasta'],
   kiwi: ['kiwifruit'],
+  salted: ['salt'],
+  slice: ['sliced'],
+  satsuma: ['tangerine', 'mandarin'],
+  kipper: ['kippered'],
   baked: ['roasted', 'heat'],
   grilled: ['broiled', 'heat'],
   broiled: ['grilled'],

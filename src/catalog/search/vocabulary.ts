@@ -56,7 +56,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'vanilla mocha caramel fudge butterscotch patty patties',
+    'vanilla mocha caramel fudge butterscotch patty patties brown podded',
 );
 
 /**
@@ -87,7 +87,7 @@ export const RAW_REQUEST_WORDS = stems('raw uncooked dry uncook unprepared');
 /** Query words that say how the food was cooked (or that it was). */
 export const COOKED_REQUEST_WORDS = stems(
   'cooked cook boiled baked bake roasted roast grilled grill broiled fried fry steamed poached scrambled toasted braised stewed ' +
-    'sauteed microwaved barbecued bbq prepared heated smoked pan',
+    'sauteed microwaved barbecued bbq prepared heated smoked pan seared sear charred blackened',
 );
 
 /**
@@ -124,7 +124,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers',
+    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws',
 );
 
 /**
@@ -165,7 +165,7 @@ export const UNITS = plainSet(
     'carton cartons punnet punnets dollop dollops knob knobs pat pats wedge wedges sprig sprigs bunch bunches square squares cube cubes ' +
     'spoon spoons spoonful spoonfuls tablespoonful teaspoonful drizzle splash shot shots sachet sachets pouch pouches container ' +
     'containers helping helpings cupful cupfuls bar bars fillet fillets clove cloves head heads leaf leaves link links patty patties ' +
-    'ear ears loaf loaves round rounds quart quarts gallon gallons x',
+    'ear ears loaf loaves round rounds quart quarts gallon gallons x side sides order orders',
 );
 
 /** Words that count rather than name ("two eggs", "a couple of", "half a"). */
@@ -174,8 +174,16 @@ export const COUNT_WORDS = plainSet(
     'another extra each per single double triple',
 );
 
+/**
+ * Containers a food is bought in: after the food ("oatmeal packet", "yogurt tub") they are
+ * the package, not a word of the food.
+ */
+export const PACKAGE_WORDS = plainSet(
+  'packet packets sachet sachets pouch pouches carton cartons punnet punnets tub tubs jar jars bag bags box boxes bottle bottles can cans tin tins container containers',
+);
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
-export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra');
+export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple');
 
 /**
  * Words that qualify a food without naming it: a food need not have them to be what
@@ -183,11 +191,15 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
  */
 export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
-    'standard usual ordinary classic my our lovely nice tasty healthy quick iced ' +
+    'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
     'easy big small medium large little jumbo giant',
 );
 
 /** Joining words in a query. */
-export const WITH_WORDS = plainSet('with w wth plus topped served alongside on');
+export const WITH_WORDS = plainSet('with w wth plus topped served alongside on from');
+/** "tuna in water", "peaches in syrup": what follows qualifies the food before it. */
+export const IN_WORDS = plainSet('in');
+/** "for breakfast", "at lunch": the occasion, after the food has been named. */
+export const OCCASION_WORDS = plainSet('for at');
 export const WITHOUT_WORDS = plainSet('without wo no minus');
 export const AND_WORDS = plainSet('and n &');
