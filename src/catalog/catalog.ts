@@ -6,6 +6,7 @@ import { foodIdFor } from './slug.js';
 import { measureKey } from './portions.js';
 import { FoodSearchIndex, type MatchKind } from './search/index.js';
 import { noCloseMatchNote } from './search/note.js';
+import type { SearchMissCounter } from './search-misses.js';
 import {
   countFoods,
   findFoodByFormerSlug,
@@ -59,6 +60,8 @@ export class Catalog {
   constructor(
     private readonly db: Db,
     private readonly log?: FastifyBaseLogger,
+    /** Told of every search without a close match, whatever the surface (search-misses.ts counts them for `larder stats`). */
+    private readonly misses?: Pick<SearchMissCounter, 'note'>,
   ) {}
 
   get size(): number {
@@ -162,6 +165,7 @@ export class Catalog {
       if (food) results.push({ food, match: hit.match, score: hit.score });
     });
     const closeMatch = found.closeMatch && results.length > 0;
+    if (!closeMatch) this.misses?.note(query);
     return closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
   }
 

@@ -17,6 +17,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   account_tokens: AccountTokensTable;
   account_secrets: AccountSecretsTable;
+  search_misses: SearchMissesTable;
 }
 
 export interface FoodsTable {
@@ -197,4 +198,11 @@ export interface ApiUsageDailyTable {
   user_id: string;
   day: string;
   requests: number;
+}
+
+/** From 0060: searches with no close match, per UTC day and normalized query (catalog/search-misses.ts). */
+export interface SearchMissesTable {
+  day: string;
+  query: string;
+  searches: number;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +45,16 @@ describe('larder command line', () => {
     assert.equal(all.code, 0);
     assert.match(all.out, /larder help <command>/);
     for (const command of COMMANDS) assert.match(all.out, new RegExp(`^  ${command.name} `, 'm'));
+  });
+
+  test('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const result = await larder([flag]);
+      assert.equal(result.code, 0);
+      assert.equal(result.out, `larder ${version}`);
+      assert.equal(result.err, '');
+    }
   });
 
   test('usage mistakes go to stderr with exit code 2', async () => {
