@@ -103,6 +103,12 @@ describe('larder command line', () => {
     const plan = await larder(['users:plan', 'nobody@example.com', 'pro']);
     assert.equal(plan.code, 1);
     assert.match(plan.err, /No account has the email nobody@example\.com in (SQLite \S+|PostgreSQL .+?): is the server on another DATABASE_URL\?/);
+    for (const args of [['users:reset-link', 'nobody@example.com'], ['users:unlock', 'nobody@example.com'], ['users:delete', 'nobody@example.com', '--yes'], ['users:export', 'nobody@example.com']]) {
+      const result = await larder(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.out, '', args.join(' '));
+      assert.match(result.err, /nobody@example\.com in (SQLite \S+|PostgreSQL .+?): is the server on another DATABASE_URL\?/, args.join(' '));
+    }
     for (const args of [['clients:show', 'lc_x'], ['clients:rotate-secret', 'lc_x'], ['clients:delete', 'lc_x'], ['clients:update', 'lc_x', '--name', 'N']]) {
       const result = await larder(args);
       assert.equal(result.code, 1, args.join(' '));
