@@ -24,6 +24,9 @@ export const FLUSH_MS = 30_000;
 export const RETENTION_DAYS = 30;
 export const MAX_QUERIES_PER_DAY = 5_000;
 
+/** Characters of a query held until the write (the stored form keeps 60). */
+const MAX_SEARCHED = 200;
+
 /** Rows per upsert statement: 3 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const BATCH = 200;
 
@@ -41,40 +44,54 @@ export function normalizeMissedQuery(query: string): string | undefined {
 const utcDayOf = (date: Date): string => date.toISOString().slice(0, 10);
 
 export class SearchMissCounter {
-  /** day -> query -> searches not yet written. */
+  /** day -> the query as searched -> searches not yet written. */
   private pending = new Map<string, Map<string, number>>();
-  /** The distinct queries seen on `day` (written or not), for the daily bound. */
+  /** The distinct queries (as searched) seen on `day`, written or not, for the daily bound. */
   private seenDay = '';
+  /** Where seenDay starts, in ms since the epoch (UTC days are 86,400,000 ms). */
+  private dayStarts = -Infinity;
   private seen = new Set<string>();
   private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private prunedDay = '';
+  /** Rows, in their stored form, that the last write could not store. */
+  private unwritten: Array<{ day: string; query: string; searches: number }> = [];
 
   constructor(
     private readonly db: Db,
     private readonly options: { log?: SearchMissLogger; now?: () => Date; maxQueriesPerDay?: number } = {},
   ) {}
 
-  /** Counts one search without a close match. Synchronous and allocation-light: it runs inside every search. */
-  note(query: string): void {
-    const normalized = normalizeMissedQuery(query);
-    if (normalized === undefined) return;
-    const day = utcDayOf(this.options.now?.() ?? new Date());
-    if (day !== this.seenDay) {
-      this.seenDay = day;
-      this.seen = new Set();
+  /**
+   * Counts one search without a close match. A map increment on the words as given: it
+   * runs inside every such search, so the normalizing (NFKC, masking, clipping) waits
+   * for the write.
+   */
+  note(searched: string): void {
+    // The catalog's surfaces allow 200 characters; the stored form keeps 60 of them.
+    const query = searched.length > MAX_SEARCHED ? searched.slice(0, MAX_SEARCHED) : searched;
+    // The UTC day, worked out again only when the clock leaves the one held.
+    const now = this.options.now ? this.options.now().getTime() : Date.now();
+    if (now < this.dayStarts || now >= this.dayStarts + 86_400_000) {
+      this.dayStarts = now - (now % 86_400_000);
+      const day = utcDayOf(new Date(now));
+      if (day !== this.seenDay) {
+        this.seenDay = day;
+        this.seen = new Set();
+      }
     }
-    if (!this.seen.has(normalized)) {
+    const day = this.seenDay;
+    if (!this.seen.has(query)) {
       if (this.seen.size >= (this.options.maxQueriesPerDay ?? MAX_QUERIES_PER_DAY)) {
         this.dropped++;
         return;
       }
-      this.seen.add(normalized);
+      this.seen.add(query);
     }
     let counts = this.pending.get(day);
     if (!counts) this.pending.set(day, (counts = new Map()));
-    counts.set(normalized, (counts.get(normalized) ?? 0) + 1);
+    counts.set(query, (counts.get(query) ?? 0) + 1);
   }
 
   /** Writes every pending count at the interval, until `close`. The timer never keeps the process alive. */
@@ -112,7 +129,23 @@ export class SearchMissCounter {
     const dropped = this.dropped;
     this.dropped = 0;
     if (dropped > 0) this.options.log?.warn({ dropped, limit: this.options.maxQueriesPerDay ?? MAX_QUERIES_PER_DAY }, 'search misses: more distinct queries today than are counted');
-    const rows = [...batch].flatMap(([day, counts]) => [...counts].map(([query, searches]) => ({ day, query, searches })));
+    // The words as stored: queries that read the same ('Latte', ' latte ') become one row;
+    // rows a failed write left (already stored-form) are added in.
+    const merged = new Map<string, { day: string; query: string; searches: number }>();
+    const add = (day: string, query: string, searches: number): void => {
+      const key = `${day}\n${query}`;
+      const row = merged.get(key);
+      if (row) row.searches += searches;
+      else merged.set(key, { day, query, searches });
+    };
+    for (const row of this.unwritten.splice(0)) add(row.day, row.query, row.searches);
+    for (const [day, counts] of batch) {
+      for (const [query, searches] of counts) {
+        const stored = normalizeMissedQuery(query);
+        if (stored !== undefined) add(day, stored, searches);
+      }
+    }
+    const rows = [...merged.values()];
     // Nothing to write: an idle instance touches no database (and a stop during an outage does not wait on one).
     if (rows.length === 0) return;
     const today = utcDayOf(this.options.now?.() ?? new Date());
@@ -129,12 +162,8 @@ export class SearchMissCounter {
       });
       this.prunedDay = today;
     } catch (error) {
-      // Put the counts back (added to any that came in meanwhile) for the next flush.
-      for (const row of rows) {
-        let counts = this.pending.get(row.day);
-        if (!counts) this.pending.set(row.day, (counts = new Map()));
-        counts.set(row.query, (counts.get(row.query) ?? 0) + row.searches);
-      }
+      // Keep the rows (already in their stored form) for the next flush.
+      this.unwritten = rows;
       this.options.log?.warn({ err: error, queries: rows.length }, 'search misses: could not write the counts; kept for the next flush');
     }
   }
