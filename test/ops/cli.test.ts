@@ -114,6 +114,7 @@ describe('larder command line', () => {
       assert.equal(result.code, 1, args.join(' '));
       assert.match(result.err, /no client lc_x in (SQLite|PostgreSQL) .*is the server on another DATABASE_URL\?/, args.join(' '));
     }
+    assert.match((await larder(['db:migrate'])).out, /^(SQLite|PostgreSQL) .* is up to date\.$/);
     const clients = await larder(['clients:list']);
     assert.match(clients.out, /No clients yet in (SQLite|PostgreSQL)/);
   });
