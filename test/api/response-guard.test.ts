@@ -35,13 +35,17 @@ test('a response over the size budget never leaves: a JSON error takes its place
 test('a request over the time budget is answered before the assistant gives up', async () => {
   const app = await guardedApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address() as { port: number };
-  const started = Date.now();
-  const response = await fetch(`http://127.0.0.1:${address.port}/api/slow`);
-  const elapsed = Date.now() - started;
-  assert.equal(response.status, 503);
-  assert.equal(((await response.json()) as { error: string }).error, 'timeout');
-  assert.ok(elapsed < 550, `answered after ${elapsed} ms`);
-  await new Promise((resolve) => setTimeout(resolve, 500)); // let the slow handler finish before closing
-  await app.close();
+  // Closed whatever the assertions say: a failure left the server listening and the test file never ended.
+  try {
+    const address = app.server.address() as { port: number };
+    const started = Date.now();
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/slow`);
+    const elapsed = Date.now() - started;
+    assert.equal(response.status, 503);
+    assert.equal(((await response.json()) as { error: string }).error, 'timeout');
+    assert.ok(elapsed < 550, `answered after ${elapsed} ms`);
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let the slow handler finish before closing
+    await app.close();
+  }
 });
