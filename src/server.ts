@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { Catalog } from './catalog/catalog.js';
 import { serializeFoodAhead } from './catalog/present.js';
 import { changeFeedFor } from './changes/feed.js';
+import { SearchMissCounter } from './catalog/search-misses.js';
 import type { Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -14,6 +15,8 @@ export interface RunningServer {
   app: FastifyInstance;
   database: OpenedDatabase;
   catalog: Catalog;
+  /** Counts searches without a close match and writes them in batches (larder stats reads them). */
+  searchMisses: SearchMissCounter;
   /** Stops accepting, lets in-flight requests finish, closes the database. */
   stop(): Promise<void>;
 }
@@ -30,7 +33,8 @@ export async function startServer(config: Config, options: { listen?: boolean } 
   const database = await openDatabase(config.database, { timeouts: config.databaseTimeouts, log });
   try {
     await migrateToLatest(database.db);
-    const catalog = new Catalog(database.db, log);
+    const searchMisses = new SearchMissCounter(database.db, { log });
+    const catalog = new Catalog(database.db, log, searchMisses);
     if (config.loadBundledCatalog) await catalog.loadBundledIfNeeded();
     await catalog.refresh();
     const views = createViews(config.viewsDir);
@@ -42,6 +46,7 @@ export async function startServer(config: Config, options: { listen?: boolean } 
       catalog.refresh().catch((error: unknown) => app.log.error({ err: error }, 'catalog refresh failed'));
     }, CATALOG_POLL_MS);
     poll.unref();
+    searchMisses.start();
     if (options.listen !== false) await app.listen({ port: config.port, host: config.host });
     // Every food read into memory, its API JSON made for each tier, in the background.
     catalog.keepFoodsInMemory((food) => serializeFoodAhead(food, config.appUrl));
@@ -50,12 +55,15 @@ export async function startServer(config: Config, options: { listen?: boolean } 
       app,
       database,
       catalog,
+      searchMisses,
       stop() {
         stopping ??= (async () => {
           clearInterval(poll);
           catalog.close();
           await app.close();
           feed.stop();
+          // After the last request: every search it answered is counted.
+          await searchMisses.close();
           await database.close();
         })();
         return stopping;

@@ -6,6 +6,7 @@ import { foodIdFor } from './slug.js';
 import { measureKey } from './portions.js';
 import { FoodSearchIndex, type MatchKind } from './search/index.js';
 import { noCloseMatchNote } from './search/note.js';
+import type { SearchMissCounter } from './search-misses.js';
 import {
   countFoods,
   findFoodByFormerSlug,
@@ -83,6 +84,8 @@ export class Catalog {
   constructor(
     private readonly db: Db,
     private readonly log?: FastifyBaseLogger,
+    /** Told of every search without a close match, whatever the surface (search-misses.ts counts them for `larder stats`). */
+    private readonly misses?: Pick<SearchMissCounter, 'note'>,
   ) {}
 
   get size(): number {
@@ -253,6 +256,7 @@ export class Catalog {
       // Map order is insertion order: re-inserting marks it most recently used.
       this.recent.delete(key);
       this.recent.set(key, cached);
+      if (!cached.closeMatch) this.misses?.note(query);
       return cached;
     }
     const generation = this.generation;
@@ -264,6 +268,7 @@ export class Catalog {
       if (food) results.push({ food, match: hit.match, score: hit.score });
     });
     const closeMatch = found.closeMatch && results.length > 0;
+    if (!closeMatch) this.misses?.note(query);
     const result: FoodSearchResult = closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
     if (generation === this.generation) {
       if (this.recent.size >= RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value!);

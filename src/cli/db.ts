@@ -1,6 +1,7 @@
 import { openDatabase } from '../db/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Command } from './command.js';
+import { describeDatabase } from './database.js';
 
 export const dbCommands: Command[] = [
   {
@@ -13,7 +14,10 @@ export const dbCommands: Command[] = [
       try {
         const { applied } = await migrateToLatest(database.db);
         if (values.json) output.out(JSON.stringify({ applied, database: database.dialect }));
-        else output.out(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+        else {
+          const where = describeDatabase(config().database);
+          output.out(applied.length ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}` : `${where} is up to date.`);
+        }
         return 0;
       } finally {
         await database.close();

@@ -8,6 +8,7 @@ import { findClient, rotateClientSecret, type OAuthClient } from '../oauth/clien
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { describeDatabase, notFoundMessage, NothingFoundError, withDatabase } from './database.js';
 import { MCP_DOCTOR_USAGE, runMcpDoctorCommand } from './mcp-doctor.js';
+import { parseBaseUrl } from './base-url.js';
 
 export const gptCommands: Command[] = [
   {
@@ -87,16 +88,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 const STATUS_MARK: Record<DoctorStep['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skipped: 'skip' };
-
-/** --url: the running Larder's base URL, checked before anything is created. */
-function parseBaseUrl(text: string): string {
-  const url = URL.parse(text);
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.host) {
-    throw new UsageError(`--url must be the absolute http(s) address of a running Larder, such as https://larder.example.com (got "${text}")`);
-  }
-  if (url.search || url.hash || url.username || url.password) throw new UsageError(`--url must be Larder's base address, without query, fragment or credentials (got "${text}")`);
-  return url.href.replace(/\/+$/, '');
-}
 
 interface DoctorDatabase {
   opened: OpenedDatabase;
@@ -252,7 +243,7 @@ gptCommands.push({
           }
         }
       }
-      const cleanupText = describeCleanup(person, result.cleanup, databaseCleanup, cleanupError);
+      const cleanupText = describeCleanup(person, result.cleanup, databaseCleanup, cleanupError, 'opened' in database);
       const ok = result.ok && cleanupError === undefined;
       if (values.json) {
         context.output.out(
@@ -297,13 +288,18 @@ function describeCleanup(
   remote: DoctorResult['cleanup'],
   database: Awaited<ReturnType<typeof cleanUpPerson>> | undefined,
   error: string | undefined,
+  /** The database opened, but it is not the server's (the client is not in it). */
+  databaseOpened: boolean,
 ): string {
   if (error) return `Clean-up FAILED: ${error}`;
   const parts: string[] = [];
   if (person?.throwaway) parts.push(database?.deletedPerson ? `deleted the test person ${person.email}` : `the test person ${person.email} was already gone`);
   if (database && database.revokedGrants > 0) parts.push(`revoked ${database.revokedGrants} grant(s) the run left`);
   if (remote.revokedRefreshTokens + remote.revokedAccessTokens > 0) parts.push(`revoked ${remote.revokedRefreshTokens + remote.revokedAccessTokens} token(s) it still held`);
-  if (!person) parts.push('the database was not readable here: a grant made without a token stays on the account (Connected apps on /account)');
+  if (!person) {
+    const why = databaseOpened ? 'the database here is not the server\'s (the client is not in it)' : 'the database was not readable here';
+    parts.push(`${why}: a grant made without a token stays on the account (Connected apps on /account)`);
+  }
   for (const problem of remote.problems) parts.push(problem);
   return `Clean-up: ${parts.length ? parts.join('; ') : 'nothing left behind'}.`;
 }

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config.js';
 import { ConfigError, ImportError } from '../errors.js';
+import { LARDER_VERSION } from '../version.js';
 import { catalogCommands } from './catalog.js';
 import { clientCommands } from './clients.js';
 import { parseCommandArgs, UsageError, type CliOutput, type Command } from './command.js';
@@ -61,7 +62,7 @@ export async function runCli(argv: string[], output: CliOutput, stdin: TerminalI
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    output.out('larder 0.1.0');
+    output.out(`larder ${LARDER_VERSION}`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);

@@ -4,6 +4,7 @@ import { runMcpDoctor } from '../mcp/doctor.js';
 import { deleteClient } from '../oauth/clients.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { withDatabase } from './database.js';
+import { parseBaseUrl } from './base-url.js';
 
 type Values = Parameters<Command['run']>[0]['values'];
 
@@ -35,7 +36,7 @@ export async function runMcpDoctorCommand(values: Values, context: CommandContex
     throw new UsageError('--mcp registers its own client the way MCP clients do: leave out --client-id and --client-secret');
   }
   const config = context.config();
-  const url = typeof values.url === 'string' ? values.url.replace(/\/+$/, '') : config.appUrl;
+  const url = typeof values.url === 'string' ? parseBaseUrl(values.url) : config.appUrl;
   let email = typeof values.email === 'string' ? values.email : '';
   let password = values['password-stdin'] ? await readAll(context.stdin) : typeof values.password === 'string' ? values.password : '';
   let throwaway: DoctorPerson | undefined;

@@ -1,14 +1,19 @@
+import { FLUSH_MS, RETENTION_DAYS, topSearchMisses, type SearchMiss } from '../catalog/search-misses.js';
 import { operatorStats, type OperatorStats } from '../ops/stats.js';
 import { formatTable, type Command } from './command.js';
 import { describeDatabase, withDatabase } from './database.js';
 
-/** Why one line of the overview is empty: Larder keeps no search text (see statsJson). */
-const SEARCHES_NOT_RECORDED =
-  'not recorded: Larder keeps no search text, since people type names, places and health conditions into a food search; the metric larder_search_duration_seconds counts searches';
+/** The window and length of the "searches with no close match" list. */
+const MISS_DAYS = 7;
+const MISS_LIMIT = 10;
+
+interface Overview extends OperatorStats {
+  misses: { since: string; misses: SearchMiss[] };
+}
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function statsJson(stats: OperatorStats, database: string): Record<string, unknown> {
+function statsJson(stats: Overview, database: string): Record<string, unknown> {
   return {
     generated_at: stats.generatedAt,
     day: stats.day,
@@ -24,12 +29,11 @@ function statsJson(stats: OperatorStats, database: string): Record<string, unkno
     })),
     requests_today: stats.requestsToday,
     quota_refusals_today: stats.quotaRefusalsToday,
-    searches_without_close_match: null,
-    searches_without_close_match_note: SEARCHES_NOT_RECORDED,
+    searches_without_close_match: { days: MISS_DAYS, since: stats.misses.since, top: stats.misses.misses },
   };
 }
 
-function statsText(stats: OperatorStats, database: string): string {
+function statsText(stats: Overview, database: string): string {
   const plans = Object.entries(stats.people.byPlan).map(([plan, n]) => `${plan} ${count(n)}`).join(', ');
   const lines = [
     `Larder on ${database}: today is ${stats.day} (UTC, as quotas count it)`,
@@ -47,14 +51,21 @@ function statsText(stats: OperatorStats, database: string): string {
       ),
     );
   }
-  lines.push('', `Searches with no close match: ${SEARCHES_NOT_RECORDED}.`);
+  lines.push('');
+  if (stats.misses.misses.length === 0) lines.push(`Searches with no close match since ${stats.misses.since}: none.`);
+  else {
+    lines.push(
+      `Top searches with no close match since ${stats.misses.since} (UTC; the catalog may lack these foods):`,
+      formatTable(['SEARCHES', 'LAST DAY', 'QUERY'], stats.misses.misses.map((m) => [count(m.searches), m.last_day, m.query])),
+    );
+  }
   return lines.join('\n');
 }
 
 export const statsCommands: Command[] = [
   {
     name: 'stats',
-    summary: 'Overview for the operator: people by plan, clients and their last use, today\'s requests and quota refusals',
+    summary: 'Overview for the operator: people by plan, clients and their last use, today\'s requests and quota refusals, searches with no close match',
     usage: [
       'Usage: larder stats [--json]',
       '',
@@ -62,11 +73,15 @@ export const statsCommands: Command[] = [
       '',
       '"Today" is the UTC day, as the daily quotas count it. Requests are API calls made with a',
       'token (catalog pages and sign-ins are not counted here; /metrics has those).',
+      '',
+      `Searches with no close match: the ${MISS_LIMIT} most frequent of the last ${MISS_DAYS} days, from every surface`,
+      '(API, MCP, /catalog, /diary), lower-cased and clipped to 60 characters, linked to no person;',
+      `servers write them every ${FLUSH_MS / 1000} s and when they stop, and keep ${RETENTION_DAYS} days.`,
     ].join('\n'),
     options: { json: { type: 'boolean' } },
     async run({ values }, context) {
       const database = describeDatabase(context.config().database);
-      const stats = await withDatabase(context, (db) => operatorStats(db));
+      const stats = await withDatabase(context, async (db): Promise<Overview> => ({ ...(await operatorStats(db)), misses: await topSearchMisses(db, { days: MISS_DAYS, limit: MISS_LIMIT }) }));
       context.output.out(values.json ? JSON.stringify(statsJson(stats, database), null, 2) : statsText(stats, database));
       return 0;
     },

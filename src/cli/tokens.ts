@@ -3,7 +3,7 @@ import { purgeExpiredSessions } from '../accounts/session.js';
 import { purgeExpired } from '../oauth/adapter.js';
 import { pruneIdleClients } from '../oauth/clients.js';
 import type { Command } from './command.js';
-import { withDatabase } from './database.js';
+import { describeDatabase, withDatabase } from './database.js';
 
 export const tokenCommands: Command[] = [
   {
@@ -22,7 +22,7 @@ export const tokenCommands: Command[] = [
       context.output.out(
         values.json
           ? JSON.stringify({ deleted, pruned_clients: prunedClients })
-          : `Deleted ${deleted} expired row(s).${prunedClients > 0 ? ` Pruned ${prunedClients} idle self-registered client(s).` : ''}`,
+          : `Deleted ${deleted} expired row(s) in ${describeDatabase(context.config().database)}.${prunedClients > 0 ? ` Pruned ${prunedClients} idle self-registered client(s).` : ''}`,
       );
       return 0;
     },

@@ -57,7 +57,7 @@ export const userCommands: Command[] = [
       const user = await withDatabase(context, (db) =>
         createUser(db, { email: values.email as string, password, plan, ...(typeof values.name === 'string' ? { name: values.name } : {}) }),
       );
-      context.output.out(values.json ? JSON.stringify(user) : `Created ${describe(user)}`);
+      context.output.out(values.json ? JSON.stringify(userJson(user)) : `Created ${describe(user)}`);
       return 0;
     },
   },
@@ -72,7 +72,7 @@ export const userCommands: Command[] = [
       const [email, planText] = positionals as [string, string];
       const plan = parsePlan(planText);
       const user = await withDatabase(context, (db) => setUserPlan(db, email, plan));
-      context.output.out(values.json ? JSON.stringify(user) : `${user.email} is now on the ${user.plan} plan.`);
+      context.output.out(values.json ? JSON.stringify(userJson(user)) : `${user.email} is now on the ${user.plan} plan.`);
       return 0;
     },
   },

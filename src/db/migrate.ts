@@ -15,6 +15,7 @@ import * as clientRegistration0030 from './migrations/0030_client_registration.j
 import * as changes0040 from './migrations/0040_change_feed.js';
 import * as activity0050 from './migrations/0050_activity.js';
 import * as diaryNote0051 from './migrations/0051_diary_note.js';
+import * as searchMisses0060 from './migrations/0060_search_misses.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0040_change_feed': changes0040,
   '0050_activity': activity0050,
   '0051_diary_note': diaryNote0051,
+  '0060_search_misses': searchMisses0060,
 };
 
 /** Kysely's bookkeeping table, kept so databases migrated by earlier versions read the same. */

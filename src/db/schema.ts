@@ -18,6 +18,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   account_tokens: AccountTokensTable;
   account_secrets: AccountSecretsTable;
+  search_misses: SearchMissesTable;
 }
 
 export interface FoodsTable {
@@ -208,4 +209,11 @@ export interface ChangeFeedTable {
   key: string;
   /** Epoch milliseconds. */
   created_at: ColumnType<number | string, number, number>;
+}
+
+/** From 0060: searches with no close match, per UTC day and normalized query (catalog/search-misses.ts). */
+export interface SearchMissesTable {
+  day: string;
+  query: string;
+  searches: number;
 }

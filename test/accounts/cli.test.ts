@@ -43,7 +43,10 @@ describe('larder users:*', () => {
     assert.equal(user.name, 'Ann');
     assert.equal(user.plan, 'pro');
     assert.match(String(user.id), /^usr_/);
-    assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'email', 'id', 'name', 'plan', 'timeZone']);
+    // snake_case like every command's --json; createdAt and timeZone, the keys before, stay as aliases.
+    assert.deepEqual(Object.keys(user).sort(), ['createdAt', 'created_at', 'email', 'id', 'name', 'plan', 'timeZone', 'time_zone']);
+    assert.equal(user.created_at, user.createdAt);
+    assert.equal(user.time_zone, user.timeZone);
   });
 
   test('users:create --password-stdin reads the password from standard input', async () => {
@@ -84,6 +87,10 @@ describe('larder users:*', () => {
     const result = await larder(['users:plan', 'bea@example.com', 'pro']);
     assert.equal(result.code, 0, result.err);
     assert.equal(result.out, 'bea@example.com is now on the pro plan.');
+    const json = JSON.parse((await larder(['users:plan', 'bea@example.com', 'free', '--json'])).out) as Record<string, unknown>;
+    assert.equal(json.plan, 'free');
+    assert.equal(typeof json.created_at, 'string');
+    assert.equal((await larder(['users:plan', 'bea@example.com', 'pro'])).code, 0);
     const unknown = await larder(['users:plan', 'nobody@example.com', 'pro']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /No account has the email nobody@example\.com/);

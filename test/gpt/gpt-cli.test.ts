@@ -216,6 +216,17 @@ describe('GPT setup commands', () => {
     assert.deepEqual(await doctorPeople(), []);
   });
 
+  test('doctor checking the server only (the client is in no database here) says the server does not know the client', async () => {
+    await createUser(db(), { email: 'uma@example.com', password: PASSWORD, name: 'Uma' });
+    const result = await larder(['doctor', '--client-id', 'lc_elsewhere', '--client-secret', 'x', '--email', 'uma@example.com', '--password', PASSWORD, '--redirect-uri', CALLBACK]);
+    assert.equal(result.code, 1, result.both);
+    assert.match(result.out, /Note: client lc_elsewhere is not in (SQLite|PostgreSQL) .*checks the server only/);
+    assert.match(result.out, /FAIL\s+authorize, log in, consent: Larder does not know the client lc_elsewhere \(400\)/);
+    assert.match(result.out, /fix: Check the Client ID \(larder clients:list\)/);
+    assert.doesNotMatch(result.both, /--redirect-uri is required|not registered for this client/);
+    assert.match(result.out, /Clean-up: the database here is not the server's \(the client is not in it\)/);
+  });
+
   test('a bad --url is a usage error before anything is created', async () => {
     for (const url of ['not a url', 'ftp://larder.example.com', 'https://larder.example.com/?x=1']) {
       const result = await larder(['doctor', '--url', url, '--client-id', clientId, '--client-secret', clientSecret, '--create-test-user']);

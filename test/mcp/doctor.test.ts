@@ -70,6 +70,14 @@ describe('larder doctor --mcp', () => {
   test('usage mistakes exit 2', async () => {
     assert.equal((await larder(['doctor', '--mcp'])).code, 2);
     assert.equal((await larder(['doctor', '--mcp', '--create-test-user', '--client-id', 'lc_x'])).code, 2);
+    // A bad --url is found before the throwaway person is made.
+    for (const url of ['not a url', 'ftp://larder.example.com', 'https://larder.example.com/#x']) {
+      const result = await larder(['doctor', '--mcp', '--create-test-user', '--url', url]);
+      assert.equal(result.code, 2, url);
+      assert.match(result.err, /--url must be/);
+      assert.equal(result.out, '');
+    }
+    assert.deepEqual(await t.server.database.db.selectFrom('users').select('email').where('email', 'like', 'doctor-%').execute(), []);
     const help = await larder(['doctor', '--help']);
     assert.match(help.out, /--mcp/);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +45,16 @@ describe('larder command line', () => {
     assert.equal(all.code, 0);
     assert.match(all.out, /larder help <command>/);
     for (const command of COMMANDS) assert.match(all.out, new RegExp(`^  ${command.name} `, 'm'));
+  });
+
+  test('--version prints the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const result = await larder([flag]);
+      assert.equal(result.code, 0);
+      assert.equal(result.out, `larder ${version}`);
+      assert.equal(result.err, '');
+    }
   });
 
   test('usage mistakes go to stderr with exit code 2', async () => {
@@ -93,11 +103,18 @@ describe('larder command line', () => {
     const plan = await larder(['users:plan', 'nobody@example.com', 'pro']);
     assert.equal(plan.code, 1);
     assert.match(plan.err, /No account has the email nobody@example\.com in (SQLite \S+|PostgreSQL .+?): is the server on another DATABASE_URL\?/);
+    for (const args of [['users:reset-link', 'nobody@example.com'], ['users:unlock', 'nobody@example.com'], ['users:delete', 'nobody@example.com', '--yes'], ['users:export', 'nobody@example.com']]) {
+      const result = await larder(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.out, '', args.join(' '));
+      assert.match(result.err, /nobody@example\.com in (SQLite \S+|PostgreSQL .+?): is the server on another DATABASE_URL\?/, args.join(' '));
+    }
     for (const args of [['clients:show', 'lc_x'], ['clients:rotate-secret', 'lc_x'], ['clients:delete', 'lc_x'], ['clients:update', 'lc_x', '--name', 'N']]) {
       const result = await larder(args);
       assert.equal(result.code, 1, args.join(' '));
       assert.match(result.err, /no client lc_x in (SQLite|PostgreSQL) .*is the server on another DATABASE_URL\?/, args.join(' '));
     }
+    assert.match((await larder(['db:migrate'])).out, /^(SQLite|PostgreSQL) .* is up to date\.$/);
     const clients = await larder(['clients:list']);
     assert.match(clients.out, /No clients yet in (SQLite|PostgreSQL)/);
   });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import { databaseErrorKind, tokenMatches } from '../../src/ops/metrics.js';
 import { apiGet, issueApiToken, postForm } from '../oauth/oauth-helpers.js';
@@ -97,6 +98,24 @@ describe('/metrics', () => {
     }
     // Never a token or a secret in the metrics.
     assert.ok(!text.includes(caller.accessToken));
+  });
+
+  test('a request that meets a database error counts it by kind, and answers JSON', async () => {
+    const caller = await issueApiToken(t, { plan: 'pro' });
+    const db = t.server.database.db;
+    // A table gone from under the running server: the database's own error, as in an upgrade gone wrong.
+    await sql`alter table diary_entries rename to diary_entries_away`.execute(db);
+    let reply;
+    try {
+      reply = await apiGet(t.baseUrl, '/api/diary?date=2026-01-05', caller.accessToken);
+    } finally {
+      await sql`alter table diary_entries_away rename to diary_entries`.execute(db);
+    }
+    assert.equal(reply.status, 500);
+    assert.equal(reply.body.error, 'server_error');
+    const kind = testDatabaseKind() === 'postgres' ? 'pg_42P01' : 'sqlite_error';
+    assert.equal(sample((await scrape()).text, 'larder_database_errors_total', { kind }), 1);
+    assert.equal((await apiGet(t.baseUrl, '/api/diary?date=2026-01-05', caller.accessToken)).status, 200);
   });
 
   test('database errors are recognised by their codes', () => {

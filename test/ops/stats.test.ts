@@ -52,8 +52,7 @@ describe('larder stats', () => {
       requests_today: number;
       quota_refusals_today: number;
       day: string;
-      searches_without_close_match: unknown;
-      searches_without_close_match_note: string;
+      searches_without_close_match: { days: number; since: string; top: unknown[] };
     };
     assert.deepEqual(json.people, { total: 3, by_plan: { free: 2, pro: 1 } });
     assert.equal(json.requests_today, 4);
@@ -67,14 +66,53 @@ describe('larder stats', () => {
     assert.equal(byId.get(unused.client.clientId)?.last_used_at, null);
     // The busiest client comes first.
     assert.equal(json.clients[0]?.client_id, busy.clientId);
-    assert.equal(json.searches_without_close_match, null);
-    assert.match(json.searches_without_close_match_note, /not recorded/);
+    // The quota refusal above searched nothing; 'banana' was a close match both times.
+    assert.deepEqual(json.searches_without_close_match.top, []);
 
     const text = await larder(['stats']);
     assert.match(text.out, /People: 3 \(free 2, pro 1\)/);
     assert.match(text.out, /API requests today: 4, of which refused for the daily quota: 1/);
     assert.match(text.out, new RegExp(`Test client\\s+${busy.clientId}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+3\\s+1`));
     assert.match(text.out, new RegExp(`Never used\\s+${unused.client.clientId}\\s+never\\s+0\\s+0`));
-    assert.match(text.out, /Searches with no close match: not recorded/);
+    assert.match(text.out, /Searches with no close match since \d{4}-\d\d-\d\d: none\./);
+  });
+
+  test('top searches with no close match, from the API and the public catalog, counted without a person and without secrets', async () => {
+    const pro = await issueApiToken(t, { plan: 'pro' });
+    const search = async (query: string) => {
+      const reply = await apiGet(t.baseUrl, `/api/foods/search?query=${encodeURIComponent(query)}`, pro.accessToken);
+      assert.equal(reply.status, 200);
+      return reply.body as { close_match: boolean };
+    };
+    assert.equal((await search('oat milk latte')).close_match, false);
+    assert.equal((await search('  Oat   MILK latte ')).close_match, false, 'the same search, as people type it');
+    assert.equal((await search('banana')).close_match, true);
+    assert.equal((await search('zqxjvw')).close_match, false, 'nothing matched at all');
+    // A token pasted into a search is masked, so only the words around it are kept.
+    assert.equal((await search('oat milk latte eyJhbGciOiJSUzI1NiJ9abcdef0123456789')).close_match, false);
+    // The public catalog page (no account) counts too.
+    const page = await fetch(`${t.baseUrl}/catalog?q=${encodeURIComponent('oat milk latte')}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /No close match/);
+
+    // Servers write their counts in batches (every 30 s and when they stop): write now.
+    await t.server.searchMisses.flush();
+    const json = JSON.parse((await larder(['stats', '--json'])).out) as { searches_without_close_match: { days: number; since: string; top: Array<{ query: string; searches: number; last_day: string }> } };
+    const today = new Date().toISOString().slice(0, 10);
+    assert.equal(json.searches_without_close_match.days, 7);
+    assert.deepEqual(json.searches_without_close_match.top, [
+      { query: 'oat milk latte', searches: 3, last_day: today },
+      { query: 'oat milk latte …', searches: 1, last_day: today },
+      { query: 'zqxjvw', searches: 1, last_day: today },
+    ]);
+    // What is stored: the day, the words, a count. No person, no client, no token.
+    const rows = await t.server.database.db.selectFrom('search_misses').selectAll().execute();
+    assert.deepEqual(Object.keys(rows[0]!).sort(), ['day', 'query', 'searches']);
+    assert.ok(!JSON.stringify(rows).includes('eyJhbGci'), JSON.stringify(rows));
+
+    const text = await larder(['stats']);
+    assert.match(text.out, /Top searches with no close match since \d{4}-\d\d-\d\d/);
+    assert.match(text.out, new RegExp(`^3\\s+${today}\\s+oat milk latte$`, 'm'));
+    assert.match(text.out, new RegExp(`^1\\s+${today}\\s+zqxjvw$`, 'm'));
   });
 });
