@@ -77,7 +77,9 @@ describe('PostgreSQL dropped, stopped, hung and restarted under Larder', { skip 
     await cluster.query(terminate);
     await sleep(500);
     assert.ok(larder.alive(), `the process died:\n${larder.output().slice(-3000)}`);
-    assert.match(larder.output(), /database connection lost while idle/);
+    // A connection idle in the pool is logged by the pool's error listener; one the change feed's
+    // poll or the usage ledger's flush was using at that moment, by the work it broke.
+    assert.match(larder.output(), /database connection lost while idle|terminating connection due to administrator command/);
     await expectServing(larder, session, 5000);
 
     // Busy: connections die while requests run on them.
