@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
 import { classifyCallback, GPT_CALLBACK_PATTERNS } from './callbacks.js';
+import { describeNetworkError, StepFailure, stepRunner, type DoctorStep, type StepOutcome } from './doctor-steps.js';
 import { DoctorBrowser, formAction, hiddenField, locationOf, pageText } from './http-client.js';
+
+export type { DoctorStep } from './doctor-steps.js';
 
 export interface DoctorOptions {
   /** The running Larder, e.g. https://larder.example.com (APP_URL). */
@@ -20,32 +23,12 @@ export interface DoctorOptions {
   scope?: string;
 }
 
-export interface DoctorStep {
-  name: string;
-  status: 'ok' | 'warn' | 'fail' | 'skipped';
-  detail: string;
-  fix?: string;
-}
-
 export interface DoctorResult {
   steps: DoctorStep[];
   /** True only when every step passed (ok or warn): the doctor never passes a broken setup. */
   ok: boolean;
   /** What the doctor revoked on the server (RFC 7009) so that none of its tokens outlive the run. */
   cleanup: { revokedRefreshTokens: number; revokedAccessTokens: number; problems: string[] };
-}
-
-/** A step's outcome: a pass, a warning, or a failure that lets the later steps still run. */
-type StepOutcome = string | { warn: string; fix?: string } | { fail: string; fix: string };
-
-/** A failed step: what went wrong and how to fix it. */
-class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly fix?: string,
-  ) {
-    super(message);
-  }
 }
 
 const CLOCK_SKEW_LIMIT_SECONDS = 60;
@@ -131,7 +114,6 @@ function checkRedirectUri(options: DoctorOptions): StepOutcome {
 }
 
 async function runSteps(options: DoctorOptions, base: string, browser: DoctorBrowser, held: HeldTokens, record: (step: DoctorStep) => void): Promise<void> {
-  let failed = false;
   const updateClientLine = `larder clients:update ${options.clientId} --add-redirect-uri "${options.redirectUri}"`;
   const hold = (tokens: TokenSet): TokenSet => {
     held.access.add(tokens.access_token);
@@ -139,24 +121,7 @@ async function runSteps(options: DoctorOptions, base: string, browser: DoctorBro
     return tokens;
   };
 
-  const step = async (name: string, work: () => Promise<StepOutcome>): Promise<void> => {
-    let result: DoctorStep;
-    if (failed) {
-      result = { name, status: 'skipped', detail: 'skipped: an earlier step failed' };
-    } else {
-      try {
-        const outcome = await work();
-        if (typeof outcome === 'string') result = { name, status: 'ok', detail: outcome };
-        else if ('fail' in outcome) result = { name, status: 'fail', detail: outcome.fail, fix: outcome.fix };
-        else result = { name, status: 'warn', detail: outcome.warn, ...(outcome.fix ? { fix: outcome.fix } : {}) };
-      } catch (error) {
-        failed = true;
-        if (error instanceof StepFailure) result = { name, status: 'fail', detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };
-        else result = { name, status: 'fail', detail: describeNetworkError(error, base), fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
-      }
-    }
-    record(result);
-  };
+  const step = stepRunner(base, record);
 
   // A setup that passes only with a placeholder callback is broken: ChatGPT sends its own.
   // The steps after still run, so one run shows every problem.
@@ -360,12 +325,4 @@ async function exchange(browser: DoctorBrowser, endpoint: string, fields: Record
   }
   if (String(body.token_type).toLowerCase() !== 'bearer') throw new StepFailure(`token_type is ${String(body.token_type)}, not Bearer.`);
   return body as unknown as TokenSet;
-}
-
-function describeNetworkError(error: unknown, base: string): string {
-  const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
-  if (cause === 'ECONNREFUSED') return `Nothing answers at ${base} (connection refused).`;
-  if (cause === 'ENOTFOUND') return `The host of ${base} does not resolve.`;
-  if (error instanceof Error && error.name === 'TimeoutError') return `${base} did not answer in time.`;
-  return `Request failed: ${error instanceof Error ? error.message : String(error)}`;
 }

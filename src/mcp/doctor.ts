@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { DoctorStep } from '../gpt/doctor.js';
+import { StepFailure, stepRunner, type DoctorStep } from '../gpt/doctor-steps.js';
 import { DoctorBrowser, formAction, hiddenField, locationOf, pageText } from '../gpt/http-client.js';
 import { MCP_TOOLS } from './tools.js';
 
@@ -14,16 +14,6 @@ export interface McpDoctorResult {
   steps: DoctorStep[];
   /** The client the doctor registered, for the caller to delete when it can. */
   clientId: string | undefined;
-}
-
-/** A failed step: what went wrong and how to fix it. */
-class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly fix?: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -81,25 +71,10 @@ export async function runMcpDoctor(options: McpDoctorOptions, report: (step: Doc
   const mcpUrl = `${base}/mcp`;
   const browser = new DoctorBrowser();
   const steps: DoctorStep[] = [];
-  let failed = false;
-
-  const step = async (name: string, work: () => Promise<string | { warn: string; fix?: string }>): Promise<void> => {
-    let result: DoctorStep;
-    if (failed) {
-      result = { name, status: 'skipped', detail: 'skipped: an earlier step failed' };
-    } else {
-      try {
-        const outcome = await work();
-        result = typeof outcome === 'string' ? { name, status: 'ok', detail: outcome } : { name, status: 'warn', detail: outcome.warn, ...(outcome.fix ? { fix: outcome.fix } : {}) };
-      } catch (error) {
-        failed = true;
-        if (error instanceof StepFailure) result = { name, status: 'fail', detail: error.message, ...(error.fix ? { fix: error.fix } : {}) };
-        else result = { name, status: 'fail', detail: describeNetworkError(error, base), fix: `Is Larder running and reachable at ${base}? Start it with npm start, or pass --url.` };
-      }
-    }
+  const step = stepRunner(base, (result) => {
     steps.push(result);
     report(result);
-  };
+  });
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     browser.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
@@ -236,15 +211,6 @@ export async function runMcpDoctor(options: McpDoctorOptions, report: (step: Doc
     await browser.postForm(server.revocation_endpoint ?? `${base}/oauth/revoke`, { token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: clientId }).catch(() => undefined);
   }
   return { steps, clientId };
-}
-
-/** Why a request did not get an answer, in words: refused, unknown host, timeout. */
-function describeNetworkError(error: unknown, base: string): string {
-  const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
-  if (cause === 'ECONNREFUSED') return `Nothing answers at ${base} (connection refused).`;
-  if (cause === 'ENOTFOUND') return `The host of ${base} does not resolve.`;
-  if (error instanceof Error && error.name === 'TimeoutError') return `${base} did not answer in time.`;
-  return `Request failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Follows the authorization request like a browser, logging in and allowing, until it leaves for the callback. */
