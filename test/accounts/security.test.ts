@@ -14,13 +14,19 @@ async function countRows(db: Db, table: 'users' | 'sessions' | 'rate_limits'): P
   return Number(row.n);
 }
 
+/** A server without the catalog, and Ann with her password. */
+async function serverWithAnn(): Promise<{ server: TestServer; db: Db }> {
+  const server = await startTestServer({ bundledCatalog: false });
+  const db = server.server.database.db;
+  await createUser(db, { email: 'ann@example.com', password: PASSWORD, name: 'Ann' });
+  return { server, db };
+}
+
 describe('log-in safety', () => {
   let server: TestServer;
   let db: Db;
   before(async () => {
-    server = await startTestServer({ bundledCatalog: false });
-    db = server.server.database.db;
-    await createUser(db, { email: 'ann@example.com', password: PASSWORD, name: 'Ann' });
+    ({ server, db } = await serverWithAnn());
   });
   after(async () => {
     await server?.close();
@@ -115,9 +121,7 @@ describe('cross-site request forgery', () => {
   let server: TestServer;
   let db: Db;
   before(async () => {
-    server = await startTestServer({ bundledCatalog: false });
-    db = server.server.database.db;
-    await createUser(db, { email: 'ann@example.com', password: PASSWORD, name: 'Ann' });
+    ({ server, db } = await serverWithAnn());
   });
   after(async () => {
     await server?.close();
