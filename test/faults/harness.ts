@@ -1,9 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
 import { createUser } from '../../src/accounts/users.js';
 import type { Db } from '../../src/db/index.js';
 import { createClient } from '../../src/oauth/clients.js';
 import { Visitor } from '../accounts/visitor.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { spawnLarder, type LarderProcess, type LarderProcessOptions } from '../helpers/larder-process.js';
 import { answerConsent, authorizeUrl, followAuthorization, GPT_CALLBACK, PASSWORD, postForm } from '../oauth/oauth-helpers.js';
+
+/**
+ * What a fault test's processes share: a test database and a storage folder (the signing keys),
+ * and a way to start `npm start` processes on them; after the test file, every process started is
+ * killed, the database dropped and the folder removed.
+ */
+export async function faultFixture(prefix: string): Promise<{ database: TestDatabase; start(options?: Partial<LarderProcessOptions>): Promise<LarderProcess> }> {
+  const storage = mkdtempSync(path.join(os.tmpdir(), `larder-${prefix}-`));
+  const database = await createTestDatabase();
+  const running: LarderProcess[] = [];
+  after(async () => {
+    for (const larder of running) larder.child.kill('SIGKILL');
+    await database.drop();
+    rmSync(storage, { recursive: true, force: true });
+  });
+  return {
+    database,
+    async start(options = {}) {
+      const larder = await spawnLarder({ databaseUrl: database.url, storageDir: storage, ...options });
+      running.push(larder);
+      return larder;
+    },
+  };
+}
 
 /** What a fault scenario needs to act as an assistant for one person. */
 export interface Session {

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { sql } from 'kysely';
-import { spawnLarder, type LarderProcess } from '../helpers/larder-process.js';
-import { createTestDatabase } from '../helpers/db.js';
+import { faultFixture } from './harness.js';
 import { killDuringWrites } from './scenarios/kill-during-writes.js';
 
-const storage = mkdtempSync(path.join(os.tmpdir(), 'larder-kill-'));
-const database = await createTestDatabase();
-const running: LarderProcess[] = [];
-after(async () => {
-  for (const p of running) p.child.kill('SIGKILL');
-  await database.drop();
-  rmSync(storage, { recursive: true, force: true });
-});
+const { database, start: startLarder } = await faultFixture('kill');
 
 test('kill -9 during concurrent idempotent diary writes: every acknowledged entry survives exactly once, retries add nothing twice', async () => {
-  const start = async (port?: number) => {
-    const larder = await spawnLarder({ databaseUrl: database.url, storageDir: storage, ...(port ? { port } : {}) });
-    running.push(larder);
-    return larder;
-  };
+  const start = (port?: number) => startLarder(port ? { port } : {});
   const report = await killDuringWrites({ start, db: database.db, concurrency: 8, killAfterAcked: 120 });
   console.log(`kill -9: ${report.attempted} writes attempted, ${report.ackedBeforeKill} acknowledged before the kill, ${report.unansweredAtKill} unanswered; after restart ${report.afterRestart.lost.length} acknowledged lost; retries: ${report.retriedReplayed} had been stored (200), ${report.retriedCreated} stored now (201)`);
 

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { spawnLarder, type LarderProcess } from '../helpers/larder-process.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { signIn } from './harness.js';
+import { test } from 'node:test';
+import type { LarderProcess } from '../helpers/larder-process.js';
+import { faultFixture, signIn } from './harness.js';
 import { sigtermUnderLoad } from './scenarios/sigterm-under-load.js';
 
-const storage = mkdtempSync(path.join(os.tmpdir(), 'larder-term-'));
-const database = await createTestDatabase();
+const { database, start } = await faultFixture('term');
 let larder: LarderProcess | undefined;
-after(async () => {
-  larder?.child.kill('SIGKILL');
-  await database.drop();
-  rmSync(storage, { recursive: true, force: true });
-});
 
 test('SIGTERM under load: every request in flight is answered, and the process exits 0 within the grace period', async () => {
   const graceMs = 10_000;
-  larder = await spawnLarder({ databaseUrl: database.url, storageDir: storage, env: { SHUTDOWN_GRACE_MS: String(graceMs) } });
+  larder = await start({ env: { SHUTDOWN_GRACE_MS: String(graceMs) } });
   const session = await signIn(database.db, larder.baseUrl);
   const report = await sigtermUnderLoad({ process: larder, session, concurrency: 16, loadMs: 1500, halfSent: 4, graceMs });
   console.log(

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { spawnLarder, type LarderProcess } from '../helpers/larder-process.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { signIn } from './harness.js';
+import { test } from 'node:test';
+import type { LarderProcess } from '../helpers/larder-process.js';
+import { faultFixture, signIn } from './harness.js';
 import { soak } from './scenarios/soak.js';
 
 /** CI length; `node dist/bench/soak.js` runs the same soak for minutes. */
@@ -17,17 +13,11 @@ const SECONDS = Number(process.env.LARDER_SOAK_SECONDS ?? 30);
  */
 const HEAP_SLOPE_LIMIT_MB_PER_MINUTE = 3;
 
-const storage = mkdtempSync(path.join(os.tmpdir(), 'larder-soak-'));
-const database = await createTestDatabase();
+const { database, start } = await faultFixture('soak');
 let larder: LarderProcess | undefined;
-after(async () => {
-  larder?.child.kill('SIGKILL');
-  await database.drop();
-  rmSync(storage, { recursive: true, force: true });
-});
 
 test(`soak: ${SECONDS} s of mixed load answer without one error, with memory flat and event-loop lag sampled`, { timeout: (SECONDS + 90) * 1000 }, async () => {
-  larder = await spawnLarder({ databaseUrl: database.url, storageDir: storage, probe: true, env: { LARDER_QUOTA_PRO: '100000000' } });
+  larder = await start({ probe: true, env: { LARDER_QUOTA_PRO: '100000000' } });
   const session = await signIn(database.db, larder.baseUrl);
   const report = await soak({ process: larder, session, durationMs: SECONDS * 1000, concurrency: 6 });
   console.log(`soak (${database.config.kind}): ${JSON.stringify(report)}`);
