@@ -847,7 +847,8 @@ export class FoodSearchIndex {
    */
   private headQualifies(f: number, headTerm: number, terms: Term[]): boolean {
     const flags = this.bestFlags[headTerm]!;
-    if (flags & (NOTE | BRAND)) return false;
+    // Another name of the food ("(corndog)"), or the product of a brand the query named ("wendys frosty").
+    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.

@@ -103,6 +103,8 @@ interface NameWord {
   alias: boolean;
   /** The index of the word before "or" this one is the alternative of ("plain or buttermilk"), or -1. */
   alternativeOf: number;
+  /** After "or" in its segment, outside parentheses: part of the alternative ("nonfat or fat free"). */
+  inAlternative: boolean;
   /** The raw word before it in the same segment (for context: "meat and skin", "dry heat"). */
   previous: string;
   next: string;
@@ -218,6 +220,7 @@ function nameWords(name: string): NameWord[] {
       afterWith,
       alias: inAlias,
       alternativeOf: alternative ? alternativeOf : -1,
+      inAlternative: alternative && depth === 0,
       previous,
       next,
     });
@@ -344,10 +347,14 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (cost <= WORD_COST.plain || ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
     return Math.max(cost, WORD_COST.accompaniment);
   });
-  // "X or Y": the two are alternatives; the pair costs what the cheaper one costs.
-  for (const word of list) {
-    if (word.alternativeOf >= 0) costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, costOf({ ...word, note: false }, false));
-  }
+  // "X or Y": the two are alternatives; the pair costs what the cheaper one costs, Y being
+  // every word after "or" in the segment ("nonfat or fat free": "fat free", not "fat").
+  list.forEach((word, i) => {
+    if (word.alternativeOf < 0) return;
+    let alternative = 0;
+    for (let j = i; j < list.length && list[j]!.segment === word.segment && list[j]!.inAlternative; j++) alternative += costOf({ ...list[j]!, note: false }, false);
+    costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, alternative);
+  });
   // The segment that names the food: after category words ("Beverages"), a lone animal
   // ("Pork, cured, bacon"), brands ("McDONALD'S, Big Mac") and plain descriptors ("Chicken, broilers or fryers, breast").
   let headSegment = -1;

@@ -46,7 +46,8 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bsweets\b/g, 'candies'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
-  [/\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
+  [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
+  [/\bcuppas?\b/g, 'cup of tea'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],
   [/\bback\s+bacon\b/g, 'canadian bacon'],
   [/\bgammon\b/g, 'ham'],
@@ -69,6 +70,9 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
+  [/\bcheetos\b/g, 'cheese puffs corn'],
+  [/\bdoritos\b/g, 'tortilla chips'],
+  [/\bbaby\s*foods?\b/g, 'babyfood'],
   [/\bgreen\s+onions?\b/g, 'onions spring scallions'],
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],
   [/\bsweet\s*potato(?:es)?\b/g, 'sweet potato'],
@@ -136,4 +140,8 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   baked: ['roasted', 'heat'],
   grilled: ['broiled', 'heat'],
   broiled: ['grilled'],
+  // USDA's "moist heat" is steaming, boiling or poaching.
+  steamed: ['moist', 'heat'],
+  poached: ['moist', 'heat'],
+  crunchi: ['chunk', 'chunki'],
 };

@@ -54,7 +54,7 @@ export const OTHER_METHODS = stems(
  */
 export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
-    'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
+    'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
     'vanilla mocha caramel fudge butterscotch patty patties brown podded',
 );
@@ -108,7 +108,7 @@ export const RAW_BY_DEFAULT_GROUPS = new Set(['Fruits and Fruit Juices', 'Vegeta
  * adult logging a banana means; a fast-food hamburger often is what "hamburger" means.
  */
 export const SPECIAL_GROUPS: ReadonlyMap<string, { cost: number; namedBy: ReadonlySet<string> }> = new Map([
-  ['Baby Foods', { cost: 3, namedBy: stems('baby babyfood infant toddler junior strained') }],
+  ['Baby Foods', { cost: 3, namedBy: stems('babyfood infant toddler junior strained') }],
   ['American Indian/Alaska Native Foods', { cost: 2.5, namedBy: stems('native alaska indian navajo hopi apache shoshone') }],
   ['Restaurant Foods', { cost: 1.2, namedBy: stems('restaurant') }],
   ['Fast Foods', { cost: 0.6, namedBy: stems('fast') }],
@@ -124,7 +124,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws',
+    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers',
 );
 
 /**
@@ -183,7 +183,7 @@ export const PACKAGE_WORDS = plainSet(
 );
 
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
-export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple');
+export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
 /**
  * Words that qualify a food without naming it: a food need not have them to be what
@@ -192,7 +192,7 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
 export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
-    'easy big small medium large little jumbo giant',
+    'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly',
 );
 
 /** Joining words in a query. */
