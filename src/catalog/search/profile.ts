@@ -185,7 +185,8 @@ function nameWords(name: string): NameWord[] {
       continue;
     }
     const lower = token === '&' ? 'and' : token.toLowerCase();
-    if (lower === 'not') {
+    // "no meat", "no salt added": the next word is what the food lacks.
+    if (lower === 'not' || lower === 'no') {
       negated = true;
       previous = lower;
       continue;

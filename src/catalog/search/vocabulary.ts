@@ -37,7 +37,7 @@ export const PLAIN_WORDS = stems(
     'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
-    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal',
+    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
