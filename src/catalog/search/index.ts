@@ -100,7 +100,7 @@ export const RANKING = {
   /** A word before another in its segment counts a little less than the same word as a noun. */
   modifierPosition: 0.95,
   /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
-  unpreparedForm: 1.2,
+  unpreparedForm: 1.6,
   /** A cooked fruit or vegetable when nothing was said (raw is the default there). */
   cookedProduce: 0.6,
   /** A form other than the one asked ("raw" asked, cooked given; or the reverse). */

@@ -118,6 +118,7 @@ function hasDigit(text: string): boolean {
   return false;
 }
 
+const COMMON_SPECIES = new Set(['beef', 'pork', 'chicken', 'turkey', 'ham'].map(stem));
 const SKIN_ON_BEFORE = new Set(['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including']);
 const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
 
@@ -251,7 +252,9 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;
-  if (s === 'dry' && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
+  if ((s === 'dry' || s === 'moist') && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
+  // "Fat, duck", "Fat, beef tallow": the animal's fat, another product than the animal.
+  if (s === 'fat' && word.segment === 0 && word.previous === '' && word.next === '') return WORD_COST.identity;
   if (s === 'heat') return WORD_COST.basicMethod;
   if (s === 'skin') {
     // "meat and skin", "with skin", "cooked in skin": the food with its skin on, not the skin.
@@ -259,7 +262,9 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   }
   if (s === 'light' && word.next === 'meat') return WORD_COST.plain;
   if (s === 'grain' && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
-  if (SPECIES_WORDS.has(s)) return speciesCategory ? WORD_COST.category : WORD_COST.species;
+  // First and alone it files the food under its animal: the everyday ones cost nothing unasked;
+  // a rarer one ("Veal, sirloin", "Ostrich, oyster") is not what a cut named alone means.
+  if (SPECIES_WORDS.has(s)) return speciesCategory ? (COMMON_SPECIES.has(s) ? WORD_COST.category : WORD_COST.plain + WORD_COST.other) : WORD_COST.species;
   if (word.brand) return WORD_COST.brand;
   if (IDENTITY_WORDS.has(s)) return WORD_COST.identity;
   if (VARIETY_WORDS.has(s)) return WORD_COST.variety;

@@ -54,6 +54,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bking\s+prawns?\b/g, 'shrimp'],
   [/\bblack\s+pudding\b/g, 'blood sausage'],
   [/\bbolognese\b/g, 'meat sauce'],
+  [/\bb\.?l\.?t\.?s?\b/g, 'bacon lettuce and tomato sandwich'],
   // British "mince" with no animal named is beef mince.
   [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
@@ -141,6 +142,7 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   omelet: ['omelette', 'egg'],
   omelette: ['omelet', 'egg'],
   expresso: ['espresso'],
+  calamari: ['squid'],
   cuke: ['cucumber'],
   spud: ['potato'],
   fri: ['fried'],
