@@ -2,7 +2,7 @@ import { editDistanceWithin } from './distance.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
-import { stem } from './text.js';
+import { normalize, stem, STOPWORDS, words } from './text.js';
 import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
@@ -644,7 +644,7 @@ export class FoodSearchIndex {
    */
   search(query: string, limit = 3): SearchResult {
     if (limit <= 0) return { hits: [], closeMatch: false };
-    const parsed = parseQuery(query);
+    const parsed = this.parseWithCompounds(query);
     const { terms, unknown } = this.terms(parsed);
     const coreUnknown = unknown.some((w) => w.role === 'core');
     if (!terms.some((t) => t.required)) {
@@ -698,6 +698,38 @@ export class FoodSearchIndex {
     }
     const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
     return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+  }
+
+  /** Whether the catalog has foods with this stem, or a synonym of it. */
+  private knows(word: string): boolean {
+    const s = stem(word);
+    const id = this.stemIds.get(s);
+    if (id !== undefined && this.postings[id]!.length > 0) return true;
+    return (WORD_SYNONYMS[s] ?? []).some((other) => (this.postings[this.stemIds.get(other) ?? -1]?.length ?? 0) > 0);
+  }
+
+  /**
+   * Reads the query; a word the catalog lacks that is two words it has written together
+   * ("cornflakes", "peanutbutter", "icecream") is read as the two words. Not the last
+   * word while some name word still starts with it (it may be being typed).
+   */
+  private parseWithCompounds(query: string): ParsedQuery {
+    const parsed = parseQuery(query);
+    let text: string | undefined;
+    for (const word of parsed.words) {
+      const w = word.text;
+      if (word.role !== 'core' || w.length < 6 || /\d/.test(w) || this.knows(w)) continue;
+      if (word.last && this.wordsStartingWith(w).length > 0) continue;
+      for (let i = 3; i <= w.length - 3; i++) {
+        const a = w.slice(0, i);
+        const b = w.slice(i);
+        if (!STOPWORDS.has(a) && !STOPWORDS.has(b) && this.knows(a) && this.knows(b)) {
+          text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), `${a} ${b}`);
+          break;
+        }
+      }
+    }
+    return text === undefined ? parsed : parseQuery(text);
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
