@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -815,7 +815,15 @@ export class FoodSearchIndex {
     let score = 0;
     for (let t = 0; t < terms.length; t++) score += this.best[t]! * terms[t]!.weight * terms[t]!.factor;
     // The words naming the food all asked for (or its brand named): it is the food asked.
-    const covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
+    let covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
+    // A short parenthesis names the whole food another way ("Plums, dried (prunes)", "Coriander (cilantro) leaves").
+    // One word, not a cut ("(steaks)", "(chops)" name the cut, not the food).
+    for (let t = 0; t < terms.length; t++) {
+      const p = this.bestPosition[t]!;
+      if (!(this.bestFlags[t]! & ALIAS) || terms[t]!.word.role !== 'core' || p < 0) continue;
+      const alone = !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & ALIAS) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & ALIAS);
+      if (alone && !CUT_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) covered = Math.max(covered, this.best[t]! * terms[t]!.factor);
+    }
     if (covered > 0) score += RANKING.headCovered * covered;
     else score += RANKING.nextCovered * this.coverage(this.nextStem, this.nextStart, f);
     // Query words side by side in the name, in the query's order ("fried rice", "sour cream").

@@ -157,6 +157,11 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   baked: ['roasted', 'heat'],
   grilled: ['broiled', 'heat'],
   broiled: ['grilled'],
+  // Fried in a pan is sauteed or stir-fried; roasting, like baking, is dry heat.
+  fried: ['sauteed'],
+  sauteed: ['fried'],
+  roasted: ['baked'],
+  roast: ['baked'],
   // USDA's "moist heat" is steaming, boiling or poaching.
   steamed: ['moist', 'heat'],
   poached: ['moist', 'heat'],

@@ -65,7 +65,7 @@ export const VARIETY_WORDS = stems(
  */
 export const IDENTITY_WORDS = stems(
   'babyfood infant toddler junior strained human dehydrated powder powdered formula condensed evaporated glaze juice oil sauce nectar ' +
-    'spread chips chip bread breaded buttermilk roll loaf nugget nuggets tenders sandwich luncheon processed entree ' +
+    'spread chips chip bread breaded buttermilk roll loaf nugget nuggets tenders sandwich luncheon processed entree shortening ' +
     'dinner meal cake cookies cookie pie muffin soup salad dressing industrial byproduct byproducts mechanically separated omelet omelette ' +
     'skin giblets liver heart gizzard feet neck back tail tongue kidney kidneys brain tripe marrow blood fatback lard stock broth ' +
     'extract paste puree flakes flake crackers cracker drink mix topping filling frosting shake bran germ starch isolate glutinous ' +
@@ -126,6 +126,9 @@ export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
     'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers',
 );
+
+/** Cuts a parenthesis may name ("boston (steaks)", "center loin (chops)"): the cut, not the food. */
+export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cutlet cutlets fillet fillets loin');
 
 /**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
