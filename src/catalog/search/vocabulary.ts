@@ -56,7 +56,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'vanilla mocha caramel fudge butterscotch patty patties brown podded',
+    'mocha caramel fudge butterscotch patty patties brown podded cooking',
 );
 
 /**
@@ -157,6 +157,7 @@ export const ALCOHOL_REQUEST_WORDS = stems(
 /** Containers that say which form a food is in ("a can of tuna": canned tuna). */
 export const CONTAINER_FORMS: ReadonlyMap<string, string> = new Map([
   ['can', 'canned'], ['cans', 'canned'], ['tin', 'canned'], ['tins', 'canned'], ['bottle', 'bottled'], ['bottles', 'bottled'],
+  ['slice', 'sliced'], ['slices', 'sliced'],
 ]);
 
 /** Units an assistant leaves in a query after an amount ("100 g oats", "2 tbsp peanut butter"). */
