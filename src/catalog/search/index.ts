@@ -371,7 +371,8 @@ export class FoodSearchIndex {
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
     this.brandStem = new Uint8Array(this.stemTexts.length);
-    for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = 1;
+    // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
+    for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
@@ -779,7 +780,7 @@ export class FoodSearchIndex {
         const t = 31 - Math.clz32(mask);
         mask &= ~(1 << t);
         const kind = this.slotKind[slot * MAX_TERMS + t]!;
-        if (flags & BRAND && this.brandStem[stemId] && kind !== MATCH_SYNONYM) this.brandAsked = true;
+        if (flags & BRAND && this.brandStem[stemId] && kind !== MATCH_SYNONYM && (this.brandStem[stemId] === 2 || this.brandNeighbourAsked(f, p))) this.brandAsked = true;
         const w = this.slotWeight[slot * MAX_TERMS + t]! * position;
         if (w > best[t]!) {
           best[t] = w;
@@ -807,6 +808,16 @@ export class FoodSearchIndex {
       }
     }
     return refund;
+  }
+
+  /** Whether a brand word next to position p (the rest of a brand such as "BURGER KING") is in the query too. */
+  private brandNeighbourAsked(f: number, p: number): boolean {
+    for (const q of [p - 1, p + 1]) {
+      if (q < this.positionStart[f]! || q >= this.positionStart[f + 1]! || !(this.positionFlags[q]! & BRAND)) continue;
+      if (this.stemGeneration[this.positionStem[q]!] === this.generation) return true;
+    }
+    // A one-word brand ("SPRITE"), with no brand word beside it, is asked by its word.
+    return !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & BRAND) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & BRAND);
   }
 
   private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {

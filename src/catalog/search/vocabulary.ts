@@ -169,13 +169,14 @@ export const UNITS = plainSet(
     'carton cartons punnet punnets dollop dollops knob knobs pat pats wedge wedges sprig sprigs bunch bunches square squares cube cubes ' +
     'spoon spoons spoonful spoonfuls tablespoonful teaspoonful drizzle splash shot shots sachet sachets pouch pouches container ' +
     'containers helping helpings cupful cupfuls bar bars fillet fillets clove cloves head heads leaf leaves link links patty patties ' +
-    'ear ears loaf loaves round rounds quart quarts gallon gallons x side sides order orders',
+    'ear ears loaf loaves round rounds quart quarts gallon gallons x side sides order orders plateful plates bowlful glassful mugful ' +
+    'bite bites sip sips tray trays stack stacks basket baskets sleeve sleeves slab slabs hunk hunks sprinkle drop drops squeeze dab smear sliver slivers',
 );
 
 /** Words that count rather than name ("two eggs", "a couple of", "half a"). */
 export const COUNT_WORDS = plainSet(
   'a an one two three four five six seven eight nine ten eleven twelve dozen half quarter third some few couple several ' +
-    'another extra each per single double triple',
+    'another extra each per single double triple bit lot lots',
 );
 
 /**
@@ -196,7 +197,8 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
 export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
-    'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly',
+    'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly ' +
+    'spicy mild tiny fun size sized party family sharing bite homestyle authentic artisan gourmet premium deluxe crusty fluffy yummy delicious',
 );
 
 /** Joining words in a query. */
