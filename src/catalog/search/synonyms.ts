@@ -13,6 +13,10 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bstring\s+beans?\b/g, 'snap green beans'],
   [/\bjell-?o\b/g, 'gelatin dessert'],
   [/\bdiet\s+(?=coke|cola|soda|pepsi|pop|soft|drink)/g, 'low calorie '],
+  [/\b(coke|cola|pepsi)\s+zero\b|\bzero\s+sugar\s+(coke|cola|pepsi)\b/g, 'low calorie cola'],
+  [/\bfat[-\s]?free\s+milk\b/g, 'nonfat milk'],
+  // How the animal was raised is not in USDA's names.
+  [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
   [/(?<!french\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
   [/\bhalf\s*(?:and|&|n)\s*half\b/g, 'half and half cream'],
@@ -143,6 +147,7 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   omelette: ['omelet', 'egg'],
   expresso: ['espresso'],
   calamari: ['squid'],
+  vegan: ['meatless', 'imitation', 'substitute', 'vegetarian'],
   cuke: ['cucumber'],
   spud: ['potato'],
   fri: ['fried'],
