@@ -261,7 +261,7 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
     return SKIN_ON_BEFORE.has(word.previous) ? WORD_COST.withSkin : WORD_COST.identity;
   }
   if (s === 'light' && word.next === 'meat') return WORD_COST.plain;
-  if (s === 'grain' && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
+  if ((s === 'grain' || s === 'wheat') && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
   // First and alone it files the food under its animal: the everyday ones cost nothing unasked;
   // a rarer one ("Veal, sirloin", "Ostrich, oyster") is not what a cut named alone means.
   if (SPECIES_WORDS.has(s)) return speciesCategory ? (COMMON_SPECIES.has(s) ? WORD_COST.category : WORD_COST.plain + WORD_COST.other) : WORD_COST.species;

@@ -136,7 +136,7 @@ export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cu
  */
 export const KIND_NOUNS = stems(
   'nuts nut seeds seed kernels kernel fruit fruits berries leaves beans breast breasts thigh thighs wing wings leg legs drumstick ' +
-    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly',
+    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles',
 );
 
 /** What is added to a food as an ingredient of its recipe or a nutrient: "with salt", "with calcium propionate", "with added vitamin D". */
