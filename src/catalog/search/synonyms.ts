@@ -17,7 +17,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bfat[-\s]?free\s+milk\b/g, 'nonfat milk'],
   // How the animal was raised is not in USDA's names.
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
-  [/(?<!french\s+)\bfries\b/g, 'french fries'],
+  [/(?<!(?:french|home)\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
   [/\bhalf\s*(?:and|&|n)\s*half\b/g, 'half and half cream'],
   [/\bsoft\s+drinks?\b/g, 'carbonated beverage'],
