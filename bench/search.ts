@@ -30,6 +30,7 @@ const SETS = [
   { name: 'assistant-style', file: path.join(repoRoot, 'bench', 'search-assistant.json'), blind: false },
   { name: 'tuning (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), blind: false },
   { name: 'new (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), blind: false },
+  { name: 'everyday (issue 10, third round)', file: path.join(repoRoot, 'bench', 'search-everyday.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
 ].map((set) => ({ ...set, judgments: readJudgments(set.file) }));

@@ -27,9 +27,11 @@ const SETS = [
   { label: 'tuning set (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), at1: 0.91, at3: 0.96, falseSignal: 0.03, blind: false },
   // Written before the ranking was run on it, then tuned on (bench/README.md): its first figures were 0.875 and 0.939.
   { label: 'new set (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), at1: 0.9, at3: 0.96, falseSignal: 0.04, blind: false },
+  // Written before the ranking was run on it, then tuned on (bench/README.md): its first figures were 0.926 and 0.974.
+  { label: 'everyday set', file: path.join(repoRoot, 'bench', 'search-everyday.json'), at1: 0.94, at3: 0.98, falseSignal: 0.03, blind: false },
   // Measured, never tuned on (bench/README.md): below issue 10's goal of 0.90 and 0.97, kept from slipping.
-  { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.82, at3: 0.89, falseSignal: 0.09, blind: true },
-  { label: 'blind mixed set', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.79, at3: 0.86, falseSignal: 0.12, blind: true },
+  { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.85, at3: 0.9, falseSignal: 0.06, blind: true },
+  { label: 'blind mixed set', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.82, at3: 0.9, falseSignal: 0.1, blind: true },
 ] as const;
 
 for (const set of SETS) {

@@ -8,7 +8,8 @@ test('amounts, counts and units an assistant leaves in are not food words', () =
   assert.deepEqual(roles('2 eggs'), ['eggs:core']);
   assert.deepEqual(roles('100g oats'), ['oats:core']);
   assert.deepEqual(roles('1 cup cooked quinoa'), ['cooked:optional', 'quinoa:core']);
-  assert.deepEqual(roles('two slices of whole wheat bread'), ['whole:core', 'wheat:core', 'bread:core']);
+  // Slices say the food is sliced ("two slices of ham": sliced ham), as a can says canned.
+  assert.deepEqual(roles('two slices of whole wheat bread'), ['whole:core', 'wheat:core', 'bread:core', 'sliced:optional']);
   assert.deepEqual(roles('2% milk'), ['2%:core', 'milk:core']);
 });
 

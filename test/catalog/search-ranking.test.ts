@@ -117,3 +117,23 @@ test('the packing medium qualifies the food, and a variety the person did not sa
   assert.match(first('jasmine rice'), /^Rice, white, long-grain/);
   assert.match(first('a side of peas'), /^Peas, green/);
 });
+
+test('two words written as one are read as the two, a word the catalog has is never split', () => {
+  assert.match(first('cornflakes'), /Corn Flakes$/);
+  assert.match(first('peanutbutter'), /^Peanut butter, smooth/);
+  assert.match(first('a seared tuna steak'), /^Fish, tuna, .*cooked/);
+});
+
+test('"baby" is a size, "baby food" the baby food; shellfish named alone are cooked; ginger ale is no beer', () => {
+  assert.equal(first('baby spinach'), 'Spinach, raw');
+  assert.equal(first('baby carrots'), 'Carrots, baby, raw');
+  assert.match(first('baby food carrots'), /^Babyfood, .*carrots/);
+  assert.match(first('mussels'), /^Mollusks, mussel, .*cooked/);
+  assert.equal(first('a glass of ginger ale'), 'Beverages, carbonated, ginger ale');
+});
+
+test('what a name says the food has not does not answer the query, and "X or Y" costs all of Y', () => {
+  // "no meat": the food lacks it; "nonfat or fat free" is a variety, not the plain cheese.
+  assert.doesNotMatch(first('spaghetti with meat sauce'), /no meat/);
+  assert.doesNotMatch(first('a slice of american cheese'), /nonfat|fat free/);
+});

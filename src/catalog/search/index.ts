@@ -2,8 +2,8 @@ import { editDistanceWithin } from './distance.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
-import { stem } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS } from './vocabulary.js';
+import { normalize, stem, STOPWORDS, words } from './text.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -100,7 +100,7 @@ export const RANKING = {
   /** A word before another in its segment counts a little less than the same word as a noun. */
   modifierPosition: 0.95,
   /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
-  unpreparedForm: 1.2,
+  unpreparedForm: 1.6,
   /** A cooked fruit or vegetable when nothing was said (raw is the default there). */
   cookedProduce: 0.6,
   /** A form other than the one asked ("raw" asked, cooked given; or the reverse). */
@@ -371,7 +371,8 @@ export class FoodSearchIndex {
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
     this.brandStem = new Uint8Array(this.stemTexts.length);
-    for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = 1;
+    // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
+    for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
@@ -644,7 +645,7 @@ export class FoodSearchIndex {
    */
   search(query: string, limit = 3): SearchResult {
     if (limit <= 0) return { hits: [], closeMatch: false };
-    const parsed = parseQuery(query);
+    const parsed = this.parseWithCompounds(query);
     const { terms, unknown } = this.terms(parsed);
     const coreUnknown = unknown.some((w) => w.role === 'core');
     if (!terms.some((t) => t.required)) {
@@ -700,6 +701,38 @@ export class FoodSearchIndex {
     return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
   }
 
+  /** Whether the catalog has foods with this stem, or a synonym of it. */
+  private knows(word: string): boolean {
+    const s = stem(word);
+    const id = this.stemIds.get(s);
+    if (id !== undefined && this.postings[id]!.length > 0) return true;
+    return (WORD_SYNONYMS[s] ?? []).some((other) => (this.postings[this.stemIds.get(other) ?? -1]?.length ?? 0) > 0);
+  }
+
+  /**
+   * Reads the query; a word the catalog lacks that is two words it has written together
+   * ("cornflakes", "peanutbutter", "icecream") is read as the two words. Not the last
+   * word while some name word still starts with it (it may be being typed).
+   */
+  private parseWithCompounds(query: string): ParsedQuery {
+    const parsed = parseQuery(query);
+    let text: string | undefined;
+    for (const word of parsed.words) {
+      const w = word.text;
+      if (word.role !== 'core' || w.length < 6 || /\d/.test(w) || this.knows(w)) continue;
+      if (word.last && this.wordsStartingWith(w).length > 0) continue;
+      for (let i = 3; i <= w.length - 3; i++) {
+        const a = w.slice(0, i);
+        const b = w.slice(i);
+        if (!STOPWORDS.has(a) && !STOPWORDS.has(b) && this.knows(a) && this.knows(b)) {
+          text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), `${a} ${b}`);
+          break;
+        }
+      }
+    }
+    return text === undefined ? parsed : parseQuery(text);
+  }
+
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
   private ranksBefore(score: number, index: number, other: { index: number; score: number }): boolean {
     if (score !== other.score) return score > other.score;
@@ -747,7 +780,7 @@ export class FoodSearchIndex {
         const t = 31 - Math.clz32(mask);
         mask &= ~(1 << t);
         const kind = this.slotKind[slot * MAX_TERMS + t]!;
-        if (flags & BRAND && this.brandStem[stemId] && kind !== MATCH_SYNONYM) this.brandAsked = true;
+        if (flags & BRAND && this.brandStem[stemId] && kind !== MATCH_SYNONYM && (this.brandStem[stemId] === 2 || this.brandNeighbourAsked(f, p))) this.brandAsked = true;
         const w = this.slotWeight[slot * MAX_TERMS + t]! * position;
         if (w > best[t]!) {
           best[t] = w;
@@ -777,13 +810,31 @@ export class FoodSearchIndex {
     return refund;
   }
 
+  /** Whether a brand word next to position p (the rest of a brand such as "BURGER KING") is in the query too. */
+  private brandNeighbourAsked(f: number, p: number): boolean {
+    for (const q of [p - 1, p + 1]) {
+      if (q < this.positionStart[f]! || q >= this.positionStart[f + 1]! || !(this.positionFlags[q]! & BRAND)) continue;
+      if (this.stemGeneration[this.positionStem[q]!] === this.generation) return true;
+    }
+    // A one-word brand ("SPRITE"), with no brand word beside it, is asked by its word.
+    return !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & BRAND) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & BRAND);
+  }
+
   private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
     for (let t = 0; t < terms.length; t++) score += this.best[t]! * terms[t]!.weight * terms[t]!.factor;
     // The words naming the food all asked for (or its brand named): it is the food asked.
-    const covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
+    let covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
+    // A short parenthesis names the whole food another way ("Plums, dried (prunes)", "Coriander (cilantro) leaves").
+    // One word, not a cut ("(steaks)", "(chops)" name the cut, not the food).
+    for (let t = 0; t < terms.length; t++) {
+      const p = this.bestPosition[t]!;
+      if (!(this.bestFlags[t]! & ALIAS) || terms[t]!.word.role !== 'core' || p < 0) continue;
+      const alone = !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & ALIAS) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & ALIAS);
+      if (alone && !CUT_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) covered = Math.max(covered, this.best[t]! * terms[t]!.factor);
+    }
     if (covered > 0) score += RANKING.headCovered * covered;
     else score += RANKING.nextCovered * this.coverage(this.nextStem, this.nextStart, f);
     // Query words side by side in the name, in the query's order ("fried rice", "sour cream").
@@ -847,7 +898,8 @@ export class FoodSearchIndex {
    */
   private headQualifies(f: number, headTerm: number, terms: Term[]): boolean {
     const flags = this.bestFlags[headTerm]!;
-    if (flags & (NOTE | BRAND)) return false;
+    // Another name of the food ("(corndog)"), or the product of a brand the query named ("wendys frosty").
+    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.

@@ -103,6 +103,8 @@ interface NameWord {
   alias: boolean;
   /** The index of the word before "or" this one is the alternative of ("plain or buttermilk"), or -1. */
   alternativeOf: number;
+  /** After "or" in its segment, outside parentheses: part of the alternative ("nonfat or fat free"). */
+  inAlternative: boolean;
   /** The raw word before it in the same segment (for context: "meat and skin", "dry heat"). */
   previous: string;
   next: string;
@@ -116,6 +118,7 @@ function hasDigit(text: string): boolean {
   return false;
 }
 
+const COMMON_SPECIES = new Set(['beef', 'pork', 'chicken', 'turkey', 'ham'].map(stem));
 const SKIN_ON_BEFORE = new Set(['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including']);
 const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
 
@@ -183,7 +186,8 @@ function nameWords(name: string): NameWord[] {
       continue;
     }
     const lower = token === '&' ? 'and' : token.toLowerCase();
-    if (lower === 'not') {
+    // "no meat", "no salt added": the next word is what the food lacks.
+    if (lower === 'not' || lower === 'no') {
       negated = true;
       previous = lower;
       continue;
@@ -218,6 +222,7 @@ function nameWords(name: string): NameWord[] {
       afterWith,
       alias: inAlias,
       alternativeOf: alternative ? alternativeOf : -1,
+      inAlternative: alternative && depth === 0,
       previous,
       next,
     });
@@ -247,15 +252,19 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;
-  if (s === 'dry' && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
+  if ((s === 'dry' || s === 'moist') && (word.next === 'heat' || word.next === 'roasted' || word.next === 'roast')) return WORD_COST.basicMethod;
+  // "Fat, duck", "Fat, beef tallow": the animal's fat, another product than the animal.
+  if (s === 'fat' && word.segment === 0 && word.previous === '' && word.next === '') return WORD_COST.identity;
   if (s === 'heat') return WORD_COST.basicMethod;
   if (s === 'skin') {
     // "meat and skin", "with skin", "cooked in skin": the food with its skin on, not the skin.
     return SKIN_ON_BEFORE.has(word.previous) ? WORD_COST.withSkin : WORD_COST.identity;
   }
   if (s === 'light' && word.next === 'meat') return WORD_COST.plain;
-  if (s === 'grain' && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
-  if (SPECIES_WORDS.has(s)) return speciesCategory ? WORD_COST.category : WORD_COST.species;
+  if ((s === 'grain' || s === 'wheat') && WHOLE_GRAIN_BEFORE.has(word.previous)) return WORD_COST.variety;
+  // First and alone it files the food under its animal: the everyday ones cost nothing unasked;
+  // a rarer one ("Veal, sirloin", "Ostrich, oyster") is not what a cut named alone means.
+  if (SPECIES_WORDS.has(s)) return speciesCategory ? (COMMON_SPECIES.has(s) ? WORD_COST.category : WORD_COST.plain + WORD_COST.other) : WORD_COST.species;
   if (word.brand) return WORD_COST.brand;
   if (IDENTITY_WORDS.has(s)) return WORD_COST.identity;
   if (VARIETY_WORDS.has(s)) return WORD_COST.variety;
@@ -344,10 +353,14 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     if (cost <= WORD_COST.plain || ADDITIVE_WORDS.has(word.stem) || ADDITIVE_WORDS.has(stem(word.next))) return Math.min(cost, WORD_COST.plain);
     return Math.max(cost, WORD_COST.accompaniment);
   });
-  // "X or Y": the two are alternatives; the pair costs what the cheaper one costs.
-  for (const word of list) {
-    if (word.alternativeOf >= 0) costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, costOf({ ...word, note: false }, false));
-  }
+  // "X or Y": the two are alternatives; the pair costs what the cheaper one costs, Y being
+  // every word after "or" in the segment ("nonfat or fat free": "fat free", not "fat").
+  list.forEach((word, i) => {
+    if (word.alternativeOf < 0) return;
+    let alternative = 0;
+    for (let j = i; j < list.length && list[j]!.segment === word.segment && list[j]!.inAlternative; j++) alternative += costOf({ ...list[j]!, note: false }, false);
+    costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, alternative);
+  });
   // The segment that names the food: after category words ("Beverages"), a lone animal
   // ("Pork, cured, bacon"), brands ("McDONALD'S, Big Mac") and plain descriptors ("Chicken, broilers or fryers, breast").
   let headSegment = -1;

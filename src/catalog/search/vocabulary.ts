@@ -37,7 +37,7 @@ export const PLAIN_WORDS = stems(
     'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
-    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal',
+    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
@@ -54,9 +54,9 @@ export const OTHER_METHODS = stems(
  */
 export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
-    'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged sliced seasoned marinated smoked brine ' +
+    'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'vanilla mocha caramel fudge butterscotch patty patties brown podded',
+    'mocha caramel fudge butterscotch patty patties brown podded cooking',
 );
 
 /**
@@ -65,7 +65,7 @@ export const VARIETY_WORDS = stems(
  */
 export const IDENTITY_WORDS = stems(
   'babyfood infant toddler junior strained human dehydrated powder powdered formula condensed evaporated glaze juice oil sauce nectar ' +
-    'spread chips chip bread breaded buttermilk roll loaf nugget nuggets tenders sandwich luncheon processed entree ' +
+    'spread chips chip bread breaded buttermilk roll loaf nugget nuggets tenders sandwich luncheon processed entree shortening ' +
     'dinner meal cake cookies cookie pie muffin soup salad dressing industrial byproduct byproducts mechanically separated omelet omelette ' +
     'skin giblets liver heart gizzard feet neck back tail tongue kidney kidneys brain tripe marrow blood fatback lard stock broth ' +
     'extract paste puree flakes flake crackers cracker drink mix topping filling frosting shake bran germ starch isolate glutinous ' +
@@ -108,7 +108,7 @@ export const RAW_BY_DEFAULT_GROUPS = new Set(['Fruits and Fruit Juices', 'Vegeta
  * adult logging a banana means; a fast-food hamburger often is what "hamburger" means.
  */
 export const SPECIAL_GROUPS: ReadonlyMap<string, { cost: number; namedBy: ReadonlySet<string> }> = new Map([
-  ['Baby Foods', { cost: 3, namedBy: stems('baby babyfood infant toddler junior strained') }],
+  ['Baby Foods', { cost: 3, namedBy: stems('babyfood infant toddler junior strained') }],
   ['American Indian/Alaska Native Foods', { cost: 2.5, namedBy: stems('native alaska indian navajo hopi apache shoshone') }],
   ['Restaurant Foods', { cost: 1.2, namedBy: stems('restaurant') }],
   ['Fast Foods', { cost: 0.6, namedBy: stems('fast') }],
@@ -124,8 +124,11 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws',
+    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers',
 );
+
+/** Cuts a parenthesis may name ("boston (steaks)", "center loin (chops)"): the cut, not the food. */
+export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cutlet cutlets fillet fillets loin');
 
 /**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
@@ -133,7 +136,7 @@ export const FORM_WORDS = stems(
  */
 export const KIND_NOUNS = stems(
   'nuts nut seeds seed kernels kernel fruit fruits berries leaves beans breast breasts thigh thighs wing wings leg legs drumstick ' +
-    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly',
+    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles',
 );
 
 /** What is added to a food as an ingredient of its recipe or a nutrient: "with salt", "with calcium propionate", "with added vitamin D". */
@@ -154,6 +157,7 @@ export const ALCOHOL_REQUEST_WORDS = stems(
 /** Containers that say which form a food is in ("a can of tuna": canned tuna). */
 export const CONTAINER_FORMS: ReadonlyMap<string, string> = new Map([
   ['can', 'canned'], ['cans', 'canned'], ['tin', 'canned'], ['tins', 'canned'], ['bottle', 'bottled'], ['bottles', 'bottled'],
+  ['slice', 'sliced'], ['slices', 'sliced'],
 ]);
 
 /** Units an assistant leaves in a query after an amount ("100 g oats", "2 tbsp peanut butter"). */
@@ -165,13 +169,14 @@ export const UNITS = plainSet(
     'carton cartons punnet punnets dollop dollops knob knobs pat pats wedge wedges sprig sprigs bunch bunches square squares cube cubes ' +
     'spoon spoons spoonful spoonfuls tablespoonful teaspoonful drizzle splash shot shots sachet sachets pouch pouches container ' +
     'containers helping helpings cupful cupfuls bar bars fillet fillets clove cloves head heads leaf leaves link links patty patties ' +
-    'ear ears loaf loaves round rounds quart quarts gallon gallons x side sides order orders',
+    'ear ears loaf loaves round rounds quart quarts gallon gallons x side sides order orders plateful plates bowlful glassful mugful ' +
+    'bite bites sip sips tray trays stack stacks basket baskets sleeve sleeves slab slabs hunk hunks sprinkle drop drops squeeze dab smear sliver slivers',
 );
 
 /** Words that count rather than name ("two eggs", "a couple of", "half a"). */
 export const COUNT_WORDS = plainSet(
   'a an one two three four five six seven eight nine ten eleven twelve dozen half quarter third some few couple several ' +
-    'another extra each per single double triple',
+    'another extra each per single double triple bit lot lots',
 );
 
 /**
@@ -183,7 +188,7 @@ export const PACKAGE_WORDS = plainSet(
 );
 
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
-export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple');
+export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
 /**
  * Words that qualify a food without naming it: a food need not have them to be what
@@ -192,7 +197,8 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
 export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
-    'easy big small medium large little jumbo giant',
+    'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly ' +
+    'spicy mild tiny fun size sized party family sharing bite homestyle authentic artisan gourmet premium deluxe crusty fluffy yummy delicious',
 );
 
 /** Joining words in a query. */
