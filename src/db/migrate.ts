@@ -16,6 +16,7 @@ import * as changes0040 from './migrations/0040_change_feed.js';
 import * as activity0050 from './migrations/0050_activity.js';
 import * as diaryNote0051 from './migrations/0051_diary_note.js';
 import * as searchMisses0060 from './migrations/0060_search_misses.js';
+import * as oauthPartialIndexes0070 from './migrations/0070_oauth_partial_indexes.js';
 
 /**
  * Migrations are compiled into the program (not discovered on disk) so the same
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0050_activity': activity0050,
   '0051_diary_note': diaryNote0051,
   '0060_search_misses': searchMisses0060,
+  '0070_oauth_partial_indexes': oauthPartialIndexes0070,
 };
 
 /** Kysely's bookkeeping table, kept so databases migrated by earlier versions read the same. */

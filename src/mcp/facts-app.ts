@@ -19,31 +19,51 @@ export function factsAppHtml(views: Views): string {
   return views.render('mcp-app', { css: asset('larder.css'), script: asset('mcp-app.js') });
 }
 
+/** One food's panel and the length of its JSON string literal without the quotes. */
+interface RenderedPanel {
+  html: string;
+  jsonChars: number;
+}
+
 /**
  * Each food's panel, rendered once: the catalog's food JSON is made once per food and tier
  * and shared (catalog/present.ts), so its nutrition list names one food's facts as one tier
  * shows them, for as long as the catalog does not change.
  */
-const renderedPanels = new WeakMap<Views, WeakMap<FoodJson['nutrition'], string>>();
+const renderedPanels = new WeakMap<Views, WeakMap<FoodJson['nutrition'], RenderedPanel>>();
+
+/**
+ * The panels of some foods (the HTML, one panel a line), and `jsonLength`: the length of
+ * `JSON.stringify(html)`, known from each panel's, so a result's size is checked without
+ * serializing its 40 KB of markup once more than the answer itself does.
+ */
+export interface FactsPanels {
+  html: string;
+  jsonLength: number;
+}
 
 /** The panels of some foods, from the same nutrition-facts table as their /catalog pages. */
-export function factsPanels(views: Views, foods: readonly FoodJson[]): string {
+export function factsPanels(views: Views, foods: readonly FoodJson[]): FactsPanels {
   let rendered = renderedPanels.get(views);
   if (!rendered) renderedPanels.set(views, (rendered = new WeakMap()));
-  return foods
-    .map((food) => {
-      let panel = rendered.get(food.nutrition);
-      if (panel === undefined) {
-        panel = views.render('mcp-facts', {
-          name: food.name,
-          url: food.url,
-          source: `${food.source.dataset}, food ${food.source.id}`,
-          basis: food.nutrition_basis.replace(/^per /, ''),
-          rows: factsRowsOf(food.nutrition),
-        });
-        rendered.set(food.nutrition, panel);
-      }
-      return panel;
-    })
-    .join('\n');
+  const html: string[] = [];
+  // The quotes, and each "\n" between two panels escaped as two characters.
+  let jsonLength = 2 + Math.max(0, foods.length - 1) * 2;
+  for (const food of foods) {
+    let panel = rendered.get(food.nutrition);
+    if (panel === undefined) {
+      const text = views.render('mcp-facts', {
+        name: food.name,
+        url: food.url,
+        source: `${food.source.dataset}, food ${food.source.id}`,
+        basis: food.nutrition_basis.replace(/^per /, ''),
+        rows: factsRowsOf(food.nutrition),
+      });
+      panel = { html: text, jsonChars: JSON.stringify(text).length - 2 };
+      rendered.set(food.nutrition, panel);
+    }
+    html.push(panel.html);
+    jsonLength += panel.jsonChars;
+  }
+  return { html: html.join('\n'), jsonLength };
 }

@@ -87,8 +87,8 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
       try {
         await steps.enforceQuota();
         const output = await tool.run(deps, caller, input);
-        const meta = tool.showsFacts && tool.foods ? { [FACTS_PANELS_KEY]: factsPanels(views, tool.foods(output)) } : undefined;
-        outcome = { result: toolResult(tool, output, meta), status: 200 };
+        const panels = tool.showsFacts && tool.foods ? { key: FACTS_PANELS_KEY, ...factsPanels(views, tool.foods(output)) } : undefined;
+        outcome = { result: toolResult(tool, output, panels), status: 200 };
         // The operation describes its output as documented, which is the tool's structured content.
         activity = describedCall(tool, input, output);
       } catch (error) {

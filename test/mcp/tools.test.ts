@@ -6,7 +6,11 @@ import { RESPONSE_BUDGET_CHARS } from '../../src/api/budget.js';
 import { addEntry } from '../../src/diary/operations.js';
 import { MAX_ENTRIES_PER_DAY } from '../../src/diary/entries.js';
 import { setGoals } from '../../src/diary/goals.js';
-import { FACTS_APP_URI, FACTS_PANELS_KEY } from '../../src/mcp/facts-app.js';
+import type { FoodList } from '../../src/catalog/operations.js';
+import { FACTS_APP_URI, FACTS_PANELS_KEY, factsPanels } from '../../src/mcp/facts-app.js';
+import { toolResult } from '../../src/mcp/tool-result.js';
+import { MCP_TOOLS } from '../../src/mcp/tools.js';
+import { createViews } from '../../src/views/render.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ERAS, HeldTokenProvider, connectMcp, mcpCaller } from './mcp-helpers.js';
 
@@ -167,6 +171,29 @@ describe('MCP tools', () => {
     const names = (structured(food).data as { nutrition: Array<{ name: string }> }).nutrition.map((n) => n.name);
     assert.ok(names.includes('Energy') && !names.includes('Potassium'), names.join(', '));
     assert.doesNotMatch(String(food._meta?.[FACTS_PANELS_KEY]), /Potassium/);
+  });
+
+  test('a result with panels is kept to the budget by its exact serialized size, counted without serializing the panels', async () => {
+    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
+    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
+    const found = (await client.callTool({ name: 'search_foods', arguments: { query: 'cheese', limit: 4 } })) as CallToolResult;
+    await client.close();
+    const output = structured(found) as unknown as FoodList;
+    const panels = factsPanels(createViews(t.config.viewsDir), output.data);
+    assert.ok(output.data.length > 1 && /[\n"&<]/.test(panels.html));
+    assert.equal(panels.jsonLength, JSON.stringify(panels.html).length);
+    const search = MCP_TOOLS.find((tool) => tool.name === 'search_foods')!;
+    const result = toolResult(search, output, { key: FACTS_PANELS_KEY, ...panels });
+    assert.equal(result._meta?.[FACTS_PANELS_KEY], panels.html);
+    // Padded to exactly the budget the panels stay; one character more and they go, the rest kept.
+    const pad = RESPONSE_BUDGET_CHARS - JSON.stringify(result).length;
+    const padded = (extra: number) => ({ key: FACTS_PANELS_KEY, html: panels.html + 'é'.repeat(pad + extra), jsonLength: panels.jsonLength + pad + extra });
+    const atBudget = toolResult(search, output, padded(0));
+    assert.equal(JSON.stringify(atBudget).length, RESPONSE_BUDGET_CHARS);
+    assert.ok(atBudget._meta);
+    const over = toolResult(search, output, padded(1));
+    assert.equal(over._meta, undefined);
+    assert.deepEqual(over.structuredContent, result.structuredContent);
   });
 
   test('the fullest day stays within the 100,000-character budget, trimmed with truncated', async () => {
