@@ -48,8 +48,11 @@ export function cachedAccessTokens(find: FindAccessToken, feed: ChangeFeed): Fin
       ...(token.accountId ? [`account:${token.accountId}`] : []),
     ],
   });
-  return async (value) => {
+  return (value) => {
     const key = hashModelId(value);
+    // A token verified before: at once, no promise (the API's hot path).
+    const known = cache.get(key);
+    if (known !== undefined) return known;
     return cache.load(key, async () => {
       const token = await find(value);
       if (!token || token.isExpired) return undefined;
