@@ -68,6 +68,6 @@ export async function apiContext(api: FastifyInstance, options: ApiContextOption
     ]),
   );
   api.addHook('preSerialization', noteActivity);
-  api.addHook('onSend', payloadSteps([guard.onSend, quotaFieldsNow(usage, options.quotas), recordUsage(usage)]));
+  api.addHook('onSend', payloadSteps([...guard.onSend, quotaFieldsNow(usage, options.quotas), recordUsage(usage)]));
   await options.routes(api);
 }

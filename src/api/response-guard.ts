@@ -12,8 +12,9 @@ export interface ResponseGuardOptions {
 }
 
 /** The guard's two steps: the time budget as the request starts, the size budget as the answer leaves. */
-export function responseGuardSteps(options: ResponseGuardOptions = {}): { onRequest: RequestStep; onSend: PayloadStep } {
-  return { onRequest: answerInTime(options.timeBudgetMs ?? API_TIME_BUDGET_MS), onSend: fitSizeBudget(options.maxChars ?? RESPONSE_BUDGET_CHARS) };
+export function responseGuardSteps(options: ResponseGuardOptions = {}): { onRequest: RequestStep; onSend: PayloadStep[] } {
+  const time = answerInTime(options.timeBudgetMs ?? API_TIME_BUDGET_MS);
+  return { onRequest: time.onRequest, onSend: [time.onSend, fitSizeBudget(options.maxChars ?? RESPONSE_BUDGET_CHARS)] };
 }
 
 /**
@@ -24,5 +25,5 @@ export function responseGuardSteps(options: ResponseGuardOptions = {}): { onRequ
 export function installResponseGuard(context: FastifyInstance, options: ResponseGuardOptions = {}): void {
   const steps = responseGuardSteps(options);
   context.addHook('onRequest', requestSteps([steps.onRequest]));
-  context.addHook('onSend', payloadSteps([steps.onSend]));
+  context.addHook('onSend', payloadSteps(steps.onSend));
 }
