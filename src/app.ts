@@ -26,7 +26,7 @@ import { installNulRefusal } from './http/refuse-nul.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installShutdownRefusal } from './http/shutdown.js';
 import { serverTimeouts } from './http/timeouts.js';
-import { loggerOptions, requestLoggerFactory } from './log.js';
+import { fastifyLoggerOption } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
 import { diaryPages } from './diary/pages.js';
 import { diaryRoutes } from './diary/routes.js';
@@ -54,8 +54,7 @@ export interface AppServices {
 export async function buildApp(services: AppServices): Promise<FastifyInstance> {
   const { config, catalog, views } = services;
   const app = Fastify({
-    logger: loggerOptions(config),
-    childLoggerFactory: requestLoggerFactory,
+    logger: fastifyLoggerOption(config),
     ...requestIdOptions(),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
