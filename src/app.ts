@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { meRoutes } from './accounts/me-routes.js';
 import { accountRoutes } from './accounts/routes.js';
-import { findUserCached } from './accounts/cached-users.js';
+import { findUserCached, findUserCachedNow } from './accounts/cached-users.js';
 import { apiContext } from './api/context.js';
 import { apiProtectedResource, mcpProtectedResource } from './api/protected-resource.js';
 import { apiResourceMetadataRoutes, mcpResourceMetadataRoutes } from './api/protected-resource-routes.js';
@@ -26,7 +26,7 @@ import { installNulRefusal } from './http/refuse-nul.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installShutdownRefusal } from './http/shutdown.js';
 import { serverTimeouts } from './http/timeouts.js';
-import { loggerOptions } from './log.js';
+import { fastifyLoggerOption } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
 import { diaryPages } from './diary/pages.js';
 import { diaryRoutes } from './diary/routes.js';
@@ -54,7 +54,7 @@ export interface AppServices {
 export async function buildApp(services: AppServices): Promise<FastifyInstance> {
   const { config, catalog, views } = services;
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: fastifyLoggerOption(config),
     ...requestIdOptions(),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
@@ -114,7 +114,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   await app.register(apiContext, {
     resource: apiResource,
     findAccessToken,
-    findUser,
+    findUser: findUserCachedNow(db),
     usage,
     quotas: config.quotas,
     routes: async (api) => {

@@ -136,3 +136,13 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): NonNullable<Fas
     },
   } as NonNullable<FastifyServerOptions['logger']>;
 }
+
+/**
+ * Fastify's `logger` option: Larder's pino options, or none at all when logging is off
+ * (`LOG_LEVEL=silent`). A silent pino writes nothing either, but Fastify still makes it a
+ * child per request and listens for every response's end to log it; with no logger it
+ * does neither (about 2 µs of every request), and `request.log` is a logger that does nothing.
+ */
+export function fastifyLoggerOption(config: Pick<Config, 'logLevel'>): NonNullable<FastifyServerOptions['logger']> {
+  return config.logLevel === 'silent' ? false : loggerOptions(config);
+}

@@ -70,9 +70,9 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     (await currentSession(request)) ? { signedIn: true, logoutCsrf: csrfField(request, reply) } : { signedIn: false },
   );
   if (mailer) app.addHook('onClose', async () => mailer.close());
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     resendRenewedSessionCookie(request, reply);
-    return payload;
+    done(null, payload);
   });
 
   const loginPage = async (

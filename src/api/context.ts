@@ -2,15 +2,16 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Plan } from '../accounts/plans.js';
 import type { User } from '../accounts/users.js';
 import type { ProtectedResource } from './protected-resource.js';
-import { installResponseGuard, type ResponseGuardOptions } from './response-guard.js';
-import { checkAudience } from './steps/check-audience.js';
-import { enforceQuota } from './steps/enforce-quota.js';
-import { loadCaller } from './steps/load-caller.js';
+import { responseGuardSteps, type ResponseGuardOptions } from './response-guard.js';
+import { checkAudienceNow } from './steps/check-audience.js';
+import { enforceQuotaNow } from './steps/enforce-quota.js';
+import { loadCallerNow } from './steps/load-caller.js';
 import { noteActivity } from './steps/note-activity.js';
-import { quotaFields } from './steps/quota-fields.js';
-import { readBearerToken, type FindAccessToken } from './steps/read-bearer-token.js';
+import { quotaFieldsNow } from './steps/quota-fields.js';
+import { readBearerTokenNow, type FindAccessToken } from './steps/read-bearer-token.js';
 import { recordUsage } from './steps/record-usage.js';
-import { requireScopes } from './steps/require-scopes.js';
+import { requireScopesNow } from './steps/require-scopes.js';
+import { payloadSteps, requestSteps, type MaybePromise } from './steps/run-steps.js';
 import type { UsageLedger } from './usage-ledger.js';
 
 declare module 'fastify' {
@@ -23,7 +24,8 @@ declare module 'fastify' {
 export interface ApiContextOptions {
   resource: ProtectedResource;
   findAccessToken: FindAccessToken;
-  findUser: (id: string) => Promise<User | undefined>;
+  /** At once (no promise) when the person is cached (accounts/cached-users.ts: findUserCachedNow). */
+  findUser: (id: string) => MaybePromise<User | undefined>;
   /** Counts requests against quotas and buffers their history (shared with /mcp). */
   usage: UsageLedger;
   quotas: Readonly<Record<Plan, number>>;
@@ -43,6 +45,8 @@ export function markJsonReplies(context: FastifyInstance): void {
  * The API as one encapsulated Fastify context (register it with `app.register`, without
  * fastify-plugin): the resource server's steps are its hooks, in protocol order, and only
  * routes registered inside it pass them. Nothing outside asks "is this URL the API?".
+ * The steps run as one callback hook per stage (steps/run-steps.ts): with the token, the
+ * person and a quota block in memory, a request passes all of them without a promise.
  *
  * @example
  *   await app.register(apiContext, { resource: apiProtectedResource(appUrl), findAccessToken, findUser, usage, quotas,
@@ -51,14 +55,19 @@ export function markJsonReplies(context: FastifyInstance): void {
 export async function apiContext(api: FastifyInstance, options: ApiContextOptions): Promise<void> {
   const { resource, usage } = options;
   markJsonReplies(api);
-  installResponseGuard(api, options.guard);
-  api.addHook('onRequest', readBearerToken(options.findAccessToken, resource));
-  api.addHook('onRequest', checkAudience(resource));
-  api.addHook('onRequest', loadCaller(options.findUser, resource));
-  api.addHook('onRequest', requireScopes(resource));
-  api.addHook('onRequest', enforceQuota(usage, options.quotas));
+  const guard = responseGuardSteps(options.guard);
+  api.addHook(
+    'onRequest',
+    requestSteps([
+      guard.onRequest,
+      readBearerTokenNow(options.findAccessToken, resource),
+      checkAudienceNow(resource),
+      loadCallerNow(options.findUser, resource),
+      requireScopesNow(resource),
+      enforceQuotaNow(usage, options.quotas),
+    ]),
+  );
   api.addHook('preSerialization', noteActivity);
-  api.addHook('onSend', quotaFields(usage, options.quotas));
-  api.addHook('onSend', recordUsage(usage));
+  api.addHook('onSend', payloadSteps([...guard.onSend, quotaFieldsNow(usage, options.quotas), recordUsage(usage)]));
   await options.routes(api);
 }

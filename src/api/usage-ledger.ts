@@ -109,6 +109,14 @@ export class UsageLedger {
    * false when the day's quota is used up (the request is refused and not counted).
    */
   async admit(userId: string, limit: number, now = Date.now()): Promise<boolean> {
+    return this.admitNow(userId, limit, now);
+  }
+
+  /**
+   * admit, answered at once (no promise) when this process's block decides it, as it does
+   * for all but the requests that wait for a claim: the API's hot path (api/context.ts).
+   */
+  admitNow(userId: string, limit: number, now = Date.now()): boolean | Promise<boolean> {
     if (this.#gone.has(userId)) return false;
     if (now >= this.#dayEnds || now < this.#dayEnds - DAY_MS) {
       this.#day = utcDayKey(new Date(now));
@@ -130,19 +138,21 @@ export class UsageLedger {
       lease.windowStart = now;
       lease.windowCount = 0;
     }
-    for (;;) {
-      if (lease.available > 0) {
-        lease.available--;
-        lease.windowCount++;
-        // Claim the next block before this one runs out, so a busy person never waits for a claim.
-        if (lease.available < this.#claimSize(lease, limit) / 2 && !lease.claiming) this.#claim(lease, limit).catch((error: unknown) => this.#options.onError?.(error));
-        return true;
-      }
-      // A refused claim is believed for a moment; a higher limit (a plan upgraded) asks again at once.
-      if (Date.now() - lease.exhaustedAt < EXHAUSTED_RECHECK_MS && limit <= lease.exhaustedLimit) return false;
-      // Wait for a claim (others waiting may take what it brings; then claim again).
-      await (lease.claiming ?? this.#claim(lease, limit));
+    return this.#take(lease, limit);
+  }
+
+  /** One admission from the lease's block, or after the claim it waits for (others waiting may take what it brings; then it claims again). */
+  #take(lease: Lease, limit: number): boolean | Promise<boolean> {
+    if (lease.available > 0) {
+      lease.available--;
+      lease.windowCount++;
+      // Claim the next block before this one runs out, so a busy person never waits for a claim.
+      if (lease.available < this.#claimSize(lease, limit) / 2 && !lease.claiming) this.#claim(lease, limit).catch((error: unknown) => this.#options.onError?.(error));
+      return true;
     }
+    // A refused claim is believed for a moment; a higher limit (a plan upgraded) asks again at once.
+    if (Date.now() - lease.exhaustedAt < EXHAUSTED_RECHECK_MS && limit <= lease.exhaustedLimit) return false;
+    return (lease.claiming ?? this.#claim(lease, limit)).then(() => this.#take(lease, limit));
   }
 
   get closed(): boolean {

@@ -19,16 +19,26 @@ const HOST_FIELD = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::\d*
  * - RFC 9110 section 10.1.1: an expectation other than 100-continue MAY be refused with
  *   417; Node writes a bare 417, Larder ignores the expectation and answers the request.
  */
+/** What is wrong with an HTTP/1.1 request's Host fields (RFC 9112 section 3.2), or undefined. */
+function hostProblem(raw: http.IncomingMessage): InvalidRequestError | undefined {
+  if (raw.httpVersion !== '1.1') return undefined;
+  const fields = raw.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+  }
+  if (hosts === 0) return new InvalidRequestError('An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2).');
+  if (hosts > 1) return new InvalidRequestError('The request has more than one Host header (RFC 9112 section 3.2).');
+  if (!HOST_FIELD.test(raw.headers.host ?? '')) return new InvalidRequestError('The Host header is not a host name or address (RFC 9112 section 3.2).');
+  return undefined;
+}
+
 export function installHttpSemantics(app: FastifyInstance): void {
   const server = app.server as http.Server & { requireHostHeader?: boolean };
   server.requireHostHeader = false;
-  app.addHook('onRequest', async (request) => {
-    const raw = request.raw;
-    if (raw.httpVersion !== '1.1') return;
-    const hosts = raw.rawHeaders.filter((_, i) => i % 2 === 0 && raw.rawHeaders[i]!.toLowerCase() === 'host').length;
-    if (hosts === 0) throw new InvalidRequestError('An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2).');
-    if (hosts > 1) throw new InvalidRequestError('The request has more than one Host header (RFC 9112 section 3.2).');
-    if (!HOST_FIELD.test(raw.headers.host ?? '')) throw new InvalidRequestError('The Host header is not a host name or address (RFC 9112 section 3.2).');
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(hostProblem(request.raw));
   });
 
   server.on('connect', (_request: http.IncomingMessage, socket: Socket) => {

@@ -14,8 +14,8 @@ export async function forbidStoring(_request: FastifyRequest, reply: FastifyRepl
 
 /** `Cache-Control: no-store` on every reply under the resource servers (`/api`, `/mcp`), errors too. */
 export function installNoStore(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!isResourceServerPath(requestPath(request.url))) return payload;
-    return forbidStoring(request, reply, payload);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (isResourceServerPath(requestPath(request.url))) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }

@@ -15,6 +15,13 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
  * @example requestPath('http://127.0.0.1:3000/api/me?x=1') // '/api/me'
  */
 export function requestPath(target: string): string {
+  // The origin form (`/path?query`), what nearly every request sends: no pattern to run.
+  if (target.charCodeAt(0) === 0x2f) {
+    const query = target.indexOf('?');
+    const fragment = target.indexOf('#');
+    const end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+    return end < 0 ? target : target.slice(0, end);
+  }
   const origin = ABSOLUTE_FORM.exec(target);
   const rest = origin ? target.slice(origin[0].length) : target;
   const end = rest.search(/[?#]/);
@@ -41,7 +48,7 @@ function under(path: string, prefix: string): boolean {
 export const RESOURCE_SERVER_PREFIXES = ['/api', '/mcp'] as const;
 
 export function isResourceServerPath(path: string): boolean {
-  return RESOURCE_SERVER_PREFIXES.some((prefix) => under(path, prefix));
+  return under(path, RESOURCE_SERVER_PREFIXES[0]) || under(path, RESOURCE_SERVER_PREFIXES[1]);
 }
 
 /**

@@ -14,6 +14,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
 
+/**
+ * The headers of a JSON answer of the resource servers (every route of the API and /mcp
+ * contexts: `jsonReplies`), the set OWASP's REST Security Cheat Sheet asks of an API: no
+ * sniffing the JSON into something a browser runs, no framing, and a CSP that allows
+ * nothing, should a browser ever be sent there. Referrer-Policy, COOP and
+ * Permissions-Policy govern what a document does (links it follows, windows it opens,
+ * features it uses); a JSON body does none of it, and leaving them out is 230 bytes less
+ * on every answer an assistant gets. HSTS is added over HTTPS as on every other reply.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
 /** RFC 6797: once a browser has seen Larder over HTTPS, it never tries plain HTTP again. */
 const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
 
@@ -23,6 +38,11 @@ const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
  */
 export function securityHeadersFor(options: { https: boolean }): Readonly<Record<string, string>> {
   return options.https ? { ...SECURITY_HEADERS, 'strict-transport-security': STRICT_TRANSPORT_SECURITY } : SECURITY_HEADERS;
+}
+
+/** The resource servers' JSON answers' headers (API_SECURITY_HEADERS), with HSTS over HTTPS. */
+export function apiSecurityHeadersFor(options: { https: boolean }): Readonly<Record<string, string>> {
+  return options.https ? { ...API_SECURITY_HEADERS, 'strict-transport-security': STRICT_TRANSPORT_SECURITY } : API_SECURITY_HEADERS;
 }
 
 declare module 'fastify' {
@@ -38,16 +58,25 @@ declare module 'fastify' {
 /**
  * Puts the security headers on every reply Fastify sends (a route may set its own value
  * first, such as the consent page's wider `form-action`) and publishes the same set as
- * `app.securityHeaders` for replies Fastify does not send.
+ * `app.securityHeaders` for replies Fastify does not send. The routes of the protected
+ * contexts (`jsonReplies`: the API, /mcp) get the shorter set of their JSON answers.
  */
 export function installSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   const headers = securityHeadersFor(options);
   app.decorate('securityHeaders', headers);
-  const entries = Object.entries(headers);
-  app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of entries) {
-      if (!reply.hasHeader(name)) reply.header(name, value);
+  const names = Object.keys(headers);
+  const values = Object.values(headers);
+  const api = apiSecurityHeadersFor(options);
+  const apiNames = Object.keys(api);
+  const apiValues = Object.values(api);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const json = request.routeOptions.config?.jsonReplies === true;
+    const these = json ? apiNames : names;
+    const theirValues = json ? apiValues : values;
+    for (let i = 0; i < these.length; i++) {
+      const name = these[i]!;
+      if (!reply.hasHeader(name)) reply.header(name, theirValues[i]!);
     }
-    return payload;
+    done(null, payload);
   });
 }

@@ -45,19 +45,24 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
   // is how a failure is tied back to the address Fastify worked out (TRUST_PROXY).
   const addresses = new WeakMap<ServerResponse, string>();
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST') return;
-    const path = requestPath(request.url);
+  const limitOAuth = async (request: FastifyRequest, raw: ServerResponse, path: string): Promise<void> => {
     if (path === '/oauth/token') {
       const rule = LIMITS.tokenFailures;
       const decision = await limiter.peek(ruleKey(rule, request.ip), rule.limit, rule.windowSeconds);
       if (!decision.allowed) {
         throw new OAuthRateLimitedError(decision.retryAfterSeconds, `Too many failed token requests from this address; try again in ${waitText(decision.retryAfterSeconds)}.`);
       }
-      addresses.set(reply.raw, request.ip);
-    } else if (path === '/oauth/register') {
+      addresses.set(raw, request.ip);
+    } else {
       await enforceLimit(request, LIMITS.clientRegistration, { oauth: true });
     }
+  };
+  // A callback hook: every other request (the API's among them) passes it without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'POST') return done();
+    const path = requestPath(request.url);
+    if (path !== '/oauth/token' && path !== '/oauth/register') return done();
+    limitOAuth(request, reply.raw, path).then(() => done(), done);
   });
 
   // A Koa middleware around oidc-provider's routes: it runs after the token endpoint has

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { requestPath } from '../http/request-path.js';
 
 /**
@@ -65,17 +65,19 @@ function isPreflight(request: FastifyRequest): boolean {
  */
 export function installCors(app: FastifyInstance, routes: readonly CorsRoute[]): void {
   const byPath = new Map(routes.map((route) => [route.path, route]));
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const route = byPath.get(requestPath(request.url));
-    if (!route) return;
+    if (!route) return done();
     if (isPreflight(request)) {
+      // Answered here: the request goes no further (Fastify's rule for a hook that sends).
       const asked = String(request.headers['access-control-request-method']).toUpperCase();
-      if (!route.methods.includes(asked)) return reply.code(405).header('allow', [...route.methods, 'OPTIONS'].join(', ')).send();
-      return reply.code(204).headers(preflightHeaders(route.methods)).send();
+      if (!route.methods.includes(asked)) return void reply.code(405).header('allow', [...route.methods, 'OPTIONS'].join(', ')).send();
+      return void reply.code(204).headers(preflightHeaders(route.methods)).send();
     }
     if (route.answers === 'any' && request.headers.origin !== undefined) {
       for (const [name, value] of Object.entries(corsResponseHeaders())) reply.raw.setHeader(name, value);
     }
+    done();
   });
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import { purgeStaleLoginAttempts } from '../accounts/rate-limit.js';
 import { purgeExpiredSessions } from '../accounts/session.js';
@@ -62,24 +62,32 @@ export function createOAuthServer(options: { config: Config; db: Db; views: View
 
     // /login and /register pages that continue an authorization request start the
     // redirect chain back to the client, which `form-action` must allow (see interactions.ts).
-    app.addHook('onRequest', async (request, reply) => {
-      const path = requestPath(request.url);
-      const query = requestQuery(request.url);
-      if ((path !== '/login' && path !== '/register') || request.method !== 'GET' || !query) return;
-      const uid = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(new URLSearchParams(query).get('return_to') ?? '')?.[1];
-      if (!uid) return;
+    const allowRedirectOf = async (uid: string, reply: FastifyReply): Promise<void> => {
       const interaction = (await provider.Interaction.find(uid)) as { params?: { redirect_uri?: unknown } } | undefined;
       // The redirect URI of this request, which oidc-provider checked against the client's.
       const redirectUri = interaction?.params?.redirect_uri;
       if (typeof redirectUri === 'string') reply.header('content-security-policy', contentSecurityPolicyAllowing([redirectUri]));
+    };
+    // Callback hooks (as every hook each request passes): no promise unless there is something to wait for.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.method !== 'GET') return done();
+      const path = requestPath(request.url);
+      const query = requestQuery(request.url);
+      if ((path !== '/login' && path !== '/register') || !query) return done();
+      const uid = /^\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(new URLSearchParams(query).get('return_to') ?? '')?.[1];
+      if (!uid) return done();
+      allowRedirectOf(uid, reply).then(() => done(), done);
     });
 
     // See provider.proxy in provider.ts: the public origin is APP_URL's, not the Host a
     // request happened to carry (a load balancer's internal name, 127.0.0.1 instead of localhost).
     const publicOrigin = new URL(config.appUrl);
-    app.addHook('onRequest', async (request) => {
-      request.raw.headers['x-forwarded-host'] = publicOrigin.host;
-      request.raw.headers['x-forwarded-proto'] = publicOrigin.protocol.replace(':', '');
+    const publicHost = publicOrigin.host;
+    const publicProto = publicOrigin.protocol.replace(':', '');
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.raw.headers['x-forwarded-host'] = publicHost;
+      request.raw.headers['x-forwarded-proto'] = publicProto;
+      done();
     });
 
     const purge = setInterval(() => {

@@ -34,11 +34,14 @@ const storage = new AsyncLocalStorage<Store>();
  */
 export function installPageContext(app: FastifyInstance, resolve: Resolve): void {
   app.addHook('onRequest', (request, reply, done) => {
+    // A JSON route never renders a page (its errors are JSON too, http/errors.ts), and its
+    // context would never be prepared (below): no store to enter for it.
+    if (request.routeOptions.config?.jsonReplies === true) return done();
     storage.run({ request, reply, resolve }, done);
   });
-  app.addHook('preHandler', async (request) => {
-    if (request.routeOptions.config?.jsonReplies === true || request.url.startsWith('/assets/')) return;
-    await preparePage();
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.routeOptions.config?.jsonReplies === true || request.url.startsWith('/assets/')) return done();
+    preparePage().then(() => done(), done);
   });
 }
 

@@ -10,14 +10,27 @@ import { secondsUntil } from './quota-fields.js';
  * to do about it, otherwise).
  * The ledger admits it from this process's claim on the day's shared counter, so the
  * quota holds across every instance without a database round trip per request.
+ * `enforceQuotaNow` is the step (answered at once unless it waits for a claim; run-steps.ts).
  */
-export function enforceQuota(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
-  return async function enforceQuotaStep(request: FastifyRequest): Promise<void> {
+export function enforceQuotaNow(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
+  return function enforceQuotaStep(request: FastifyRequest): void | Promise<void> {
     const { user } = callerOf(request);
     const limit = dailyQuotaFor(user.plan, quotas);
     const now = Date.now();
-    if (!(await usage.admit(user.id, limit, now))) {
-      throw new QuotaExceededError(limit, secondsUntil(usage.resetsAt(now), now), user.plan, quotas, now);
-    }
+    const admitted = usage.admitNow(user.id, limit, now);
+    const refuse = (): QuotaExceededError => new QuotaExceededError(limit, secondsUntil(usage.resetsAt(now), now), user.plan, quotas, now);
+    if (admitted === true) return;
+    if (admitted === false) throw refuse();
+    return admitted.then((yes) => {
+      if (!yes) throw refuse();
+    });
+  };
+}
+
+/** enforceQuotaNow as an async hook. */
+export function enforceQuota(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
+  const step = enforceQuotaNow(usage, quotas);
+  return async function enforceQuotaStep(request: FastifyRequest): Promise<void> {
+    await step(request);
   };
 }

@@ -8,7 +8,7 @@ import { RESPONSE_BUDGET_CHARS } from '../budget.js';
  * operation needs fixing.
  */
 export function fitSizeBudget(maxChars = RESPONSE_BUDGET_CHARS) {
-  return async function fitSizeBudgetStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  return function fitSizeBudgetStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     // A reply sent as bytes (the food API's pre-serialized JSON) has at least as many bytes as characters.
     const chars = typeof payload === 'string' ? payload.length : Buffer.isBuffer(payload) && payload.length > maxChars ? payload.toString('utf8').length : 0;
     if (chars <= maxChars) return payload;

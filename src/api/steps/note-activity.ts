@@ -15,11 +15,16 @@ declare module 'fastify' {
  * (its `activity`, from the validated input and the output it returned), so history can
  * name it. A refused call records only which operation it tried.
  */
-export async function noteActivity(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+export function noteActivity(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void): void {
+  describeCall(request, reply, payload);
+  done(null, payload);
+}
+
+function describeCall(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
   // A route that sends bytes (catalog/api-routes.ts) noted its own.
-  if (request.apiActivity && reply.statusCode < 400) return payload;
+  if (request.apiActivity && reply.statusCode < 400) return;
   const route = restOperationOf(request.routeOptions.schema);
-  if (!route) return payload;
+  if (!route) return;
   const input = route.input === 'none' ? {} : route.input === 'querystring' ? request.query : route.input === 'params' ? request.params : request.body;
   try {
     request.apiActivity = activityOf(route.operation, input, payload, reply.statusCode < 400);
@@ -28,5 +33,4 @@ export async function noteActivity(request: FastifyRequest, reply: FastifyReply,
     request.log.error({ err: error }, 'could not describe an API request for history');
     request.apiActivity = { op: route.operation.id };
   }
-  return payload;
 }

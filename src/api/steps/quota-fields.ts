@@ -15,28 +15,44 @@ import type { UsageLedger } from '../usage-ledger.js';
  * since this one last claimed (at most a block each: 1,000 requests, or an eighth of what
  * remained), never deciding an admission. A reply that counted nothing (a scope refused, an
  * MCP `tools/list`) and finds no block reads the shared counter once. A 503 gets none: the
- * database it would read is what failed.
+ * database it would read is what failed. `quotaFieldsNow` is the step (at once unless it
+ * reads the counter; run-steps.ts), `quotaFields` the same as an async hook.
  */
-export function quotaFields(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
-  return async function quotaFieldsStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+export function quotaFieldsNow(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
+  const write = (reply: FastifyReply, limit: number, remaining: number, now: number): void => {
+    reply.header('ratelimit-limit', String(limit));
+    reply.header('ratelimit-remaining', String(remaining));
+    reply.header('ratelimit-reset', String(secondsUntil(usage.resetsAt(now), now)));
+  };
+  return function quotaFieldsStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     const caller = request.apiCaller;
     if (!caller || reply.statusCode === 503) return payload;
     const limit = dailyQuotaFor(caller.user.plan, quotas);
     const now = Date.now();
-    let remaining = reply.statusCode === 429 ? 0 : usage.knownRemaining(caller.user.id, limit, now);
-    if (remaining === undefined) {
-      try {
-        remaining = await usage.readRemaining(caller.user.id, limit, now);
-      } catch (error) {
+    const remaining = reply.statusCode === 429 ? 0 : usage.knownRemaining(caller.user.id, limit, now);
+    if (remaining !== undefined) {
+      write(reply, limit, remaining, now);
+      return payload;
+    }
+    return usage.readRemaining(caller.user.id, limit, now).then(
+      (read) => {
+        write(reply, limit, read, now);
+        return payload;
+      },
+      (error: unknown) => {
         // The fields are advice; the answer itself goes out without them.
         request.log.warn({ err: error }, 'could not read the quota for RateLimit fields');
         return payload;
-      }
-    }
-    reply.header('ratelimit-limit', String(limit));
-    reply.header('ratelimit-remaining', String(remaining));
-    reply.header('ratelimit-reset', String(secondsUntil(usage.resetsAt(now), now)));
-    return payload;
+      },
+    );
+  };
+}
+
+/** quotaFieldsNow as an async hook. */
+export function quotaFields(usage: UsageLedger, quotas: Readonly<Record<Plan, number>>) {
+  const step = quotaFieldsNow(usage, quotas);
+  return async function quotaFieldsStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    return step(request, reply, payload);
   };
 }
 

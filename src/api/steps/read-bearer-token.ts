@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { InvalidTokenError } from '../errors.js';
 import type { ProtectedResource } from '../protected-resource.js';
+import { isPromise, type MaybePromise } from './run-steps.js';
 
 /** An access token as the authorization server stored it (oidc-provider's AccessToken model). */
 export interface IssuedAccessToken {
@@ -14,8 +15,8 @@ export interface IssuedAccessToken {
   isExpired: boolean;
 }
 
-/** Finds an access token by its value; undefined when unknown, revoked or consumed. */
-export type FindAccessToken = (value: string) => Promise<IssuedAccessToken | undefined>;
+/** Finds an access token by its value; undefined when unknown, revoked or consumed. At once (no promise) when it knows without a read. */
+export type FindAccessToken = (value: string) => MaybePromise<IssuedAccessToken | undefined>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,8 +35,15 @@ const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** RFC 6750 section 2.3 allows tokens in the query string; Larder refuses them (RFC 9700 section 4.3.2: they leak into logs). */
 function hasQueryToken(request: FastifyRequest): boolean {
-  const query = request.url.split('?')[1];
-  return query !== undefined && new URLSearchParams(query).has('access_token');
+  // The text between the first `?` and the next one, if any (as `url.split('?')[1]`).
+  const url = request.url;
+  const start = url.indexOf('?');
+  if (start < 0) return false;
+  const end = url.indexOf('?', start + 1);
+  const query = end < 0 ? url.slice(start + 1) : url.slice(start + 1, end);
+  // Only a query that has the name, as it is or %-encoded, can carry it: most carry neither.
+  if (!query.includes('access_token') && !query.includes('%')) return false;
+  return new URLSearchParams(query).has('access_token');
 }
 
 /**
@@ -43,14 +51,26 @@ function hasQueryToken(request: FastifyRequest): boolean {
  * is one Larder issued and has not expired or been revoked.
  */
 export function readBearerToken(findAccessToken: FindAccessToken, resource: ProtectedResource) {
+  const step = readBearerTokenNow(findAccessToken, resource);
   return async function readBearerTokenStep(request: FastifyRequest): Promise<void> {
+    await step(request);
+  };
+}
+
+/** readBearerToken's step itself: done at once when the token is known without a read (run-steps.ts). */
+export function readBearerTokenNow(findAccessToken: FindAccessToken, resource: ProtectedResource) {
+  const accept = (request: FastifyRequest, token: IssuedAccessToken | undefined): void => {
+    if (!token || token.isExpired) throw new InvalidTokenError('The access token is invalid, expired or revoked.', resource);
+    request.accessToken = token;
+  };
+  return function readBearerTokenStep(request: FastifyRequest): void | Promise<void> {
     if (hasQueryToken(request)) throw new InvalidTokenError('Send the access token in the Authorization header (Bearer), never in the URL.', resource);
     const header = request.headers.authorization;
     if (header === undefined) throw new InvalidTokenError('This request needs an access token: Authorization: Bearer <token>.', resource);
     const match = BEARER_PATTERN.exec(header);
     if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".', resource);
-    const token = await findAccessToken(match[1]!);
-    if (!token || token.isExpired) throw new InvalidTokenError('The access token is invalid, expired or revoked.', resource);
-    request.accessToken = token;
+    const found = findAccessToken(match[1]!);
+    if (isPromise(found)) return found.then((token) => accept(request, token));
+    accept(request, found);
   };
 }

@@ -17,6 +17,11 @@ export interface AnsweredCall {
  * ledger's next group commit, a few milliseconds later, in one transaction with the others.
  */
 export async function recordCall(usage: UsageLedger, request: FastifyRequest, call: AnsweredCall): Promise<void> {
+  recordCallNow(usage, request, call);
+}
+
+/** recordCall, done at once (it only buffers). */
+export function recordCallNow(usage: UsageLedger, request: FastifyRequest, call: AnsweredCall): void {
   const caller = request.apiCaller;
   // A 503 (database down, over time, shutting down) was no use to anyone: it is neither
   // kept in the history nor counted against the quota (the admission is given back).
@@ -40,9 +45,9 @@ export async function recordCall(usage: UsageLedger, request: FastifyRequest, ca
 
 /** Step 6, as the answer leaves: every request made with a token is recorded. */
 export function recordUsage(usage: UsageLedger) {
-  return async function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  return function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-    await recordCall(usage, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
+    recordCallNow(usage, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
     return payload;
   };
 }

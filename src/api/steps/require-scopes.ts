@@ -14,10 +14,20 @@ export const routeScopes: ScopesNeeded = (request) => request.routeOptions.schem
  * all (not only the missing ones), so a client re-authorizing asks for the whole set.
  */
 export function requireScopes(resource: ProtectedResource, needed: ScopesNeeded = routeScopes, options: { askForGranted?: boolean } = {}) {
+  const step = requireScopesNow(resource, needed, options);
   return async function requireScopesStep(request: FastifyRequest): Promise<void> {
+    step(request);
+  };
+}
+
+/** requireScopes' step itself, done at once (run-steps.ts). */
+export function requireScopesNow(resource: ProtectedResource, needed: ScopesNeeded = routeScopes, options: { askForGranted?: boolean } = {}) {
+  return function requireScopesStep(request: FastifyRequest): void {
     const scopes = needed(request);
     const granted = callerOf(request).scopes;
-    if (scopes.every((scope) => granted.has(scope))) return;
+    let all = true;
+    for (const scope of scopes) if (!granted.has(scope)) all = false;
+    if (all) return;
     // With askForGranted the challenge names what the token has as well (MCP step-up): a
     // client that re-authorizes with exactly that scope loses nothing it could do before.
     const askFor = options.askForGranted ? orderScopes([...granted, ...scopes]) : scopes;
