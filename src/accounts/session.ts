@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
 import { accountsContext, readCookie } from './context.js';
@@ -23,7 +23,7 @@ export interface ActiveSession {
 
 /** The stored id of a session: its cookie value hashed, so a copy of the table lets no one in. */
 export function sessionIdFor(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 function cookieOptions(secure: boolean, maxAgeMs: number) {

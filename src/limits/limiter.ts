@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A fixed-window counter: at most `limit` units per `windowSeconds` per key. The window
@@ -120,7 +120,7 @@ export function ruleKey(rule: LimitRule, subject: string): string {
 }
 
 function storedKey(key: string): string {
-  return createHash('sha256').update(key).digest('base64url');
+  return hash('sha256', key, 'base64url');
 }
 
 function decide(count: number, limit: number, endsAtMs: number, nowMs: number, allowed: boolean): LimitDecision {

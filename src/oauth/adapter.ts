@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { publishChanges, type Change } from '../changes/feed.js';
 import { preparedQuery } from '../db/prepared-query.js';
@@ -90,7 +90,7 @@ export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client'])
  * change feed and the API's cache of verified tokens name a token (never by its value).
  */
 export function hashModelId(id: string): string {
-  return createHash('sha256').update(id).digest('base64url');
+  return hash('sha256', id, 'base64url');
 }
 
 /** The `id` column value for a model's id. */
