@@ -137,3 +137,17 @@ test('what a name says the food has not does not answer the query, and "X or Y" 
   assert.doesNotMatch(first('spaghetti with meat sauce'), /no meat/);
   assert.doesNotMatch(first('a slice of american cheese'), /nonfat|fat free/);
 });
+
+test('a cut or part of a fish or shellfish the catalog lacks still finds the food, close ("crab legs", "tuna steak")', () => {
+  for (const [query, name] of [
+    ['crab legs', /^Crustaceans, crab, /],
+    ['lobster tail', /^Crustaceans, lobster, .*cooked/],
+    ['a tuna steak', /^Fish, tuna, .*cooked/],
+  ] as const) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', name, query);
+  }
+  // The cut is no food of its own: a food the catalog lacks is still told so.
+  assert.equal(index.search('unicorn steak', 3).closeMatch, false);
+});

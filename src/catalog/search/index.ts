@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS, PART_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -943,8 +943,22 @@ export class FoodSearchIndex {
    */
   private isClose(f: number, terms: Term[], headTerm: number, headWord: QueryWord | undefined, unknown: readonly QueryWord[]): boolean {
     if (headWord === undefined) return unknown.every((w) => w.role !== 'core') && terms.some((t) => t.required);
-    if (unknown.includes(headWord) || headTerm < 0) return false;
     this.matchTerms(f, terms);
+    // A cut or part the food lacks ("crab legs", "tuna steak"): the food before it names what was eaten.
+    let cut: QueryWord | undefined;
+    if (PART_WORDS.has(headWord.stem) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
+      let before = -1;
+      for (let t = 0; t < terms.length; t++) {
+        const word = terms[t]!.word;
+        if (word !== headWord && word.role === 'core' && terms[t]!.required && word.secondConjunct === headWord.secondConjunct && this.bestKind[t] !== -1) before = t;
+      }
+      if (before >= 0) {
+        cut = headWord;
+        headTerm = before;
+        headWord = terms[before]!.word;
+      }
+    }
+    if (unknown.includes(headWord) || headTerm < 0) return false;
     const kind = this.bestKind[headTerm]!;
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
@@ -955,7 +969,8 @@ export class FoodSearchIndex {
     // Another word missing: close only when the food is the thing asked for, lacking a
     // variety ("Rice, white" for "basmati rice"), not another food named after it
     // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
-    const missing = unknown.some((w) => w.role === 'core') || terms.some((term, t) => term.required && term.word.role === 'core' && this.bestKind[t] === -1);
+    const missing =
+      unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     return !missing || this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
   }
 }
