@@ -151,3 +151,11 @@ test('a cut or part of a fish or shellfish the catalog lacks still finds the foo
   // The cut is no food of its own: a food the catalog lacks is still told so.
   assert.equal(index.search('unicorn steak', 3).closeMatch, false);
 });
+
+test('a dressing named after a food the catalog has comes after that food, unless a dressing is asked for', () => {
+  assert.match(first('coleslaw'), /coleslaw$/i);
+  assert.doesNotMatch(first('coleslaw'), /^Salad dressing/);
+  assert.match(first('coleslaw dressing'), /^Salad dressing, coleslaw/i);
+  // A dressing that is the food itself keeps its place.
+  assert.equal(first('mayonnaise'), 'Salad dressing, mayonnaise, regular');
+});

@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS, PART_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, PART_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -97,6 +97,8 @@ export const RANKING = {
   unaskedBrand: 2.2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
+  /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
+  namedAfterFood: 1.5,
   /** A word before another in its segment counts a little less than the same word as a noun. */
   modifierPosition: 0.95,
   /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
@@ -144,6 +146,10 @@ const FOOD_COOK = 1;
 const FOOD_RAW_DEFAULT = 2;
 const FOOD_BRANDED = 4;
 const FOOD_ALCOHOLIC = 8;
+/** Filed under a kind and named after a food the catalog has in another group ("Salad dressing, coleslaw"). */
+const FOOD_NAMED_AFTER = 16;
+/** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
+const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
 export interface FoodSearchIndexOptions {
   /**
@@ -277,6 +283,7 @@ export class FoodSearchIndex {
     const uses: number[] = [];
     const surface = new Set<string>();
     const postingLists: number[][] = [];
+    const namedAfterFoods = new Set<number>();
     const idOf = (s: string): number => {
       let id = this.stemIds.get(s);
       if (id === undefined) {
@@ -343,8 +350,26 @@ export class FoodSearchIndex {
         this.groupOf[f] = group;
         this.groupCost[f] = profile.special.cost;
       }
+      if (profile.namedAfter) namedAfterFoods.add(f);
       for (const word of profile.words) surface.add(word);
       for (const word of profile.extraWords) surface.add(word);
+    }
+    // "Salad dressing, coleslaw" is named after coleslaw when the catalog has coleslaw in another group.
+    const headGroups = new Map<string, Set<string>>();
+    const namedAfter: number[] = [];
+    for (let f = 0; f < n; f++) {
+      const key = headStem.slice(this.headStart[f]!, f + 1 < n ? this.headStart[f + 1]! : headStem.length).join(' ');
+      if (namedAfterFoods.has(f)) namedAfter.push(f);
+      else {
+        let groups = headGroups.get(key);
+        if (!groups) headGroups.set(key, (groups = new Set()));
+        groups.add(list[f]!.foodGroup);
+      }
+    }
+    for (const f of namedAfter) {
+      const key = headStem.slice(this.headStart[f]!, f + 1 < n ? this.headStart[f + 1]! : headStem.length).join(' ');
+      const groups = headGroups.get(key);
+      if (groups && [...groups].some((g) => g !== (list[f]!.foodGroup))) this.foodKind[f]! |= FOOD_NAMED_AFTER;
     }
     this.positionStart[n] = positionStem.length;
     this.extraStart[n] = extraStem.length;
@@ -685,9 +710,10 @@ export class FoodSearchIndex {
     let namedGroups = 0;
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
+    const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
     const best: Array<{ index: number; score: number }> = [];
     for (const f of found) {
-      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol);
+      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
       // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
       if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
       if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
@@ -820,7 +846,7 @@ export class FoodSearchIndex {
     return !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & BRAND) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & BRAND);
   }
 
-  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {
+  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean): number {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
@@ -856,6 +882,7 @@ export class FoodSearchIndex {
     const kind = this.foodKind[f]!;
     if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
+    if (kind & FOOD_NAMED_AFTER && !filingAsked) score -= RANKING.namedAfterFood;
     const group = this.groupOf[f]!;
     if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
     if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;
