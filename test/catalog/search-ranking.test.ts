@@ -44,6 +44,9 @@ test('"X and Y" is the dish when the catalog has it, else X', () => {
   assert.match(first('macaroni and cheese'), /^Macaroni and cheese/i);
   assert.match(first('pork and beans'), /Beans, baked, canned, with pork|Pork and Beans/);
   assert.match(first('steak and chips'), /^Beef, .*steak/);
+  // A food with both words in two parts of its name is not the dish: "bacon and eggs" is bacon first.
+  assert.match(first('bacon and eggs'), /^Pork, cured, bacon, .*cooked/);
+  assert.match(first('spaghetti and meatballs'), /spaghetti and meatballs$/i);
 });
 
 test('the regular food comes before light, fat-free and frozen versions unless they are asked for', () => {

@@ -684,47 +684,77 @@ export class FoodSearchIndex {
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required) requiredMask |= 1 << t;
     let found = this.candidates(terms, requiredMask);
     let phase: 'all' | 'first' | 'most' = 'all';
+    let firstMask = 0;
+    for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
+    const firstOnly = (): boolean => {
+      // "X and Y" as X, Y counting as a side.
+      if (firstMask === 0 || firstMask === requiredMask) return false;
+      const firstFound = this.candidates(terms, firstMask);
+      if (firstFound.length === 0) return false;
+      found = firstFound;
+      phase = 'first';
+      for (const term of terms) if (term.word.secondConjunct) {
+        term.required = false;
+        term.factor = RANKING.sideWord;
+      }
+      return true;
+    };
     if (found.length === 0) {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
-      let firstMask = 0;
-      for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
-      if (firstMask !== 0 && firstMask !== requiredMask) {
-        found = this.candidates(terms, firstMask);
-        if (found.length > 0) {
-          phase = 'first';
-          for (const term of terms) if (term.word.secondConjunct) {
-            term.required = false;
-            term.factor = RANKING.sideWord;
-          }
-        }
-      }
-      if (found.length === 0) {
+      if (!firstOnly()) {
         found = this.bestCoverage(terms, requiredMask);
         phase = 'most';
       }
     }
 
     const leadingTerm = terms.findIndex((t) => t.word.role === 'core');
-    const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
-    const headTerm = terms.findIndex((t) => t.word === headWord);
     let namedGroups = 0;
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
-    const best: Array<{ index: number; score: number }> = [];
-    for (const f of found) {
-      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
-      // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
-      if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
-      if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
-      // Keep the best `limit` in order: a short insertion beats sorting every candidate.
-      let at = best.length;
-      while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
-      best.splice(at, 0, { index: f, score });
-      if (best.length > limit) best.pop();
-    }
+    const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
+      const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      const headTerm = terms.findIndex((t) => t.word === headWord);
+      const best: Array<{ index: number; score: number }> = [];
+      for (const f of found) {
+        let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
+        // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
+        if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
+        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
+        // Keep the best `limit` in order: a short insertion beats sorting every candidate.
+        let at = best.length;
+        while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
+        best.splice(at, 0, { index: f, score });
+        if (best.length > limit) best.pop();
+      }
+      return { best, headTerm, headWord };
+    };
+    let { best, headTerm, headWord } = rank();
+    // "bacon and eggs" is two foods, not the sandwich that has both: the dish must be named by both.
+    if (phase === 'all' && firstMask !== 0 && firstMask !== requiredMask && best.length > 0 && !this.namesBoth(best[0]!.index, terms) && firstOnly()) ({ best, headTerm, headWord } = rank());
     const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
     return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+  }
+
+  /**
+   * Whether food `f` is the dish "X and Y" names: every food word of the query is in the
+   * same segment, the one naming it or the next ("Macaroni and cheese"; "Restaurant, family
+   * style, spaghetti and meatballs"), comes after its "with" ("Beans, baked, with pork"), or
+   * is another name of it; not split between the food and its variety ("Bread, egg") or
+   * two segments ("McDONALD'S, Bacon, Egg & Cheese McGRIDDLES").
+   */
+  private namesBoth(f: number, terms: Term[]): boolean {
+    this.matchTerms(f, terms);
+    let segments = 0;
+    for (let t = 0; t < terms.length; t++) {
+      if (!terms[t]!.required || terms[t]!.word.role !== 'core' || this.bestPosition[t]! < 0) continue;
+      const flags = this.bestFlags[t]!;
+      if (flags & (ACCOMPANIMENT | ALIAS | NOTE)) continue;
+      if (!(flags & (HEAD | NEXT))) return false;
+      segments |= flags & (HEAD | NEXT);
+    }
+    // One segment names the dish ("Restaurant, family style, spaghetti and meatballs"), not two.
+    return segments !== (HEAD | NEXT);
   }
 
   /** Whether the catalog has foods with this stem, or a synonym of it. */
