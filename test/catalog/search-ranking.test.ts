@@ -162,3 +162,13 @@ test('a dressing named after a food the catalog has comes after that food, unles
   // A dressing that is the food itself keeps its place.
   assert.equal(first('mayonnaise'), 'Salad dressing, mayonnaise, regular');
 });
+
+test('a dish named by a word the catalog lacks is no close match, though the catalog has other dishes of its kind', () => {
+  for (const query of ['sushi roll', 'shepherds pie', 'golden syrup', 'bubble tea', 'bread pudding']) {
+    assert.equal(index.search(query, 3).closeMatch, false, query);
+  }
+  // The dishes it has stay close; a variety of a plain food the catalog lacks still finds the food.
+  for (const query of ['apple pie', 'pumpkin pie', 'maple syrup', 'green tea', 'beef stew', 'carrot cake', 'basmati rice']) {
+    assert.equal(index.search(query, 3).closeMatch, true, query);
+  }
+});

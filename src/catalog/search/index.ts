@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, PART_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, PART_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -1028,6 +1028,10 @@ export class FoodSearchIndex {
     // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
-    return !missing || this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
+    if (!missing) return true;
+    // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
+    if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
+    if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
+    return this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
   }
 }
