@@ -10,7 +10,7 @@
  * one write that stores all the counts afterwards (which runs off the search path, every
  * 30 s in a server).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,12 +18,10 @@ import { Catalog } from '../src/catalog/catalog.js';
 import { SearchMissCounter } from '../src/catalog/search-misses.js';
 import { openDatabase } from '../src/db/index.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { repoRoot } from '../test/helpers/paths.js';
-
-const SETS = ['search-tuning.json', 'search-holdout.json', 'search-assistant.json', 'search-day.json', 'search-unseen.json'];
+import { readSearchSets } from './search-sets.js';
 
 function judgedQueries(): string[] {
-  return SETS.flatMap((file) => (JSON.parse(readFileSync(path.join(repoRoot, 'bench', file), 'utf8')) as Array<{ query: string }>).map((j) => j.query));
+  return readSearchSets().flatMap((set) => set.judgments.map((j) => j.query));
 }
 
 const median = (values: number[]): number => {

@@ -10,30 +10,16 @@
  * large catalog would be.
  */
 import os from 'node:os';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { readBundledCatalog } from '../src/catalog/bundled.js';
 import { foodIdFor } from '../src/catalog/slug.js';
 import { FoodSearchIndex, type IndexableFood } from '../src/catalog/search/index.js';
-import { repoRoot } from '../test/helpers/paths.js';
-import { measureSearch, readJudgments, type SearchOutcome } from '../test/helpers/search-eval.js';
+import { measureSearch, type SearchOutcome } from '../test/helpers/search-eval.js';
+import { readSearchSets } from './search-sets.js';
 
 type Searcher = (query: string) => SearchOutcome;
 
-/**
- * The judged sets. `blind` sets were written by someone who never saw the ranking and
- * are kept out of tuning: only their figures are printed, never their misses.
- */
-const SETS = [
-  { name: 'judged', file: path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), blind: false },
-  { name: 'held-out', file: path.join(repoRoot, 'bench', 'search-holdout.json'), blind: false },
-  { name: 'assistant-style', file: path.join(repoRoot, 'bench', 'search-assistant.json'), blind: false },
-  { name: 'tuning (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), blind: false },
-  { name: 'new (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), blind: false },
-  { name: 'everyday (issue 10, third round)', file: path.join(repoRoot, 'bench', 'search-everyday.json'), blind: false },
-  { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
-  { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
-].map((set) => ({ ...set, judgments: readJudgments(set.file) }));
+const SETS = readSearchSets();
 const queries = SETS.flatMap((set) => set.judgments.map((j) => j.query));
 
 function fts5Baseline(foods: IndexableFood[]): { search: Searcher; buildMs: number } {

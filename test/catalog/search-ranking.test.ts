@@ -44,6 +44,9 @@ test('"X and Y" is the dish when the catalog has it, else X', () => {
   assert.match(first('macaroni and cheese'), /^Macaroni and cheese/i);
   assert.match(first('pork and beans'), /Beans, baked, canned, with pork|Pork and Beans/);
   assert.match(first('steak and chips'), /^Beef, .*steak/);
+  // A food with both words in two parts of its name is not the dish: "bacon and eggs" is bacon first.
+  assert.match(first('bacon and eggs'), /^Pork, cured, bacon, .*cooked/);
+  assert.match(first('spaghetti and meatballs'), /spaghetti and meatballs$/i);
 });
 
 test('the regular food comes before light, fat-free and frozen versions unless they are asked for', () => {
@@ -136,4 +139,36 @@ test('what a name says the food has not does not answer the query, and "X or Y" 
   // "no meat": the food lacks it; "nonfat or fat free" is a variety, not the plain cheese.
   assert.doesNotMatch(first('spaghetti with meat sauce'), /no meat/);
   assert.doesNotMatch(first('a slice of american cheese'), /nonfat|fat free/);
+});
+
+test('a cut or part of a fish or shellfish the catalog lacks still finds the food, close ("crab legs", "tuna steak")', () => {
+  for (const [query, name] of [
+    ['crab legs', /^Crustaceans, crab, /],
+    ['lobster tail', /^Crustaceans, lobster, .*cooked/],
+    ['a tuna steak', /^Fish, tuna, .*cooked/],
+  ] as const) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', name, query);
+  }
+  // The cut is no food of its own: a food the catalog lacks is still told so.
+  assert.equal(index.search('unicorn steak', 3).closeMatch, false);
+});
+
+test('a dressing named after a food the catalog has comes after that food, unless a dressing is asked for', () => {
+  assert.match(first('coleslaw'), /coleslaw$/i);
+  assert.doesNotMatch(first('coleslaw'), /^Salad dressing/);
+  assert.match(first('coleslaw dressing'), /^Salad dressing, coleslaw/i);
+  // A dressing that is the food itself keeps its place.
+  assert.equal(first('mayonnaise'), 'Salad dressing, mayonnaise, regular');
+});
+
+test('a dish named by a word the catalog lacks is no close match, though the catalog has other dishes of its kind', () => {
+  for (const query of ['sushi roll', 'shepherds pie', 'golden syrup', 'bubble tea', 'bread pudding']) {
+    assert.equal(index.search(query, 3).closeMatch, false, query);
+  }
+  // The dishes it has stay close; a variety of a plain food the catalog lacks still finds the food.
+  for (const query of ['apple pie', 'pumpkin pie', 'maple syrup', 'green tea', 'beef stew', 'carrot cake', 'basmati rice']) {
+    assert.equal(index.search(query, 3).closeMatch, true, query);
+  }
 });

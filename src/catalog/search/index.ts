@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_WORDS, CUT_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, PART_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -97,6 +97,8 @@ export const RANKING = {
   unaskedBrand: 2.2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
+  /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
+  namedAfterFood: 1.5,
   /** A word before another in its segment counts a little less than the same word as a noun. */
   modifierPosition: 0.95,
   /** A form that is not eaten as it is: raw meat or rice, a dry mix, condensed soup, unless asked. */
@@ -144,6 +146,10 @@ const FOOD_COOK = 1;
 const FOOD_RAW_DEFAULT = 2;
 const FOOD_BRANDED = 4;
 const FOOD_ALCOHOLIC = 8;
+/** Filed under a kind and named after a food the catalog has in another group ("Salad dressing, coleslaw"). */
+const FOOD_NAMED_AFTER = 16;
+/** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
+const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
 export interface FoodSearchIndexOptions {
   /**
@@ -277,6 +283,7 @@ export class FoodSearchIndex {
     const uses: number[] = [];
     const surface = new Set<string>();
     const postingLists: number[][] = [];
+    const namedAfterFoods = new Set<number>();
     const idOf = (s: string): number => {
       let id = this.stemIds.get(s);
       if (id === undefined) {
@@ -343,8 +350,26 @@ export class FoodSearchIndex {
         this.groupOf[f] = group;
         this.groupCost[f] = profile.special.cost;
       }
+      if (profile.namedAfter) namedAfterFoods.add(f);
       for (const word of profile.words) surface.add(word);
       for (const word of profile.extraWords) surface.add(word);
+    }
+    // "Salad dressing, coleslaw" is named after coleslaw when the catalog has coleslaw in another group.
+    const headGroups = new Map<string, Set<string>>();
+    const namedAfter: number[] = [];
+    for (let f = 0; f < n; f++) {
+      const key = headStem.slice(this.headStart[f]!, f + 1 < n ? this.headStart[f + 1]! : headStem.length).join(' ');
+      if (namedAfterFoods.has(f)) namedAfter.push(f);
+      else {
+        let groups = headGroups.get(key);
+        if (!groups) headGroups.set(key, (groups = new Set()));
+        groups.add(list[f]!.foodGroup);
+      }
+    }
+    for (const f of namedAfter) {
+      const key = headStem.slice(this.headStart[f]!, f + 1 < n ? this.headStart[f + 1]! : headStem.length).join(' ');
+      const groups = headGroups.get(key);
+      if (groups && [...groups].some((g) => g !== (list[f]!.foodGroup))) this.foodKind[f]! |= FOOD_NAMED_AFTER;
     }
     this.positionStart[n] = positionStem.length;
     this.extraStart[n] = extraStem.length;
@@ -659,46 +684,77 @@ export class FoodSearchIndex {
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required) requiredMask |= 1 << t;
     let found = this.candidates(terms, requiredMask);
     let phase: 'all' | 'first' | 'most' = 'all';
+    let firstMask = 0;
+    for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
+    const firstOnly = (): boolean => {
+      // "X and Y" as X, Y counting as a side.
+      if (firstMask === 0 || firstMask === requiredMask) return false;
+      const firstFound = this.candidates(terms, firstMask);
+      if (firstFound.length === 0) return false;
+      found = firstFound;
+      phase = 'first';
+      for (const term of terms) if (term.word.secondConjunct) {
+        term.required = false;
+        term.factor = RANKING.sideWord;
+      }
+      return true;
+    };
     if (found.length === 0) {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
-      let firstMask = 0;
-      for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
-      if (firstMask !== 0 && firstMask !== requiredMask) {
-        found = this.candidates(terms, firstMask);
-        if (found.length > 0) {
-          phase = 'first';
-          for (const term of terms) if (term.word.secondConjunct) {
-            term.required = false;
-            term.factor = RANKING.sideWord;
-          }
-        }
-      }
-      if (found.length === 0) {
+      if (!firstOnly()) {
         found = this.bestCoverage(terms, requiredMask);
         phase = 'most';
       }
     }
 
     const leadingTerm = terms.findIndex((t) => t.word.role === 'core');
-    const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
-    const headTerm = terms.findIndex((t) => t.word === headWord);
     let namedGroups = 0;
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
-    const best: Array<{ index: number; score: number }> = [];
-    for (const f of found) {
-      let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol);
-      // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
-      if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
-      if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
-      // Keep the best `limit` in order: a short insertion beats sorting every candidate.
-      let at = best.length;
-      while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
-      best.splice(at, 0, { index: f, score });
-      if (best.length > limit) best.pop();
-    }
+    const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
+    const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
+      const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      const headTerm = terms.findIndex((t) => t.word === headWord);
+      const best: Array<{ index: number; score: number }> = [];
+      for (const f of found) {
+        let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
+        // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
+        if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
+        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
+        // Keep the best `limit` in order: a short insertion beats sorting every candidate.
+        let at = best.length;
+        while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
+        best.splice(at, 0, { index: f, score });
+        if (best.length > limit) best.pop();
+      }
+      return { best, headTerm, headWord };
+    };
+    let { best, headTerm, headWord } = rank();
+    // "bacon and eggs" is two foods, not the sandwich that has both: the dish must be named by both.
+    if (phase === 'all' && firstMask !== 0 && firstMask !== requiredMask && best.length > 0 && !this.namesBoth(best[0]!.index, terms) && firstOnly()) ({ best, headTerm, headWord } = rank());
     const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
     return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+  }
+
+  /**
+   * Whether food `f` is the dish "X and Y" names: every food word of the query is in the
+   * same segment, the one naming it or the next ("Macaroni and cheese"; "Restaurant, family
+   * style, spaghetti and meatballs"), comes after its "with" ("Beans, baked, with pork"), or
+   * is another name of it; not split between the food and its variety ("Bread, egg") or
+   * two segments ("McDONALD'S, Bacon, Egg & Cheese McGRIDDLES").
+   */
+  private namesBoth(f: number, terms: Term[]): boolean {
+    this.matchTerms(f, terms);
+    let segments = 0;
+    for (let t = 0; t < terms.length; t++) {
+      if (!terms[t]!.required || terms[t]!.word.role !== 'core' || this.bestPosition[t]! < 0) continue;
+      const flags = this.bestFlags[t]!;
+      if (flags & (ACCOMPANIMENT | ALIAS | NOTE)) continue;
+      if (!(flags & (HEAD | NEXT))) return false;
+      segments |= flags & (HEAD | NEXT);
+    }
+    // One segment names the dish ("Restaurant, family style, spaghetti and meatballs"), not two.
+    return segments !== (HEAD | NEXT);
   }
 
   /** Whether the catalog has foods with this stem, or a synonym of it. */
@@ -820,7 +876,7 @@ export class FoodSearchIndex {
     return !(p > this.positionStart[f]! && this.positionFlags[p - 1]! & BRAND) && !(p + 1 < this.positionStart[f + 1]! && this.positionFlags[p + 1]! & BRAND);
   }
 
-  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean): number {
+  private score(f: number, terms: Term[], leadingTerm: number, headTerm: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean): number {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
@@ -856,6 +912,7 @@ export class FoodSearchIndex {
     const kind = this.foodKind[f]!;
     if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
+    if (kind & FOOD_NAMED_AFTER && !filingAsked) score -= RANKING.namedAfterFood;
     const group = this.groupOf[f]!;
     if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
     if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;
@@ -943,8 +1000,22 @@ export class FoodSearchIndex {
    */
   private isClose(f: number, terms: Term[], headTerm: number, headWord: QueryWord | undefined, unknown: readonly QueryWord[]): boolean {
     if (headWord === undefined) return unknown.every((w) => w.role !== 'core') && terms.some((t) => t.required);
-    if (unknown.includes(headWord) || headTerm < 0) return false;
     this.matchTerms(f, terms);
+    // A cut or part the food lacks ("crab legs", "tuna steak"): the food before it names what was eaten.
+    let cut: QueryWord | undefined;
+    if (PART_WORDS.has(headWord.stem) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
+      let before = -1;
+      for (let t = 0; t < terms.length; t++) {
+        const word = terms[t]!.word;
+        if (word !== headWord && word.role === 'core' && terms[t]!.required && word.secondConjunct === headWord.secondConjunct && this.bestKind[t] !== -1) before = t;
+      }
+      if (before >= 0) {
+        cut = headWord;
+        headTerm = before;
+        headWord = terms[before]!.word;
+      }
+    }
+    if (unknown.includes(headWord) || headTerm < 0) return false;
     const kind = this.bestKind[headTerm]!;
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
@@ -955,7 +1026,12 @@ export class FoodSearchIndex {
     // Another word missing: close only when the food is the thing asked for, lacking a
     // variety ("Rice, white" for "basmati rice"), not another food named after it
     // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
-    const missing = unknown.some((w) => w.role === 'core') || terms.some((term, t) => term.required && term.word.role === 'core' && this.bestKind[t] === -1);
-    return !missing || this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
+    const missing =
+      unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
+    if (!missing) return true;
+    // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
+    if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
+    if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
+    return this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
   }
 }

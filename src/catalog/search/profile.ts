@@ -88,6 +88,11 @@ export interface FoodProfile {
   alcoholic: boolean;
   /** USDA's representative entry ("all types", "mixed species", "year round average"). */
   generic: boolean;
+  /**
+   * Filed under a kind ("Salad dressing") and named after another food, its naming segment
+   * lacking the kind's noun ("Salad dressing, coleslaw", not "Salad dressing, ranch dressing").
+   */
+  namedAfter: boolean;
 }
 
 interface NameWord {
@@ -388,6 +393,8 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   const headWords = segments.get(headSegment) ?? [];
   const needed = (w: NameWord) => !w.brand && !w.afterWith && !(CATEGORY_WORDS.has(w.stem) && w.segment <= 1) && !PLAIN_WORDS.has(w.stem);
   const headNeeded = headWords.filter(needed).map((w) => w.stem);
+  const kindNoun = categorySegment ? first[first.length - 1]!.stem : undefined;
+  const namedAfter = kindNoun !== undefined && headSegment !== 0 && !headWords.some((w) => w.stem === kindNoun);
   const headBrands = headWords.filter((w) => w.brand).map((w) => w.stem);
   // The next segment may name it instead: USDA files some foods under a kind first ("Beverages, carbonated, cola").
   const nextNeeded = (segments.get(nextSegment) ?? []).filter(needed).map((w) => w.stem);
@@ -426,5 +433,6 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     branded: list.some((w) => w.brand),
     alcoholic: list.some((w) => ALCOHOL_WORDS.has(w.stem)),
     generic: isGeneric(stems),
+    namedAfter,
   };
 }

@@ -131,6 +131,18 @@ export const FORM_WORDS = stems(
 export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cutlet cutlets fillet fillets loin');
 
 /**
+ * Cuts and parts an animal food is sold or served as ("tuna steak", "crab legs", "lobster
+ * tail", "cod fillet"): when the catalog has the food but not the cut, it still has the food.
+ */
+export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
+
+/**
+ * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
+ * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
+ */
+export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns');
+
+/**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
  * "Turkey breast"): the word before them is still the food, not a qualifier of another.
  */

@@ -1,0 +1,30 @@
+/**
+ * The judged search sets, one list for every benchmark that runs them (bench/search.ts,
+ * bench/search-misses.ts). `blind` sets were written by someone who never saw the ranking
+ * and are kept out of tuning: only their figures are printed, never their misses.
+ */
+import path from 'node:path';
+import { repoRoot } from '../test/helpers/paths.js';
+import { readJudgments, type Judgment } from '../test/helpers/search-eval.js';
+
+export interface JudgedSet {
+  name: string;
+  file: string;
+  blind: boolean;
+}
+
+export const SEARCH_SETS: readonly JudgedSet[] = [
+  { name: 'judged', file: path.join(repoRoot, 'test', 'catalog', 'search-judgments.json'), blind: false },
+  { name: 'held-out', file: path.join(repoRoot, 'bench', 'search-holdout.json'), blind: false },
+  { name: 'assistant-style', file: path.join(repoRoot, 'bench', 'search-assistant.json'), blind: false },
+  { name: 'tuning (day-logging style)', file: path.join(repoRoot, 'bench', 'search-tuning.json'), blind: false },
+  { name: 'new (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), blind: false },
+  { name: 'everyday (issue 10, third round)', file: path.join(repoRoot, 'bench', 'search-everyday.json'), blind: false },
+  { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
+  { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
+];
+
+/** Every set with its judgments read. */
+export function readSearchSets(): Array<JudgedSet & { judgments: Judgment[] }> {
+  return SEARCH_SETS.map((set) => ({ ...set, judgments: readJudgments(set.file) }));
+}
