@@ -1,4 +1,4 @@
-import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
+import type { AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/users.js';
 import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
@@ -18,7 +18,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
-import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
+import type { ToolCallSteps } from './server.js';
 import { checkOrigin } from './steps/check-origin.js';
 import { toolScopes } from './steps/tool-scopes.js';
 import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
@@ -103,20 +103,29 @@ async function afterFirstEvent(response: Response): Promise<Response> {
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
-  const tools = prepareTools();
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
   const quota = enforceQuota(options.usage, config.quotas);
 
-  const handler = createMcpHandler(
-    (context) => {
-      const call = context.authInfo?.extra as McpCall | undefined;
-      // Every POST passed the token steps; a request without a caller never gets here.
-      if (!call) throw new Error('MCP request without a caller');
-      return createLarderMcpServer({ tools, deps, views: options.views, caller: call.caller, steps: call.steps, version: LARDER_VERSION });
-    },
-    { legacy: 'stateless', maxRequestBodySize: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') },
-  );
-  app.addHook('onClose', async () => handler.close());
+  // The SDK, the tools and their schemas (some 100-200 ms of module loading and schema
+  // building) are loaded by the first /mcp request rather than at every start.
+  let handler: Promise<ReturnType<typeof createMcpHandler>> | undefined;
+  const mcpHandler = () =>
+    (handler ??= (async () => {
+      const [{ createMcpHandler: create }, { createLarderMcpServer, prepareTools }] = await Promise.all([import('@modelcontextprotocol/server'), import('./server.js')]);
+      const tools = prepareTools();
+      return create(
+        (context) => {
+          const call = context.authInfo?.extra as McpCall | undefined;
+          // Every POST passed the token steps; a request without a caller never gets here.
+          if (!call) throw new Error('MCP request without a caller');
+          return createLarderMcpServer({ tools, deps, views: options.views, caller: call.caller, steps: call.steps, version: LARDER_VERSION });
+        },
+        { legacy: 'stateless', maxRequestBodySize: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') },
+      );
+    })());
+  app.addHook('onClose', async () => {
+    if (handler) await (await handler).close();
+  });
 
   const serve = async (request: FastifyRequest, reply: FastifyReply, call?: McpCall) => {
     const authInfo: AuthInfo | undefined = call && {
@@ -127,7 +136,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       resourceMetadataUrl: resource.metadataUrl,
       extra: call as unknown as Record<string, unknown>,
     };
-    const response = await handler.fetch(webRequest(config.appUrl, request, reply), authInfo ? { authInfo } : {});
+    const response = await (await mcpHandler()).fetch(webRequest(config.appUrl, request, reply), authInfo ? { authInfo } : {});
     return reply.send(call ? await afterFirstEvent(response) : response);
   };
 
