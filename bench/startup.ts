@@ -6,7 +6,9 @@
  *   npm run build && node dist/bench/startup.js
  *
  * "first start" has an empty storage folder (migrations + loading the bundled catalog);
- * "next start" reuses it (migrations checked, index built from the database). Beside the
+ * "next start" reuses it (migrations checked, index built from the database). Both use
+ * Node's compile cache as `npm start` does (src/main.ts), filled by the rounds before; "first
+ * start, empty compile cache" is a fresh install's very first start (a cache folder of its own). Beside the
  * wall time, the CPU time the server used until its first answer: on a machine shared with
  * other work the wall time grows with their load, the CPU time much less.
  */
@@ -65,15 +67,18 @@ const ROUNDS = 5;
 const larder = path.join(repoRoot, 'dist', 'src', 'main.js');
 const bare = path.join(repoRoot, 'dist', 'bench', 'bare-server.js');
 
-const results: Record<string, Sample[]> = { bare: [], first: [], next: [] };
+const results: Record<string, Sample[]> = { bare: [], cold: [], first: [], next: [] };
 for (let round = 0; round < ROUNDS; round++) {
   results.bare!.push(await timeToFirstAnswer(bare, {}));
   const storage = mkdtempSync(path.join(os.tmpdir(), 'larder-bench-'));
+  const coldStorage = mkdtempSync(path.join(os.tmpdir(), 'larder-bench-'));
+  const coldCache = mkdtempSync(path.join(os.tmpdir(), 'larder-bench-cache-'));
   try {
+    results.cold!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: coldStorage, NODE_COMPILE_CACHE: coldCache }, '/catalog?q=banana'));
     results.first!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/catalog?q=banana'));
     results.next!.push(await timeToFirstAnswer(larder, { LARDER_STORAGE: storage }, '/catalog?q=banana'));
   } finally {
-    rmSync(storage, { recursive: true, force: true });
+    for (const dir of [storage, coldStorage, coldCache]) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -81,7 +86,12 @@ const bareMs = median(results.bare!.map((s) => s.ms));
 const bareCpu = median(results.bare!.map((s) => s.cpuMs));
 const bareRss = median(results.bare!.map((s) => s.rssMb));
 console.log(`median of ${ROUNDS} runs each, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
-for (const [label, key] of [['bare Fastify (baseline)', 'bare'], ['Larder, first start (empty storage)', 'first'], ['Larder, next start', 'next']] as const) {
+for (const [label, key] of [
+  ['bare Fastify (baseline)', 'bare'],
+  ['Larder, first start, empty compile cache', 'cold'],
+  ['Larder, first start (empty storage)', 'first'],
+  ['Larder, next start', 'next'],
+] as const) {
   const ms = median(results[key]!.map((s) => s.ms));
   const cpu = median(results[key]!.map((s) => s.cpuMs));
   const rss = median(results[key]!.map((s) => s.rssMb));

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The `larder` command. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
-import { runCli } from '../dist/src/cli/main.js';
+// Node's compile cache first (as for `npm start`, src/main.ts), then the CLI's modules.
+import { enableCompileCache } from 'node:module';
+
+enableCompileCache();
+const { runCli } = await import('../dist/src/cli/main.js');
 
 const output = {
   out: (text) => process.stdout.write(`${text}\n`),

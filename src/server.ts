@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { openDatabase, type OpenedDatabase } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './log.js';
+import { prepareProviderKeys } from './oauth/keys.js';
 import { createViews } from './views/render.js';
 
 export interface RunningServer {
@@ -30,6 +31,8 @@ const CATALOG_POLL_MS = 15_000;
  */
 export async function startServer(config: Config, options: { listen?: boolean } = {}): Promise<RunningServer> {
   const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  // A first start's signing key, generated on another thread while the catalog loads.
+  const keysReady = prepareProviderKeys(config);
   const database = await openDatabase(config.database, { timeouts: config.databaseTimeouts, log });
   try {
     await migrateToLatest(database.db);
@@ -38,6 +41,7 @@ export async function startServer(config: Config, options: { listen?: boolean } 
     if (config.loadBundledCatalog) await catalog.loadBundledIfNeeded();
     await catalog.refresh();
     const views = createViews(config.viewsDir);
+    await keysReady;
     const feed = changeFeedFor(database.db);
     await feed.start();
     const app = await buildApp({ config, database, catalog, views });

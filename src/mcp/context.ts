@@ -1,11 +1,4 @@
-import {
-  classifyInboundRequest,
-  createMcpHandler,
-  isJsonContentType,
-  WebStandardStreamableHTTPServerTransport,
-  type AuthInfo,
-  type McpServer,
-} from '@modelcontextprotocol/server';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts/users.js';
 import { RESPONSE_BUDGET_CHARS } from '../api/budget.js';
@@ -23,9 +16,9 @@ import type { UsageLedger } from '../api/usage-ledger.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
-import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
+import type { ToolCallSteps } from './server.js';
+import type { McpCall, McpServing } from './serving.js';
 import { checkOrigin } from './steps/check-origin.js';
 import { toolScopes } from './steps/tool-scopes.js';
 import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
@@ -51,11 +44,6 @@ const MCP_BODY_LIMIT = 256 * 1024;
 
 /** Headers of the HTTP hop, not of the message the SDK reads. */
 const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
-
-interface McpCall {
-  caller: ReturnType<typeof callerOf>;
-  steps: ToolCallSteps;
-}
 
 /**
  * A POST's JSON-RPC message, parsed once here for the SDK (`undefined`: no body, or not
@@ -87,58 +75,6 @@ function webRequest(appUrl: string, request: FastifyRequest, reply: FastifyReply
   });
   const body = !parsed && typeof request.body === 'string' && request.method === 'POST' ? request.body : undefined;
   return new Request(`${appUrl}${MCP_PATH}`, { method: request.method, headers, body, signal: aborted.signal });
-}
-
-/** A 2025-era (`initialize`) exchange, as createMcpHandler's classification would route it. */
-function isLegacyMessage(request: FastifyRequest, message: unknown): boolean {
-  if (message === undefined || !isJsonContentType(request.headers['content-type'] ?? null)) return false;
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const outcome = classifyInboundRequest({
-    httpMethod: 'POST',
-    protocolVersionHeader: header('mcp-protocol-version'),
-    mcpMethodHeader: header('mcp-method'),
-    mcpNameHeader: header('mcp-name'),
-    body: message,
-  });
-  return outcome.kind === 'legacy';
-}
-
-/** JSON-RPC's internal error, as the SDK's handler answers a failure of its own. */
-function internalError(message: unknown): Response {
-  const id = message !== null && typeof message === 'object' && 'id' in message && (typeof message.id === 'string' || typeof message.id === 'number') ? message.id : null;
-  return Response.json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id }, { status: 500 });
-}
-
-/**
- * The 2025-era leg, stateless as the SDK's own fallback (`legacy: 'stateless'`): a fresh
- * server on a fresh `sessionIdGenerator: undefined` transport for each POST, closed when
- * it has answered. The one difference is the transport's JSON response mode: a POST is
- * answered with the JSON-RPC response itself (`application/json`, which Streamable HTTP
- * lets a server choose for any POST, MCP 2025-11-25 "Sending Messages to the Server"),
- * not an event stream of one event: the tools send no notifications before their result,
- * and the reply's head (with the RateLimit fields) is sent when the call is done.
- */
-async function serveLegacyAsJson(factory: () => McpServer, request: Request, message: unknown, authInfo: AuthInfo, onerror: (error: unknown) => void): Promise<Response> {
-  let server: McpServer | undefined;
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: MCP_BODY_LIMIT });
-  try {
-    server = factory();
-    await server.connect(transport);
-    // A client gone mid-call: the exchange is torn down, the answer is never sent.
-    const gone = new Promise<Response>((resolve) => {
-      request.signal.addEventListener('abort', () => resolve(new Response(null, { status: 499 })), { once: true });
-    });
-    return await Promise.race([transport.handleRequest(request, { authInfo, parsedBody: message }), gone]);
-  } catch (error) {
-    onerror(error);
-    return internalError(message);
-  } finally {
-    transport.close().catch(() => {});
-    server?.close().catch(() => {});
-  }
 }
 
 /**
@@ -179,22 +115,18 @@ async function afterFirstEvent(response: Response): Promise<Response> {
  */
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
-  const tools = prepareTools();
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
   const quota = enforceQuota(options.usage, config.quotas);
 
-  const serverFor = (call: McpCall) => createLarderMcpServer({ tools, deps, views: options.views, caller: call.caller, steps: call.steps, version: LARDER_VERSION });
-  const onerror = (error: unknown) => app.log.debug({ err: error }, 'MCP request refused');
-  const handler = createMcpHandler(
-    (context) => {
-      const call = context.authInfo?.extra as McpCall | undefined;
-      // Every POST passed the token steps; a request without a caller never gets here.
-      if (!call) throw new Error('MCP request without a caller');
-      return serverFor(call);
-    },
-    { legacy: 'stateless', maxRequestBodySize: MCP_BODY_LIMIT, onerror },
-  );
-  app.addHook('onClose', async () => handler.close());
+  // The SDK, the tools and their schemas are loaded by the first /mcp request rather than at every start.
+  let serving: Promise<McpServing> | undefined;
+  const mcpServing = () =>
+    (serving ??= import('./serving.js').then(({ createMcpServing }) =>
+      createMcpServing({ deps, views: options.views, bodyLimit: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') }),
+    ));
+  app.addHook('onClose', async () => {
+    if (serving) await (await serving).close();
+  });
 
   const serve = async (request: FastifyRequest, reply: FastifyReply, call?: McpCall) => {
     const authInfo: AuthInfo | undefined = call && {
@@ -207,9 +139,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
     };
     const message = parsedMessage(request);
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
-    // A 2025-era tool call (most clients today) in JSON; the rest as the SDK's handler routes it.
-    if (call && authInfo && isLegacyMessage(request, message)) return reply.send(await serveLegacyAsJson(() => serverFor(call), web, message, authInfo, onerror));
-    const response = await handler.fetch(web, { ...(authInfo ? { authInfo } : {}), ...(message !== undefined ? { parsedBody: message } : {}) });
+    const response = await (await mcpServing()).answer(request, web, message, call, authInfo);
     return reply.send(call ? await afterFirstEvent(response) : response);
   };
 

@@ -1,6 +1,7 @@
-import { createHmac, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
+import { createHmac, generateKeyPair, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Config } from '../config.js';
 
 /** A private JWK as oidc-provider's `jwks` option takes it. */
@@ -29,7 +30,10 @@ export function signingKeysPath(storageDir: string): string {
 
 /** One new RS256 signing key (RS256 is what every OAuth client library supports). */
 export function generateSigningKey(): SigningKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return signingKeyOf(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+}
+
+function signingKeyOf(privateKey: KeyObject): SigningKey {
   const jwk = privateKey.export({ format: 'jwk' });
   const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('base64url')}`;
   return { ...jwk, kid, alg: 'RS256', use: 'sig' };
@@ -90,6 +94,25 @@ export function generateSigningKeys(storageDir: string, options: { force?: boole
  */
 function deriveCookieKeys(jwks: Jwks): string[] {
   return jwks.keys.map((key) => createHmac('sha256', String(key.d)).update('larder oidc-provider cookie key').digest('base64url'));
+}
+
+/**
+ * On a first start (no LARDER_SIGNING_KEYS, no keys file yet), makes the keys file off the
+ * main thread: the RSA key is generated on libuv's thread pool while the server migrates and
+ * loads its catalog, and loadProviderKeys then reads the file instead of generating a key
+ * itself (some 100 ms of the start). Never fails: when the file cannot be written,
+ * loadProviderKeys tries again and says why.
+ */
+export async function prepareProviderKeys(config: Pick<Config, 'storageDir' | 'signingKeys'>): Promise<void> {
+  const file = signingKeysPath(config.storageDir);
+  if (config.signingKeys !== undefined || existsSync(file)) return;
+  try {
+    const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+    // Another process starting at the same moment may have written it first: its key stays.
+    if (!existsSync(file)) writePrivateFile(file, `${JSON.stringify({ keys: [signingKeyOf(privateKey)] }, null, 2)}\n`);
+  } catch {
+    // loadProviderKeys generates the key again and reports what is wrong.
+  }
 }
 
 /**
