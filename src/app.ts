@@ -38,7 +38,6 @@ import { fastifyTrustProxy } from './limits/trust-proxy.js';
 import { createMailer } from './mail/index.js';
 import { mcpRoutes } from './mcp/context.js';
 import { createOAuthServer } from './oauth/index.js';
-import { installMetrics } from './ops/metrics.js';
 import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
 import { personalDataRoutes, personalDataSection } from './personal-data/routes.js';
 import type { Views } from './views/render.js';
@@ -98,7 +97,11 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
   const oauth = createOAuthServer({ config, db, views });
   installRateLimits(app, { limiter: createRateLimiter({ db, redisUrl: config.redisUrl }), provider: oauth.provider });
   // Off unless METRICS_TOKEN is set; observes every route below through hooks and provider events.
-  if (config.metricsToken !== undefined) installMetrics(app, { token: config.metricsToken, provider: oauth.provider, pool: services.database.pool });
+  // (prom-client, some 100 ms to load, only then).
+  if (config.metricsToken !== undefined) {
+    const { installMetrics } = await import('./ops/metrics.js');
+    installMetrics(app, { token: config.metricsToken, provider: oauth.provider, pool: services.database.pool });
+  }
   await oauth.routes(app);
 
   // The API: one context whose hooks are the resource server's steps; the OpenAPI
@@ -139,7 +142,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     db,
     config,
     views,
-    mailer: createMailer(config.mail),
+    mailer: await createMailer(config.mail),
     accountSections: [diaryAccountSection({ db, views }), ...oauth.accountSections, personalDataSection(views)],
   });
   return app;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LimitStore } from './limiter.js';
 
 const PREFIX = 'larder:limit:';
@@ -27,30 +27,39 @@ return redis.call('DECRBY', KEYS[1], take)`;
  * purging. Time is Redis's own (PTTL), the same for every instance.
  */
 export function redisLimitStore(url: string): LimitStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 });
-  // Connection trouble is reported by the failing command; an idle client must not crash the process.
-  redis.on('error', () => undefined);
+  // ioredis is loaded only when REDIS_URL is set (some 100 ms at start otherwise).
+  const connecting: Promise<Redis> = import('ioredis').then(({ Redis: Client }) => {
+    const client = new Client(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 });
+    // Connection trouble is reported by the failing command; an idle client must not crash the process.
+    client.on('error', () => undefined);
+    return client;
+  });
   return {
     kind: 'redis',
     async add(key, cost, windowMs, nowMs) {
+      const redis = await connecting;
       const [count, left] = (await redis.eval(ADD, 1, PREFIX + key, cost, windowMs)) as [number, number];
       return { count: Number(count), endsAtMs: nowMs + Number(left) };
     },
     async read(key, nowMs) {
+      const redis = await connecting;
       const [[, value], [, left]] = (await redis.multi().get(PREFIX + key).pttl(PREFIX + key).exec()) as [[unknown, string | null], [unknown, number]];
       if (value === null || Number(left) <= 0) return undefined;
       return { count: Number(value), endsAtMs: nowMs + Number(left) };
     },
     async subtract(key, cost) {
+      const redis = await connecting;
       await redis.eval(SUBTRACT, 1, PREFIX + key, cost);
     },
     async remove(key) {
+      const redis = await connecting;
       await redis.del(PREFIX + key);
     },
     async purge() {
       return 0;
     },
     async close() {
+      const redis = await connecting;
       await redis.quit().catch(() => redis.disconnect());
     },
   };

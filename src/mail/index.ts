@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 
 export interface MailMessage {
@@ -19,10 +18,13 @@ export interface Mailer {
  * The SMTP mailer when SMTP_URL is set, else undefined: Larder runs without mail, and
  * the pages then say an operator issues reset links (`larder users:reset-link`).
  *
- * @example const mailer = createMailer(config.mail); await mailer?.send({ to, subject, text });
+ * nodemailer is loaded only then (some 150 ms at start otherwise).
+ *
+ * @example const mailer = await createMailer(config.mail); await mailer?.send({ to, subject, text });
  */
-export function createMailer(mail: Config['mail']): Mailer | undefined {
+export async function createMailer(mail: Config['mail']): Promise<Mailer | undefined> {
   if (!mail) return undefined;
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(mail.smtpUrl, { from: mail.from });
   return {
     from: mail.from,
