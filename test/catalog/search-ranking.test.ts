@@ -159,6 +159,9 @@ test('a dressing named after a food the catalog has comes after that food, unles
   assert.match(first('coleslaw'), /coleslaw$/i);
   assert.doesNotMatch(first('coleslaw'), /^Salad dressing/);
   assert.match(first('coleslaw dressing'), /^Salad dressing, coleslaw/i);
+  // Named after a food whose name files it under another word ("Milk, buttermilk, fluid").
+  assert.match(first('buttermilk'), /^Milk, buttermilk/);
+  assert.match(first('buttermilk dressing'), /^Salad dressing, buttermilk/);
   // A dressing that is the food itself keeps its place.
   assert.equal(first('mayonnaise'), 'Salad dressing, mayonnaise, regular');
 });

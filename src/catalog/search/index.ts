@@ -361,9 +361,13 @@ export class FoodSearchIndex {
       const key = headStem.slice(this.headStart[f]!, f + 1 < n ? this.headStart[f + 1]! : headStem.length).join(' ');
       if (namedAfterFoods.has(f)) namedAfter.push(f);
       else {
-        let groups = headGroups.get(key);
-        if (!groups) headGroups.set(key, (groups = new Set()));
-        groups.add(list[f]!.foodGroup);
+        // By its head, and by the segment after it ("Milk, buttermilk, fluid": buttermilk).
+        const next = nextStem.slice(this.nextStart[f]!, f + 1 < n ? this.nextStart[f + 1]! : nextStem.length).join(' ');
+        for (const k of next ? [key, next] : [key]) {
+          let groups = headGroups.get(k);
+          if (!groups) headGroups.set(k, (groups = new Set()));
+          groups.add(list[f]!.foodGroup);
+        }
       }
     }
     for (const f of namedAfter) {
