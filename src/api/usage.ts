@@ -99,6 +99,18 @@ export interface HistoryEntry {
   activity: Activity | undefined;
 }
 
+/** One `api_requests` row as the history shows it. */
+function historyEntry(r: { client_id: string; method: string; route: string; status: number | string; created_at: number | string; activity: string | null }): HistoryEntry {
+  return {
+    clientId: r.client_id,
+    method: r.method,
+    route: r.route,
+    status: Number(r.status),
+    at: new Date(Number(r.created_at)).toISOString(),
+    activity: parseActivity(r.activity),
+  };
+}
+
 export async function recentHistory(db: Db, userId: string, limit = 20): Promise<HistoryEntry[]> {
   // This process's own last requests are in the history it shows (they may still be buffered).
   await flushUsageOf(db);
@@ -110,14 +122,7 @@ export async function recentHistory(db: Db, userId: string, limit = 20): Promise
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    clientId: r.client_id,
-    method: r.method,
-    route: r.route,
-    status: Number(r.status),
-    at: new Date(Number(r.created_at)).toISOString(),
-    activity: parseActivity(r.activity),
-  }));
+  return rows.map(historyEntry);
 }
 
 /** When each grant was last used, by grant id (epoch ms). */
@@ -143,14 +148,7 @@ export async function allHistory(db: Db, userId: string): Promise<HistoryEntry[]
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    clientId: r.client_id,
-    method: r.method,
-    route: r.route,
-    status: Number(r.status),
-    at: new Date(Number(r.created_at)).toISOString(),
-    activity: parseActivity(r.activity),
-  }));
+  return rows.map(historyEntry);
 }
 
 /** Requests counted per UTC day, for the person's export. */
