@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
-import { createPostgresPool, type DatabaseLog, type DatabaseTimeouts } from './postgres-pool.js';
+import type { DatabaseLog, DatabaseTimeouts } from './postgres-pool.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -44,11 +44,13 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
 
+  // pg and the pool's code are loaded only here: a SQLite start never needs them (about 30 ms).
+  const [{ default: pgModule }, { createPostgresPool }] = await Promise.all([import('pg'), import('./postgres-pool.js')]);
   const url = new URL(config.url);
   url.searchParams.delete('schema');
   if (config.schema !== undefined) {
     // Create the schema with a short-lived connection before the pool pins search_path to it.
-    const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: timeouts?.connectMs ?? 0 });
+    const client = new pgModule.Client({ connectionString: url.href, connectionTimeoutMillis: timeouts?.connectMs ?? 0 });
     client.on('error', () => undefined); // a failure surfaces from the query below
     await client.connect();
     try {
