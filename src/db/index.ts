@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { DatabaseLog, DatabaseTimeouts } from './postgres-pool.js';
 import type { Database } from './schema.js';
-import { withStatementCache } from './statement-cache.js';
+import { registerSqliteConnection, withStatementCache } from './statement-cache.js';
 
 export type { Database } from './schema.js';
 export type Db = Kysely<Database>;
@@ -40,7 +40,9 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     connection.pragma('foreign_keys = ON');
     // How long a write waits for another writer's lock (the CLI importing) before SQLITE_BUSY.
     connection.pragma(`busy_timeout = ${timeouts?.connectMs ?? 5000}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    const cached = withStatementCache(connection);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+    registerSqliteConnection(db, cached);
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
 

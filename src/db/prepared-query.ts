@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
 import type { Db } from './index.js';
+import { runOnSqliteDirectly } from './statement-cache.js';
 
 /** Where a value given at run time goes in a query built by {@link preparedQuery}. */
 class Slot {
@@ -29,6 +30,14 @@ export function preparedQuery<Row, Args extends unknown[]>(
       compiled.set(db, query);
     }
     const parameters = query.parameters.map((value) => (value instanceof Slot ? args[value.index] : value));
+    // On SQLite outside a transaction, straight to the connection (statement-cache.ts).
+    let direct: QueryResult<Row> | undefined;
+    try {
+      direct = runOnSqliteDirectly<Row>(db, query.sql, parameters);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (direct) return Promise.resolve(direct);
     return db.executeQuery(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<Row>);
   };
 }

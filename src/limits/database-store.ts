@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { LimitStore } from './limiter.js';
+
+// Read on every token request (the failure count of its address): built once (src/db/prepared-query.ts).
+const readWindow = preparedQuery<{ count: number | string; window_ends_at: number | string }, [string, number]>((db, key, nowMs) =>
+  db.selectFrom('rate_limits').select(['count', 'window_ends_at']).where('key', '=', key).where('window_ends_at', '>', nowMs).limit(1),
+);
 
 /**
  * Counters in the `rate_limits` table (migration 0021): one row per key, updated by a
@@ -26,12 +32,7 @@ export function databaseLimitStore(db: Db): LimitStore {
       return { count: Number(row.count), endsAtMs: Number(row.window_ends_at) };
     },
     async read(key, nowMs) {
-      const row = await db
-        .selectFrom('rate_limits')
-        .select(['count', 'window_ends_at'])
-        .where('key', '=', key)
-        .where('window_ends_at', '>', nowMs)
-        .executeTakeFirst();
+      const [row] = (await readWindow(db, key, nowMs)).rows;
       return row ? { count: Number(row.count), endsAtMs: Number(row.window_ends_at) } : undefined;
     },
     async subtract(key, cost, nowMs) {

@@ -404,7 +404,7 @@ export async function deleteClient(db: Db, clientId: string): Promise<boolean> {
  * (see provider.ts), so the plain secret never exists on the server.
  */
 export function clientMetadata(row: ClientRow): AdapterPayload {
-  const client = toClient(row);
+  const client = clientOfRow(row);
   // RFC 8252 section 7.3: oidc-provider matches loopback redirect URIs on any port for
   // native clients only; apps that pick a free port at sign-in (VS Code) need that.
   // Operator clients stay web clients, matched exactly, as they always were.
@@ -413,8 +413,8 @@ export function clientMetadata(row: ClientRow): AdapterPayload {
     client_id: client.clientId,
     client_name: client.name,
     ...(client.isPublic ? {} : { client_secret: row.secret_hash ?? '' }),
-    redirect_uris: client.redirectUris,
-    grant_types: client.grantTypes,
+    redirect_uris: [...client.redirectUris],
+    grant_types: [...client.grantTypes],
     response_types: ['code'],
     token_endpoint_auth_method: client.authMethod,
     ...(native ? { application_type: 'native' } : {}),
@@ -440,10 +440,29 @@ async function findRowCached(db: Db, clientId: string): Promise<ClientRow | unde
   return cache.load(clientId, () => findRow(db, clientId));
 }
 
-/** findClient through the cache of findRowCached: for the OAuth endpoints' hot path. */
-export async function findClientCached(db: Db, clientId: string): Promise<OAuthClient | undefined> {
+/**
+ * The client of a row the cache holds, made once per row: the token endpoint asks for it
+ * three times a request (the provider's metadata, the default resource, the resource
+ * server's scopes). A changed client is a new row (the cache drops the old one), so a
+ * copy never outlives its row. Frozen: every caller shares it.
+ */
+const clientsOfRows = new WeakMap<ClientRow, Readonly<OAuthClient>>();
+function clientOfRow(row: ClientRow): Readonly<OAuthClient> {
+  let client = clientsOfRows.get(row);
+  if (!client) {
+    const made = toClient(row);
+    Object.freeze(made.redirectUris);
+    Object.freeze(made.scopes);
+    Object.freeze(made.grantTypes);
+    clientsOfRows.set(row, (client = Object.freeze(made)));
+  }
+  return client;
+}
+
+/** findClient through the cache of findRowCached: for the OAuth endpoints' hot path (a shared, frozen copy). */
+export async function findClientCached(db: Db, clientId: string): Promise<Readonly<OAuthClient> | undefined> {
   const row = await findRowCached(db, clientId);
-  return row ? toClient(row) : undefined;
+  return row ? clientOfRow(row) : undefined;
 }
 
 export interface ClientsAdapterOptions {

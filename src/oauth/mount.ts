@@ -92,7 +92,9 @@ async function jsonRequestAsForm(request: IncomingMessage): Promise<IncomingMess
 async function checkedForm(request: IncomingMessage): Promise<IncomingMessage> {
   const body = await readAll(request, BODY_LIMIT);
   if (body === undefined) throw tooLarge();
-  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) if (hasNul(name) || hasNul(value)) throw nulRefused('request body');
+  // A name or value decodes to U+0000 only from a raw 0 byte or `%00` (form decoding turns
+  // `+` into a space and leaves a malformed escape as it is), so the bytes tell without parsing.
+  if (body.includes(0) || body.includes('%00')) throw nulRefused('request body');
   return standIn(request, body);
 }
 
@@ -198,7 +200,18 @@ export class ProviderEndpoints {
   }
 
   /** What the provider serves at `path`, or undefined when it serves nothing there. */
+  /** Paths already looked up (every token request asks twice), bounded: paths come from clients. */
+  private readonly found = new Map<string, ProviderEndpoint | undefined>();
+
   find(path: string): ProviderEndpoint | undefined {
+    if (this.found.has(path)) return this.found.get(path);
+    const endpoint = this.lookUp(path);
+    if (endpoint) Object.freeze(Object.freeze(endpoint).methods);
+    if (this.found.size < 256) this.found.set(path, endpoint);
+    return endpoint;
+  }
+
+  private lookUp(path: string): ProviderEndpoint | undefined {
     // oidc-provider's router ignores case and one trailing slash.
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     const segments = trimmed.toUpperCase().split('/');

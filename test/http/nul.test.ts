@@ -42,6 +42,7 @@ describe('a NUL character anywhere in the input is a 400, before any database se
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     await expectRefused('authorize query', await fetch(`${t.baseUrl}/oauth/authorize?client_id=%00&response_type=code`));
     await expectRefused('token form', await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: form, body: 'grant_type=authorization_code&code=x&client_id=%00&client_secret=y' }));
+    await expectRefused('token form, a raw NUL byte', await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: form, body: 'grant_type=authorization_code&code=a\u0000b&client_id=x&client_secret=y' }));
     await expectRefused('token JSON', await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type": "refresh_token", "refresh_token": "\\u0000", "client_id": "x"}' }));
     await expectRefused('Basic credentials', await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { ...form, authorization: basicAuth('\u0000', 'x') }, body: 'grant_type=refresh_token&refresh_token=abc' }));
     await expectRefused('revocation form', await fetch(`${t.baseUrl}/oauth/revoke`, { method: 'POST', headers: form, body: `token=%00&client_id=${clientId}&client_secret=${clientSecret}` }));
