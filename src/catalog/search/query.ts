@@ -15,6 +15,7 @@ import {
   IN_WORDS,
   OCCASION_WORDS,
   PACKAGE_WORDS,
+  SERVING_CONTAINERS,
 } from './vocabulary.js';
 
 /**
@@ -149,7 +150,7 @@ export function parseQuery(query: string): ParsedQuery {
       } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
-      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s)) {
+      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
         // "fresh", "large", "deli": weak evidence either way.
         role = 'optional';
         weight = 0.4;

@@ -19,6 +19,11 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
   [/(?<!(?:french|home)\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
+  // "2 percent milk", "1 per cent": the percentage as USDA writes it.
+  [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
+  // How a dish was served or how done it is: not a word of any food's name.
+  [/\b(?:sunny[-\s]side[-\s]up|over[-\s](?:easy|medium|hard)|medium[-\s]rare|well[-\s]done|take[-\s]?out|take[-\s]?away|to\s+go)\b/g, ' '],
+  [/\ba\s+la\s+mode\b/g, 'with vanilla ice cream'],
   [/\bhalf\s*(?:and|&|n)\s*half\b/g, 'half and half cream'],
   [/\bsoft\s+drinks?\b/g, 'carbonated beverage'],
   [/\bsoda\s+pop\b/g, 'carbonated beverage'],
@@ -36,6 +41,13 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bmange[-\s]?tout\b/g, 'edible-podded peas'],
   [/\bporridge\b/g, 'oats cooked with water'],
   [/\bwholemeal\b/g, 'whole wheat'],
+  // Australian and New Zealand names.
+  [/\brock\s*melons?\b/g, 'cantaloupe'],
+  [/\bsilver\s*beet\b/g, 'swiss chard'],
+  [/\bcapsicums?\b/g, 'sweet peppers'],
+  [/\bhot\s+chips\b/g, 'french fries'],
+  [/\bpaw\s*paws?\b/g, 'papaya'],
+  [/\bsnags\b/g, 'sausages'],
   [/\bbrown\s+bread\b/g, 'wheat bread'],
   [/\bdouble\s+cream\b/g, 'heavy cream'],
   [/\bsingle\s+cream\b/g, 'light cream'],
@@ -63,6 +75,8 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
   [/\bbangers?\b/g, 'pork sausage'],
+  // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
+  [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed'],
   [/\bmash\b/g, 'mashed potatoes'],
   [/\bbutter\s+beans?\b/g, 'lima beans'],
   [/\brunner\s+beans?\b/g, 'snap green beans'],

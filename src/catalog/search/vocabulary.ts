@@ -199,6 +199,13 @@ export const PACKAGE_WORDS = plainSet(
   'packet packets sachet sachets pouch pouches carton cartons punnet punnets tub tubs jar jars bag bags box boxes bottle bottles can cans tin tins container containers',
 );
 
+/**
+ * Containers a food is served in that some foods are also named after ("a yogurt cup", but
+ * "peanut butter cups"): last, after the food, they qualify it (count when a food has them)
+ * rather than name it.
+ */
+export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves');
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
