@@ -628,8 +628,12 @@ export class FoodSearchIndex {
     return touched.filter((f) => (this.foodMask[f]! & requiredMask) === requiredMask);
   }
 
-  /** When no food has every required term: the foods having the most of them. */
-  private bestCoverage(terms: Term[], requiredMask: number): number[] {
+  /**
+   * When no food has every required term: the foods having the most of them, and the foods
+   * having the most of them among those with the word naming the food (`headTerm`), so that
+   * "new york cheesecake" still weighs a cheesecake against a New York strip steak.
+   */
+  private bestCoverage(terms: Term[], requiredMask: number, headTerm = -1): number[] {
     const gen = this.nextFoodPass();
     const touched: number[] = [];
     for (let t = 0; t < terms.length; t++) {
@@ -648,6 +652,9 @@ export class FoodSearchIndex {
     // Most terms first; among equals, the terms that weigh most (the rarer words).
     let bestWeight = -1;
     let kept: number[] = [];
+    let bestHeadWeight = -1;
+    let keptHead: number[] = [];
+    const headBit = headTerm >= 0 ? 1 << headTerm : 0;
     const weights = new Map<number, number>();
     for (const f of touched) {
       const mask = this.foodMask[f]!;
@@ -661,7 +668,13 @@ export class FoodSearchIndex {
         bestWeight = weight;
         kept = [f];
       } else if (weight === bestWeight) kept.push(f);
+      if (!(mask & headBit)) continue;
+      if (weight > bestHeadWeight) {
+        bestHeadWeight = weight;
+        keptHead = [f];
+      } else if (weight === bestHeadWeight) keptHead.push(f);
     }
+    if (bestHeadWeight < bestWeight && keptHead.length > 0) kept.push(...keptHead);
     return kept;
   }
 
@@ -706,7 +719,7 @@ export class FoodSearchIndex {
     if (found.length === 0) {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
       if (!firstOnly()) {
-        found = this.bestCoverage(terms, requiredMask);
+        found = this.bestCoverage(terms, requiredMask, terms.findIndex((t) => t.word === parsed.words[parsed.head]));
         phase = 'most';
       }
     }
