@@ -762,6 +762,23 @@ export class FoodSearchIndex {
    */
   private namesBoth(f: number, terms: Term[]): boolean {
     this.matchTerms(f, terms);
+    // "X and Y" written as one phrase of the name, the last word of X just before the first of Y in
+    // the same segment ("Snacks, potato chips, sour-cream-and-onion-flavor").
+    let lastOfFirst = -1;
+    let firstOfSecond = -1;
+    for (let t = 0; t < terms.length; t++) {
+      if (!terms[t]!.required || terms[t]!.word.role !== 'core') continue;
+      if (!terms[t]!.word.secondConjunct) lastOfFirst = t;
+      else if (firstOfSecond === -1) firstOfSecond = t;
+    }
+    if (lastOfFirst >= 0 && firstOfSecond > lastOfFirst) {
+      const a = this.bestPosition[lastOfFirst]!;
+      const b = this.bestPosition[firstOfSecond]!;
+      const flagsA = this.bestFlags[lastOfFirst]!;
+      const flagsB = this.bestFlags[firstOfSecond]!;
+      const sameSegment = flagsA & (HEAD | NEXT) ? (flagsA & (HEAD | NEXT)) === (flagsB & (HEAD | NEXT)) : (flagsA & MODIFIER) !== 0 && !(flagsB & (HEAD | NEXT));
+      if (a >= 0 && b === a + 1 && sameSegment && !((flagsA | flagsB) & (ACCOMPANIMENT | ALIAS | NOTE))) return true;
+    }
     let segments = 0;
     for (let t = 0; t < terms.length; t++) {
       if (!terms[t]!.required || terms[t]!.word.role !== 'core' || this.bestPosition[t]! < 0) continue;
