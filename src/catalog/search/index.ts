@@ -78,6 +78,8 @@ export const RANKING = {
   extraTermPosition: 0.7,
   /** A query word after "with" counts this much of a food word. */
   sideWord: 0.25,
+  /** ... and this much when the food's name has it after its own "with" ("X with Y" names that dish). */
+  namedSideWord: 0.8,
   /** The segment naming the food is covered by the query. */
   headCovered: 2,
   /** The segment after it is covered instead ("Beverages, carbonated, cola" for "cola"). */
@@ -232,6 +234,9 @@ export class FoodSearchIndex {
   private slotBest: number[] = [];
   /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
   private slotRefund: number[] = [];
+  /** Per slot: its best weight as a food word (core or optional), and as a side word ("with Y"), unscaled. */
+  private slotFood: number[] = [];
+  private slotSide: number[] = [];
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
@@ -241,6 +246,8 @@ export class FoodSearchIndex {
   private readonly bestPosition = new Int32Array(MAX_TERMS);
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
+  /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
+  private sideRefund = 0;
 
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? 4096;
@@ -546,6 +553,8 @@ export class FoodSearchIndex {
     this.slotKind.length = 0;
     this.slotBest.length = 0;
     this.slotRefund.length = 0;
+    this.slotFood.length = 0;
+    this.slotSide.length = 0;
     for (let t = 0; t < terms.length; t++) {
       const { stems, weights, kinds } = terms[t]!.expansion;
       for (let i = 0; i < stems.length; i++) {
@@ -559,6 +568,8 @@ export class FoodSearchIndex {
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
           this.slotRefund[slot] = 0;
+          this.slotFood[slot] = 0;
+          this.slotSide[slot] = 0;
           for (let k = 0; k < MAX_TERMS; k++) {
             this.slotWeight[slot * MAX_TERMS + k] = 0;
             this.slotKind[slot * MAX_TERMS + k] = 0;
@@ -572,6 +583,8 @@ export class FoodSearchIndex {
         const counted = weights[i]! * terms[t]!.factor;
         if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
         if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
+        if (terms[t]!.word.role === 'side') this.slotSide[slot] = Math.max(this.slotSide[slot]!, weights[i]!);
+        else this.slotFood[slot] = Math.max(this.slotFood[slot]!, counted);
       }
     }
   }
@@ -843,6 +856,7 @@ export class FoodSearchIndex {
       this.bestPosition[t] = -1;
     }
     let refund = 0;
+    this.sideRefund = 0;
     this.brandAsked = false;
     for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
       const stemId = this.positionStem[p]!;
@@ -852,6 +866,7 @@ export class FoodSearchIndex {
       if (flags & NEGATED) continue;
       const slot = this.stemSlot[stemId]!;
       refund += this.positionCost[p]! * this.slotRefund[slot]!;
+      if (flags & ACCOMPANIMENT && this.slotSide[slot]! > 0) this.sideRefund += this.positionCost[p]! * (1 - this.slotRefund[slot]!);
       let position =
         flags & ALIAS
           ? RANKING.headPosition
@@ -914,7 +929,14 @@ export class FoodSearchIndex {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
-    for (let t = 0; t < terms.length; t++) score += this.best[t]! * terms[t]!.weight * terms[t]!.factor;
+    // "spaghetti with meat sauce" and "Spaghetti with meat sauce, frozen entree": the food named by the
+    // query's food word, with what the query says came with it after its own "with", is that dish.
+    const dish = headTerm >= 0 && (this.bestFlags[headTerm]! & (HEAD | MODIFIER | ACCOMPANIMENT)) === HEAD;
+    for (let t = 0; t < terms.length; t++) {
+      const factor = dish && terms[t]!.word.role === 'side' && this.bestFlags[t]! & ACCOMPANIMENT ? RANKING.namedSideWord : terms[t]!.factor;
+      score += this.best[t]! * terms[t]!.weight * factor;
+    }
+    if (dish) score += this.sideRefund;
     // The words naming the food all asked for (or its brand named): it is the food asked.
     let covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
     // A short parenthesis names the whole food another way ("Plums, dried (prunes)", "Coriander (cilantro) leaves").
