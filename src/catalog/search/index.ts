@@ -501,7 +501,12 @@ export class FoodSearchIndex {
     const unknown: QueryWord[] = [];
     const list = parsed.words;
     for (let i = 0; i < list.length && terms.length < MAX_TERMS; i++) {
-      const word = list[i]!;
+      let word = list[i]!;
+      // "hash browns from mcdonalds": a brand after "from" is the brand asked, not a side.
+      if (word.afterFrom) {
+        const id = this.stemIds.get(word.stem);
+        if (id !== undefined && this.brandStem[id] === 2) word = { ...word, role: 'core', weight: 1 };
+      }
       let expansion = this.expand(word.text, word.last);
       // "soy milk" also matches "Soymilk": two words the catalog writes as one.
       for (const [other, joined] of [

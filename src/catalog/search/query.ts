@@ -37,6 +37,8 @@ export interface QueryWord {
   last: boolean;
   /** How much the word counts when matched: less for a cut or shape ("fillet", "chunks"). */
   weight: number;
+  /** A side word after "from" ("from the bakery", "from mcdonalds"): where it came from, which may be a brand. */
+  afterFrom?: boolean;
 }
 
 /** Which form of the food the query asks for. */
@@ -106,12 +108,14 @@ export function parseQuery(query: string): ParsedQuery {
   // `packed`: after "in" ("tuna in water", "peaches in syrup"): what the food is packed or served in.
   let mode: 'core' | 'side' | 'dropped' | 'packed' = 'core';
   let secondConjunct = false;
+  let afterFrom = false;
   let state: RequestedState = 'unspecified';
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (WITH_WORDS.has(token)) {
       if (parsed.some((w) => w.role !== 'side')) mode = 'side';
+      afterFrom = token === 'from' && mode === 'side';
       continue;
     }
     if (WITHOUT_WORDS.has(token)) {
@@ -160,7 +164,9 @@ export function parseQuery(query: string): ParsedQuery {
         weight = 0.5;
       }
     }
-    parsed.push({ text: token, stem: s, role, secondConjunct: role === 'core' && secondConjunct, last: false, weight });
+    const word: QueryWord = { text: token, stem: s, role, secondConjunct: role === 'core' && secondConjunct, last: false, weight };
+    if (role === 'side' && afterFrom) word.afterFrom = true;
+    parsed.push(word);
   }
   if (parsed.length > 0) parsed[parsed.length - 1]!.last = true;
   for (const form of implied) {
