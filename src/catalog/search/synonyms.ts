@@ -19,6 +19,8 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
   [/(?<!(?:french|home)\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
+  // Iced tea and coffee are bought ready to drink, not brewed hot.
+  [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // How a dish was served or how done it is: not a word of any food's name.
