@@ -103,6 +103,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
+  [/\bfig\s+newtons?\b/g, 'fig bars'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
   [/\bcheetos\b/g, 'cheese flavor puffs'],
   [/\bdoritos\b/g, 'tortilla chips'],
