@@ -1081,6 +1081,10 @@ export class FoodSearchIndex {
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
+    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
+    // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
+    if (kind === MATCH_PREFIX && unknown.some((w) => w.role === 'core')) return false;
     const p = this.bestPosition[headTerm]!;
     if (kind === MATCH_PREFIX && p >= 0 && headWord.text.length * 5 < this.stemTexts[this.positionStem[p]!]!.length * 2) return false;
     if (this.headQualifies(f, headTerm, terms)) return false;
