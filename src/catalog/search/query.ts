@@ -101,7 +101,7 @@ function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] }
  */
 export function parseQuery(query: string): ParsedQuery {
   let text = normalize(query).replace(/&/g, ' and ');
-  for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
+  for (const [pattern, replacement, needs] of PHRASE_REWRITES) if (needs === undefined || text.includes(needs)) text = text.replace(pattern, replacement);
   const { kept: tokens, implied } = withoutAmounts(words(text));
 
   const parsed: QueryWord[] = [];

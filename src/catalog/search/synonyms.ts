@@ -2,9 +2,10 @@
  * What people type versus how USDA names foods. Phrase rewrites run on the query
  * before it is split into words ("oj" -> "orange juice"); word synonyms let one word
  * also match another (typed "prawn", named "shrimp"). Both are general vocabulary,
- * never a particular food's answer.
+ * never a particular food's answer. A rewrite's third element, when given, is text the query
+ * must contain for the rewrite to be tried (the costlier patterns are skipped on most queries).
  */
-export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
+export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/\boj\b/g, 'orange juice'],
   [/\bpb\s*(?:&|and|n)\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
@@ -20,7 +21,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/(?<!(?:french|home)\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
   // Iced tea and coffee are bought ready to drink, not brewed hot.
-  [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink'],
+  [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink', 'iced'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // How a dish was served or how done it is: not a word of any food's name.
@@ -78,7 +79,7 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
   [/\bbangers?\b/g, 'pork sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
-  [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed'],
+  [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
   [/\bbutter\s+beans?\b/g, 'lima beans'],
   [/\brunner\s+beans?\b/g, 'snap green beans'],
@@ -94,11 +95,11 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
   [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
   // A burger of another meat is its ground meat as a patty.
-  [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty'],
+  [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty', 'burger'],
   // Toast is toasted bread ("whole wheat toast", "a slice of toast"); after another food it is
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
-  [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread'],
-  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread'],
+  [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread', 'toast'],
+  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread', 'toast'],
   [/\bmilkshakes?\b/g, 'milk shake'],
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
