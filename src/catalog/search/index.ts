@@ -748,7 +748,12 @@ export class FoodSearchIndex {
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
-      const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
+      if (phase === 'most' && headWord && !ALCOHOL_REQUEST_WORDS.has(headWord.stem)) {
+        const spirit = parsed.words.find((w) => w.role === 'core' && ALCOHOL_REQUEST_WORDS.has(w.stem));
+        if (spirit) headWord = spirit;
+      }
       const headTerm = terms.findIndex((t) => t.word === headWord);
       const best: Array<{ index: number; score: number }> = [];
       for (const f of found) {
@@ -1094,6 +1099,8 @@ export class FoodSearchIndex {
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
+    // The spirit of "vodka soda": the other word is its mixer.
+    if (this.foodKind[f]! & FOOD_ALCOHOLIC && ALCOHOL_REQUEST_WORDS.has(headWord.stem) && (kind === MATCH_EXACT || kind === MATCH_SYNONYM)) return true;
     // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
