@@ -125,7 +125,7 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
     'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers ' +
-    'patty patties ball balls',
+    'patty patties ball balls cocktail',
 );
 
 /** Cuts a parenthesis may name ("boston (steaks)", "center loin (chops)"): the cut, not the food. */
