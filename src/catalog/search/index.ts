@@ -78,6 +78,8 @@ export const RANKING = {
   extraTermPosition: 0.7,
   /** A query word after "with" counts this much of a food word. */
   sideWord: 0.25,
+  /** ... and this much when the food's name has it after its own "with" ("X with Y" names that dish). */
+  namedSideWord: 0.8,
   /** The segment naming the food is covered by the query. */
   headCovered: 2,
   /** The segment after it is covered instead ("Beverages, carbonated, cola" for "cola"). */
@@ -232,6 +234,9 @@ export class FoodSearchIndex {
   private slotBest: number[] = [];
   /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
   private slotRefund: number[] = [];
+  /** Per slot: its best weight as a food word (core or optional), and as a side word ("with Y"), unscaled. */
+  private slotFood: number[] = [];
+  private slotSide: number[] = [];
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
@@ -241,6 +246,8 @@ export class FoodSearchIndex {
   private readonly bestPosition = new Int32Array(MAX_TERMS);
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
+  /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
+  private sideRefund = 0;
 
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? 4096;
@@ -494,7 +501,12 @@ export class FoodSearchIndex {
     const unknown: QueryWord[] = [];
     const list = parsed.words;
     for (let i = 0; i < list.length && terms.length < MAX_TERMS; i++) {
-      const word = list[i]!;
+      let word = list[i]!;
+      // "hash browns from mcdonalds": a brand after "from" is the brand asked, not a side.
+      if (word.afterFrom) {
+        const id = this.stemIds.get(word.stem);
+        if (id !== undefined && this.brandStem[id] === 2) word = { ...word, role: 'core', weight: 1 };
+      }
       let expansion = this.expand(word.text, word.last);
       // "soy milk" also matches "Soymilk": two words the catalog writes as one.
       for (const [other, joined] of [
@@ -546,6 +558,8 @@ export class FoodSearchIndex {
     this.slotKind.length = 0;
     this.slotBest.length = 0;
     this.slotRefund.length = 0;
+    this.slotFood.length = 0;
+    this.slotSide.length = 0;
     for (let t = 0; t < terms.length; t++) {
       const { stems, weights, kinds } = terms[t]!.expansion;
       for (let i = 0; i < stems.length; i++) {
@@ -559,6 +573,8 @@ export class FoodSearchIndex {
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
           this.slotRefund[slot] = 0;
+          this.slotFood[slot] = 0;
+          this.slotSide[slot] = 0;
           for (let k = 0; k < MAX_TERMS; k++) {
             this.slotWeight[slot * MAX_TERMS + k] = 0;
             this.slotKind[slot * MAX_TERMS + k] = 0;
@@ -572,6 +588,8 @@ export class FoodSearchIndex {
         const counted = weights[i]! * terms[t]!.factor;
         if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
         if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
+        if (terms[t]!.word.role === 'side') this.slotSide[slot] = Math.max(this.slotSide[slot]!, weights[i]!);
+        else this.slotFood[slot] = Math.max(this.slotFood[slot]!, counted);
       }
     }
   }
@@ -628,8 +646,12 @@ export class FoodSearchIndex {
     return touched.filter((f) => (this.foodMask[f]! & requiredMask) === requiredMask);
   }
 
-  /** When no food has every required term: the foods having the most of them. */
-  private bestCoverage(terms: Term[], requiredMask: number): number[] {
+  /**
+   * When no food has every required term: the foods having the most of them, and the foods
+   * having the most of them among those with the word naming the food (`headTerm`), so that
+   * "new york cheesecake" still weighs a cheesecake against a New York strip steak.
+   */
+  private bestCoverage(terms: Term[], requiredMask: number, headTerm = -1): number[] {
     const gen = this.nextFoodPass();
     const touched: number[] = [];
     for (let t = 0; t < terms.length; t++) {
@@ -648,6 +670,9 @@ export class FoodSearchIndex {
     // Most terms first; among equals, the terms that weigh most (the rarer words).
     let bestWeight = -1;
     let kept: number[] = [];
+    let bestHeadWeight = -1;
+    let keptHead: number[] = [];
+    const headBit = headTerm >= 0 ? 1 << headTerm : 0;
     const weights = new Map<number, number>();
     for (const f of touched) {
       const mask = this.foodMask[f]!;
@@ -661,7 +686,13 @@ export class FoodSearchIndex {
         bestWeight = weight;
         kept = [f];
       } else if (weight === bestWeight) kept.push(f);
+      if (!(mask & headBit)) continue;
+      if (weight > bestHeadWeight) {
+        bestHeadWeight = weight;
+        keptHead = [f];
+      } else if (weight === bestHeadWeight) keptHead.push(f);
     }
+    if (bestHeadWeight < bestWeight && keptHead.length > 0) kept.push(...keptHead);
     return kept;
   }
 
@@ -706,7 +737,7 @@ export class FoodSearchIndex {
     if (found.length === 0) {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
       if (!firstOnly()) {
-        found = this.bestCoverage(terms, requiredMask);
+        found = this.bestCoverage(terms, requiredMask, terms.findIndex((t) => t.word === parsed.words[parsed.head]));
         phase = 'most';
       }
     }
@@ -717,7 +748,12 @@ export class FoodSearchIndex {
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
-      const headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
+      // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
+      if (phase === 'most' && headWord && !ALCOHOL_REQUEST_WORDS.has(headWord.stem)) {
+        const spirit = parsed.words.find((w) => w.role === 'core' && ALCOHOL_REQUEST_WORDS.has(w.stem));
+        if (spirit) headWord = spirit;
+      }
       const headTerm = terms.findIndex((t) => t.word === headWord);
       const best: Array<{ index: number; score: number }> = [];
       for (const f of found) {
@@ -749,6 +785,23 @@ export class FoodSearchIndex {
    */
   private namesBoth(f: number, terms: Term[]): boolean {
     this.matchTerms(f, terms);
+    // "X and Y" written as one phrase of the name, the last word of X just before the first of Y in
+    // the same segment ("Snacks, potato chips, sour-cream-and-onion-flavor").
+    let lastOfFirst = -1;
+    let firstOfSecond = -1;
+    for (let t = 0; t < terms.length; t++) {
+      if (!terms[t]!.required || terms[t]!.word.role !== 'core') continue;
+      if (!terms[t]!.word.secondConjunct) lastOfFirst = t;
+      else if (firstOfSecond === -1) firstOfSecond = t;
+    }
+    if (lastOfFirst >= 0 && firstOfSecond > lastOfFirst) {
+      const a = this.bestPosition[lastOfFirst]!;
+      const b = this.bestPosition[firstOfSecond]!;
+      const flagsA = this.bestFlags[lastOfFirst]!;
+      const flagsB = this.bestFlags[firstOfSecond]!;
+      const sameSegment = flagsA & (HEAD | NEXT) ? (flagsA & (HEAD | NEXT)) === (flagsB & (HEAD | NEXT)) : (flagsA & MODIFIER) !== 0 && !(flagsB & (HEAD | NEXT));
+      if (a >= 0 && b === a + 1 && sameSegment && !((flagsA | flagsB) & (ACCOMPANIMENT | ALIAS | NOTE))) return true;
+    }
     let segments = 0;
     for (let t = 0; t < terms.length; t++) {
       if (!terms[t]!.required || terms[t]!.word.role !== 'core' || this.bestPosition[t]! < 0) continue;
@@ -813,6 +866,7 @@ export class FoodSearchIndex {
       this.bestPosition[t] = -1;
     }
     let refund = 0;
+    this.sideRefund = 0;
     this.brandAsked = false;
     for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
       const stemId = this.positionStem[p]!;
@@ -822,6 +876,7 @@ export class FoodSearchIndex {
       if (flags & NEGATED) continue;
       const slot = this.stemSlot[stemId]!;
       refund += this.positionCost[p]! * this.slotRefund[slot]!;
+      if (flags & ACCOMPANIMENT && this.slotSide[slot]! > 0) this.sideRefund += this.positionCost[p]! * (1 - this.slotRefund[slot]!);
       let position =
         flags & ALIAS
           ? RANKING.headPosition
@@ -884,7 +939,14 @@ export class FoodSearchIndex {
     const refund = this.matchTerms(f, terms);
     const gen = this.generation;
     let score = 0;
-    for (let t = 0; t < terms.length; t++) score += this.best[t]! * terms[t]!.weight * terms[t]!.factor;
+    // "spaghetti with meat sauce" and "Spaghetti with meat sauce, frozen entree": the food named by the
+    // query's food word, with what the query says came with it after its own "with", is that dish.
+    const dish = headTerm >= 0 && (this.bestFlags[headTerm]! & (HEAD | MODIFIER | ACCOMPANIMENT)) === HEAD;
+    for (let t = 0; t < terms.length; t++) {
+      const factor = dish && terms[t]!.word.role === 'side' && this.bestFlags[t]! & ACCOMPANIMENT ? RANKING.namedSideWord : terms[t]!.factor;
+      score += this.best[t]! * terms[t]!.weight * factor;
+    }
+    if (dish) score += this.sideRefund;
     // The words naming the food all asked for (or its brand named): it is the food asked.
     let covered = Math.max(this.coverage(this.headStem, this.headStart, f), this.brandCoverage(f));
     // A short parenthesis names the whole food another way ("Plums, dried (prunes)", "Coriander (cilantro) leaves").
@@ -1024,6 +1086,10 @@ export class FoodSearchIndex {
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
+    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
+    // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
+    if (kind === MATCH_PREFIX && unknown.some((w) => w.role === 'core')) return false;
     const p = this.bestPosition[headTerm]!;
     if (kind === MATCH_PREFIX && p >= 0 && headWord.text.length * 5 < this.stemTexts[this.positionStem[p]!]!.length * 2) return false;
     if (this.headQualifies(f, headTerm, terms)) return false;
@@ -1033,6 +1099,8 @@ export class FoodSearchIndex {
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
+    // The spirit of "vodka soda": the other word is its mixer.
+    if (this.foodKind[f]! & FOOD_ALCOHOLIC && ALCOHOL_REQUEST_WORDS.has(headWord.stem) && (kind === MATCH_EXACT || kind === MATCH_SYNONYM)) return true;
     // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;

@@ -283,11 +283,14 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
   let unprepared = false;
   let raw = false;
   let prepared = false;
+  // "roast" may be the cut ("Beef, shoulder pot roast or steak, ..., raw"): prepared only when nothing says raw.
+  let roastNoun = false;
   // Raw legumes are dry seeds to cook (lentils, beans: little water), or eaten as they are (tofu: mostly water).
   const mustCook = cookBeforeEating && (group !== 'Legumes and Legume Products' || water === undefined || water < 30);
   for (const word of list) {
     const s = word.stem;
-    if (PREPARED_WORDS.has(s) && !(s === 'roasted' && word.previous === 'dry')) prepared = true;
+    if (s === 'roast') roastNoun = true;
+    else if (PREPARED_WORDS.has(s) && !(s === 'roasted' && word.previous === 'dry')) prepared = true;
     if (s === 'raw' || s === 'uncooked') {
       if (mustCook) unprepared = true;
       else raw = true;
@@ -299,7 +302,7 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
     if (s === 'undiluted') unprepared = true;
     if (s === 'purchased' && word.previous === 'as') unprepared = true;
   }
-  if (prepared) return 'prepared';
+  if (prepared || (roastNoun && !unprepared && !raw)) return 'prepared';
   if (unprepared) return 'unprepared';
   if (raw) return 'raw';
   // A grain named without a state is the grain as sold ("Oats", "Barley, hulled").

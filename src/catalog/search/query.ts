@@ -15,6 +15,7 @@ import {
   IN_WORDS,
   OCCASION_WORDS,
   PACKAGE_WORDS,
+  SERVING_CONTAINERS,
 } from './vocabulary.js';
 
 /**
@@ -36,6 +37,8 @@ export interface QueryWord {
   last: boolean;
   /** How much the word counts when matched: less for a cut or shape ("fillet", "chunks"). */
   weight: number;
+  /** A side word after "from" ("from the bakery", "from mcdonalds"): where it came from, which may be a brand. */
+  afterFrom?: boolean;
 }
 
 /** Which form of the food the query asks for. */
@@ -98,19 +101,21 @@ function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] }
  */
 export function parseQuery(query: string): ParsedQuery {
   let text = normalize(query).replace(/&/g, ' and ');
-  for (const [pattern, replacement] of PHRASE_REWRITES) text = text.replace(pattern, replacement);
+  for (const [pattern, replacement, needs] of PHRASE_REWRITES) if (needs === undefined || text.includes(needs)) text = text.replace(pattern, replacement);
   const { kept: tokens, implied } = withoutAmounts(words(text));
 
   const parsed: QueryWord[] = [];
   // `packed`: after "in" ("tuna in water", "peaches in syrup"): what the food is packed or served in.
   let mode: 'core' | 'side' | 'dropped' | 'packed' = 'core';
   let secondConjunct = false;
+  let afterFrom = false;
   let state: RequestedState = 'unspecified';
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (WITH_WORDS.has(token)) {
       if (parsed.some((w) => w.role !== 'side')) mode = 'side';
+      afterFrom = token === 'from' && mode === 'side';
       continue;
     }
     if (WITHOUT_WORDS.has(token)) {
@@ -149,7 +154,7 @@ export function parseQuery(query: string): ParsedQuery {
       } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
-      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s)) {
+      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
         // "fresh", "large", "deli": weak evidence either way.
         role = 'optional';
         weight = 0.4;
@@ -159,7 +164,9 @@ export function parseQuery(query: string): ParsedQuery {
         weight = 0.5;
       }
     }
-    parsed.push({ text: token, stem: s, role, secondConjunct: role === 'core' && secondConjunct, last: false, weight });
+    const word: QueryWord = { text: token, stem: s, role, secondConjunct: role === 'core' && secondConjunct, last: false, weight };
+    if (role === 'side' && afterFrom) word.afterFrom = true;
+    parsed.push(word);
   }
   if (parsed.length > 0) parsed[parsed.length - 1]!.last = true;
   for (const form of implied) {

@@ -2,9 +2,10 @@
  * What people type versus how USDA names foods. Phrase rewrites run on the query
  * before it is split into words ("oj" -> "orange juice"); word synonyms let one word
  * also match another (typed "prawn", named "shrimp"). Both are general vocabulary,
- * never a particular food's answer.
+ * never a particular food's answer. A rewrite's third element, when given, is text the query
+ * must contain for the rewrite to be tried (the costlier patterns are skipped on most queries).
  */
-export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
+export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/\boj\b/g, 'orange juice'],
   [/\bpb\s*(?:&|and|n)\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
@@ -19,6 +20,13 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
   [/(?<!(?:french|home)\s+)\bfries\b/g, 'french fries'],
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
+  // Iced tea and coffee are bought ready to drink, not brewed hot.
+  [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink', 'iced'],
+  // "2 percent milk", "1 per cent": the percentage as USDA writes it.
+  [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
+  // How a dish was served or how done it is: not a word of any food's name.
+  [/\b(?:sunny[-\s]side[-\s]up|over[-\s](?:easy|medium|hard)|medium[-\s]rare|well[-\s]done|take[-\s]?out|take[-\s]?away|to\s+go)\b/g, ' '],
+  [/\ba\s+la\s+mode\b/g, 'with vanilla ice cream'],
   [/\bhalf\s*(?:and|&|n)\s*half\b/g, 'half and half cream'],
   [/\bsoft\s+drinks?\b/g, 'carbonated beverage'],
   [/\bsoda\s+pop\b/g, 'carbonated beverage'],
@@ -36,6 +44,13 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bmange[-\s]?tout\b/g, 'edible-podded peas'],
   [/\bporridge\b/g, 'oats cooked with water'],
   [/\bwholemeal\b/g, 'whole wheat'],
+  // Australian and New Zealand names.
+  [/\brock\s*melons?\b/g, 'cantaloupe'],
+  [/\bsilver\s*beet\b/g, 'swiss chard'],
+  [/\bcapsicums?\b/g, 'sweet peppers'],
+  [/\bhot\s+chips\b/g, 'french fries'],
+  [/\bpaw\s*paws?\b/g, 'papaya'],
+  [/\bsnags\b/g, 'sausages'],
   [/\bbrown\s+bread\b/g, 'wheat bread'],
   [/\bdouble\s+cream\b/g, 'heavy cream'],
   [/\bsingle\s+cream\b/g, 'light cream'],
@@ -63,6 +78,8 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
   [/\bbangers?\b/g, 'pork sausage'],
+  // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
+  [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
   [/\bbutter\s+beans?\b/g, 'lima beans'],
   [/\brunner\s+beans?\b/g, 'snap green beans'],
@@ -78,15 +95,16 @@ export const PHRASE_REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
   [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
   // A burger of another meat is its ground meat as a patty.
-  [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty'],
+  [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty', 'burger'],
   // Toast is toasted bread ("whole wheat toast", "a slice of toast"); after another food it is
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
-  [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread'],
-  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread'],
+  [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread', 'toast'],
+  [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread', 'toast'],
   [/\bmilkshakes?\b/g, 'milk shake'],
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
+  [/\bfig\s+newtons?\b/g, 'fig bars'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
   [/\bcheetos\b/g, 'cheese flavor puffs'],
   [/\bdoritos\b/g, 'tortilla chips'],

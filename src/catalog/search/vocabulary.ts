@@ -87,7 +87,7 @@ export const RAW_REQUEST_WORDS = stems('raw uncooked dry uncook unprepared');
 /** Query words that say how the food was cooked (or that it was). */
 export const COOKED_REQUEST_WORDS = stems(
   'cooked cook boiled baked bake roasted roast grilled grill broiled fried fry steamed poached scrambled toasted braised stewed ' +
-    'sauteed microwaved barbecued bbq prepared heated smoked pan seared sear charred blackened',
+    'sauteed microwaved barbecued bbq prepared heated smoked pan seared sear charred blackened mashed',
 );
 
 /**
@@ -124,7 +124,8 @@ export const CATEGORY_SEGMENTS = new Set(['salad dressing']);
  */
 export const FORM_WORDS = stems(
   'stick sticks fillet fillets filet filets chunk chunks piece pieces slice slices strip strips cube cubes wedge wedges floret florets ' +
-    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers',
+    'spear spears segment segments half halves portion portions rasher rashers clove cloves quarter quarters claw claws skewer skewers ' +
+    'patty patties ball balls cocktail',
 );
 
 /** Cuts a parenthesis may name ("boston (steaks)", "center loin (chops)"): the cut, not the food. */
@@ -199,6 +200,13 @@ export const PACKAGE_WORDS = plainSet(
   'packet packets sachet sachets pouch pouches carton cartons punnet punnets tub tubs jar jars bag bags box boxes bottle bottles can cans tin tins container containers',
 );
 
+/**
+ * Containers a food is served in that some foods are also named after ("a yogurt cup", but
+ * "peanut butter cups"): last, after the food, they qualify it (count when a food has them)
+ * rather than name it.
+ */
+export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves');
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
@@ -210,7 +218,9 @@ export const OPTIONAL_WORDS = stems(
   'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
     'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly ' +
-    'spicy mild tiny fun size sized party family sharing bite homestyle authentic artisan gourmet premium deluxe crusty fluffy yummy delicious',
+    'spicy mild tiny fun size sized party family sharing bite homestyle authentic artisan gourmet premium deluxe crusty fluffy yummy delicious ' +
+    // When it was eaten: not a word of any food.
+    'today tonight yesterday weekend weekday monday tuesday wednesday thursday friday saturday sunday thanksgiving christmas easter',
 );
 
 /** Joining words in a query. */
