@@ -5,7 +5,7 @@ import type { Activity } from '../api/activity.js';
 import { activityOf } from '../api/operation.js';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
-import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, FACTS_PANELS_KEY, factsAppHtml, factsPanels } from './facts-app.js';
+import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, factsAppHtml } from './facts-app.js';
 import { toolError, toolResult } from './tool-result.js';
 import { byToolName, MCP_TOOLS, type McpTool, type McpToolDeps } from './tools.js';
 
@@ -87,8 +87,7 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
       try {
         await steps.enforceQuota();
         const output = await tool.run(deps, caller, input);
-        const panels = tool.showsFacts && tool.foods ? { key: FACTS_PANELS_KEY, ...factsPanels(views, tool.foods(output)) } : undefined;
-        outcome = { result: toolResult(tool, output, panels), status: 200 };
+        outcome = { result: toolResult(tool, output), status: 200 };
         // The operation describes its output as documented, which is the tool's structured content.
         activity = describedCall(tool, input, output);
       } catch (error) {

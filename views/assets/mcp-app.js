@@ -1,13 +1,14 @@
 /*
  * The view side of Larder's MCP app (MCP Apps, the io.modelcontextprotocol/ui extension):
- * it greets the host (ui/initialize), then shows the nutrition-facts panels Larder put in
- * each tool result's _meta. Links open through the host (ui/open-link), since the frame
+ * it greets the host (ui/initialize), then shows the nutrition-facts panel of each food in
+ * a tool result's structured content, rendered with the panel templates Larder compiled
+ * into this page (LARDER_FACTS: views/mcp-facts.eta and what it includes, or the operator's,
+ * escaping as on the server). Links open through the host (ui/open-link), since the frame
  * may not navigate. Inlined into the app page; no network, no dependencies.
  */
-/* global window, document */
+/* global window, document, LARDER_FACTS */
 (function () {
   'use strict';
-  var PANELS_KEY = 'larder/nutrition-facts';
   // The MCP Apps revision this view speaks (@modelcontextprotocol/ext-apps LATEST_PROTOCOL_VERSION).
   var PROTOCOL_VERSION = '2026-01-26';
   var root = document.getElementById('panels');
@@ -26,15 +27,55 @@
   function reportSize() {
     send({ method: 'ui/notifications/size-changed', params: { width: Math.ceil(window.innerWidth), height: Math.ceil(document.documentElement.getBoundingClientRect().height) } });
   }
+  // Eta's runtime, as the compiled templates call it: `this.config`, and `this.render` for includes.
+  var ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  var eta = {
+    config: {
+      escapeFunction: function (value) {
+        return String(value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+      },
+      filterFunction: function (value) { return String(value); },
+    },
+    render: function (name, data, options) {
+      var template = LARDER_FACTS.templates[String(name).replace(/^[./]+/, '').replace(/\.eta$/, '')];
+      if (!template) throw new Error('Template not found: ' + name);
+      return template.call(eta, data, options);
+    },
+  };
+  // One food's panel, from the same facts as its page: the nutrition list as the plan shows it.
+  function panelOf(food) {
+    return eta.render('mcp-facts', {
+      name: food.name,
+      url: food.url,
+      source: food.source.dataset + ', food ' + food.source.id,
+      basis: food.nutrition_basis.replace(/^per /, ''),
+      rows: food.nutrition.map(function (entry) {
+        var flags = LARDER_FACTS.nutrients[entry.name];
+        return { name: entry.name, amount: entry.amount, unit: entry.unit, sub: Boolean(flags && flags.sub), main: Boolean(flags && flags.main) };
+      }),
+    }, {});
+  }
+  // search_foods answers { data: [foods] }, get_food { data: food }.
+  function foodsOf(structured) {
+    var data = structured && structured.data;
+    if (Array.isArray(data)) return data;
+    return data && typeof data === 'object' ? [data] : [];
+  }
+  function errorText(result) {
+    var text = (result.content || []).filter(function (c) { return c.type === 'text'; }).map(function (c) { return c.text; }).join(' ');
+    return text || 'Larder could not answer.';
+  }
   function show(result) {
     if (!result) return;
-    var panels = result._meta && result._meta[PANELS_KEY];
-    if (typeof panels === 'string' && panels !== '') {
-      // Larder rendered this HTML from its own escaped templates (views/mcp-facts.eta).
-      root.innerHTML = panels;
+    var foods = result.isError ? [] : foodsOf(result.structuredContent);
+    if (foods.length > 0) {
+      try {
+        root.innerHTML = foods.map(panelOf).join('\n');
+      } catch {
+        root.textContent = 'Larder could not show these nutrition facts.';
+      }
     } else if (result.isError) {
-      var text = (result.content || []).filter(function (c) { return c.type === 'text'; }).map(function (c) { return c.text; }).join(' ');
-      root.textContent = text || 'Larder could not answer.';
+      root.textContent = errorText(result);
     }
     reportSize();
   }
@@ -65,6 +106,6 @@
     appCapabilities: {},
     protocolVersion: PROTOCOL_VERSION,
   });
-  // ChatGPT's Apps SDK also hands the result's _meta to the view directly.
-  if (window.openai && window.openai.toolResponseMetadata) show({ _meta: window.openai.toolResponseMetadata });
+  // ChatGPT's Apps SDK also hands the result's structured content to the view directly.
+  if (window.openai && window.openai.toolOutput) show({ structuredContent: window.openai.toolOutput });
 })();
