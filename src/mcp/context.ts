@@ -138,8 +138,15 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       extra: call as unknown as Record<string, unknown>,
     };
     const message = parsedMessage(request);
+    const served = await mcpServing();
+    // A 2025-era tool call, the hot path: answered by the process's tool server, no web Request or
+    // Response; as bytes, so the Content-Type stays the SDK's `application/json` (no charset added).
+    if (authInfo && served.toolCallable(request, message, call)) {
+      const text = await served.callTool(message, authInfo);
+      return reply.code(200).header('content-type', 'application/json').send(Buffer.from(text));
+    }
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
-    const response = await (await mcpServing()).answer(request, web, message, call, authInfo);
+    const response = await served.answer(request, web, message, call, authInfo);
     return reply.send(call ? await afterFirstEvent(response) : response);
   };
 

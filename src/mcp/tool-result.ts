@@ -20,8 +20,42 @@ export const RESULT_ENVELOPE_RESERVE = 4_000;
 export function toolResult(tool: McpTool, output: unknown): CallToolResult {
   const structuredContent = (tool.structured ? tool.structured(output) : output) as Record<string, unknown>;
   const result: CallToolResult = { content: [{ type: 'text', text: clip(tool.summarize(output), TEXT_LIMIT) }], structuredContent };
-  if (JSON.stringify(result).length <= RESPONSE_BUDGET_CHARS) return result;
-  return toolError(new LarderError('response_too_large', 500, 'The answer would be too large; ask for less (a smaller limit or one day at a time).'));
+  const text = JSON.stringify(result);
+  if (text.length > RESPONSE_BUDGET_CHARS) return toolError(new LarderError('response_too_large', 500, 'The answer would be too large; ask for less (a smaller limit or one day at a time).'));
+  serialized.set(result, text);
+  return result;
+}
+
+/** Each tool result's JSON, as its size was measured, for the answer to reuse (serving.ts). */
+const serialized = new WeakMap<object, string>();
+
+/**
+ * Whether `a` and `b` serialize to the same JSON, without serializing them: the same value,
+ * or arrays or plain objects whose keys (in order) and entries are. The SDK checks a tool
+ * result against its schema and answers with the checked copy, whose unknown parts are the
+ * tool's own objects: the walk ends there, at the first level the copy did not rebuild.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * The JSON of `sent`, a result the SDK is answering with, when it is `made` (a result as
+ * toolResult made it, measured) or a copy of it that serializes the same.
+ */
+export function serializedResult(sent: unknown, made: CallToolResult | undefined): string | undefined {
+  const text = made && serialized.get(made);
+  return text !== undefined && sameJson(sent, made) ? text : undefined;
 }
 
 /**
