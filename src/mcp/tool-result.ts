@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { clip, RESPONSE_BUDGET_CHARS } from '../api/budget.js';
+import { clip, jsonOf, RESPONSE_BUDGET_CHARS } from '../api/budget.js';
 import { LarderError } from '../errors.js';
 import type { McpTool } from './tools.js';
 
@@ -20,7 +20,8 @@ export const RESULT_ENVELOPE_RESERVE = 4_000;
 export function toolResult(tool: McpTool, output: unknown): CallToolResult {
   const structuredContent = (tool.structured ? tool.structured(output) : output) as Record<string, unknown>;
   const result: CallToolResult = { content: [{ type: 'text', text: clip(tool.summarize(output), TEXT_LIMIT) }], structuredContent };
-  const text = JSON.stringify(result);
+  // JSON.stringify(result), with the structured content's text as its operation made it, if it did.
+  const text = `{"content":${JSON.stringify(result.content)},"structuredContent":${jsonOf(structuredContent)}}`;
   if (text.length > RESPONSE_BUDGET_CHARS) return toolError(new LarderError('response_too_large', 500, 'The answer would be too large; ask for less (a smaller limit or one day at a time).'));
   serialized.set(result, text);
   return result;
