@@ -129,8 +129,8 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
     // A 2025-era tool call, the hot path: answered by the process's tool server, no web Request or
     // Response; as bytes, so the Content-Type stays the SDK's `application/json` (no charset added).
     if (authInfo && served.toolCallable(request, message, call)) {
-      const text = await served.callTool(message, authInfo);
-      return reply.code(200).header('content-type', 'application/json').send(Buffer.from(text));
+      const { status, text } = await served.callTool(message, authInfo);
+      return reply.code(status).header('content-type', 'application/json').send(Buffer.from(text));
     }
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
     const response = await served.answer(request, web, message, call, authInfo);

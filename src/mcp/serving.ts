@@ -37,9 +37,9 @@ export interface McpCall {
 export interface McpServing {
   /**
    * The JSON-RPC response to a 2025-era `tools/call` POST that the SDK's transport would
-   * answer with 200 and that response in JSON (`toolCallable`), as its serialized text.
+   * answer with that response in JSON (`toolCallable`): its status and serialized text.
    */
-  callTool(message: JSONRPCRequest, authInfo: AuthInfo): Promise<string>;
+  callTool(message: JSONRPCRequest, authInfo: AuthInfo): Promise<{ status: number; text: string }>;
   /** Whether `callTool` answers this POST: any other goes to `answer`. */
   toolCallable(request: FastifyRequest, message: unknown, call: McpCall | undefined): message is JSONRPCRequest;
   /** The answer to one /mcp request; `message` is its parsed JSON-RPC body, if it had one. */
@@ -159,9 +159,14 @@ class ToolCallExchange implements Transport {
     // Wraps at 2^31: far more than can be in flight at once.
     this.nextId = (this.nextId + 1) % 0x7fffffff;
     const id = this.nextId;
-    return new Promise((answer) => {
+    return new Promise((answer, fail) => {
       this.waiting.set(id, { id: message.id, authInfo, answer });
-      onmessage({ ...message, id }, { authInfo });
+      try {
+        onmessage({ ...message, id }, { authInfo });
+      } catch (error) {
+        this.waiting.delete(id);
+        fail(error);
+      }
     });
   }
 }
@@ -202,7 +207,15 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
   exchange.onerror = onerror;
   await toolServer.connect(exchange);
   return {
-    callTool: (message, authInfo) => exchange.exchange(message, authInfo),
+    callTool: async (message, authInfo) => {
+      try {
+        return { status: 200, text: await exchange.exchange(message, authInfo) };
+      } catch (error) {
+        // As serveLegacyAsJson answers a failure of the SDK's own.
+        onerror(error);
+        return { status: 500, text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: message.id }) };
+      }
+    },
     toolCallable(request, message, call): message is JSONRPCRequest {
       // What the SDK's transport would take and answer with the response in JSON: one
       // request (no batch, no notification) that accepts both JSON and an event stream,
@@ -214,7 +227,7 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
       return version === undefined || (typeof version === 'string' && exchange.supportedVersions.includes(version));
     },
     answer(request, web, message, call, authInfo) {
-      // A 2025-era call (most clients today) in JSON; the rest as the SDK's handler routes it.
+      // Any other 2025-era message in JSON, on a server and transport of its own; the rest as the SDK's handler routes it.
       if (call && authInfo && isLegacyMessage(request, message)) return serveLegacyAsJson(newServer, bodyLimit, web, message, authInfo, onerror);
       return handler.fetch(web, { ...(authInfo ? { authInfo } : {}), ...(message !== undefined ? { parsedBody: message } : {}) });
     },
