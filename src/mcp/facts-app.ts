@@ -40,24 +40,29 @@ function nutrientFlags(): Record<string, { sub: boolean; main: boolean }> {
 }
 
 /**
- * What the view script renders panels with (`LARDER_FACTS`): the compiled panel templates
- * and the nutrients' row flags, shipped once in the app page rather than in every result.
- * The compiled code sits in a script element: `</script` and `<!--` only occur inside its
- * string literals, where `<\/` and `<\!` read the same.
+ * What the view renders panels with (`LARDER_FACTS`): the compiled panel templates and the
+ * nutrients' row flags, shipped once in the app page rather than in every result, and
+ * whether the view script is one from before (an operator's copy that reads the panels from
+ * a result's `_meta`, which views/assets/mcp-facts.js then fills for it). The compiled code
+ * sits in a script element: `</script` and `<!--` only occur inside its string literals,
+ * where `<\/` and `<\!` read the same.
  */
-function panelScript(views: Views): string {
+function panelScript(views: Views, viewScript: string): string {
   const templates = [...panelTemplates(views)].map(([name, source]) => `${JSON.stringify(name)}: function (it, options) {\n${source}\n}`);
-  const script = `var LARDER_FACTS = {\n  nutrients: ${JSON.stringify(nutrientFlags())},\n  templates: {\n${templates.join(',\n')}\n  }\n};\n`;
+  const panelsInMeta = !viewScript.includes('LARDER_FACTS');
+  const script = `var LARDER_FACTS = {\n  nutrients: ${JSON.stringify(nutrientFlags())},\n  panelsInMeta: ${panelsInMeta},\n  templates: {\n${templates.join(',\n')}\n  }\n};\n`;
   return script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
 /**
- * The app page: views/mcp-app.eta with the site's style sheet, the panel templates and the
- * view script inlined, since hosts render it in a sandbox without network access. The view
- * renders each food's panel from the tool result's structured content (its nutrition list
- * is the plan's, as the API shows it) with the same templates and rows as a food page.
+ * The app page: views/mcp-app.eta with the site's style sheet, the panel templates, their
+ * renderer and the view script inlined, since hosts render it in a sandbox without network
+ * access. The view renders each food's panel from the tool result's structured content (its
+ * nutrition list is the plan's, as the API shows it) with the same templates and rows as a
+ * food page.
  */
 export function factsAppHtml(views: Views): string {
   const asset = (name: string) => views.asset(name)?.body.toString('utf8') ?? '';
-  return views.render('mcp-app', { css: asset('larder.css'), script: `${panelScript(views)}\n${asset('mcp-app.js')}` });
+  const viewScript = asset('mcp-app.js');
+  return views.render('mcp-app', { css: asset('larder.css'), script: `${panelScript(views, viewScript)}\n${asset('mcp-facts.js')}\n${viewScript}` });
 }

@@ -10,6 +10,7 @@ import type { FoodJson } from '../../src/catalog/present.js';
 import { FACTS_APP_URI } from '../../src/mcp/facts-app.js';
 import { createViews, DEFAULT_VIEWS_DIR } from '../../src/views/render.js';
 import { browserUnavailable, launchBrowser } from '../helpers/browser.js';
+import { fixturesDir } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { HeldTokenProvider, connectMcp, mcpCaller } from '../mcp/mcp-helpers.js';
 
@@ -171,6 +172,34 @@ describe("the MCP app with an operator's panel template", { skip }, () => {
     const html = await shown.panels();
     assert.match(html, /<p class="operator-note">Checked by Ben &amp; Jo's kitchen<\/p>/);
     assert.equal(html, await shown.normalized(serverPanels(viewsDir, (result.structuredContent as { data: FoodJson[] }).data)));
+    assert.deepEqual(shown.errors, []);
+    await shown.page.close();
+  });
+});
+
+describe('the MCP app with a view script copied from before it rendered its own panels', { skip }, () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    t = await startTestServer({ env: { LARDER_VIEWS: path.join(fixturesDir, 'views-before-structured') } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('still shows the panels, from the templates, where that script looks for them', async () => {
+    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
+    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
+    const appHtml = ((await client.readResource({ uri: FACTS_APP_URI })).contents[0] as { text: string }).text;
+    const result = (await client.callTool({ name: 'search_foods', arguments: { query: 'banana', limit: 2 } })) as CallToolResult;
+    await client.close();
+    assert.match(appHtml, /panelsInMeta: true/);
+    assert.equal(result._meta?.['larder/nutrition-facts'], undefined, 'the result itself carries no panels');
+    const shown = await showInApp(browser, appHtml, result);
+    assert.equal(await shown.panels(), await shown.normalized(serverPanels(undefined, (result.structuredContent as { data: FoodJson[] }).data)));
     assert.deepEqual(shown.errors, []);
     await shown.page.close();
   });

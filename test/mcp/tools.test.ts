@@ -145,7 +145,7 @@ describe('MCP tools', () => {
         assert.match(page.text, /<style>[\s\S]*\.facts \{[\s\S]*<\/style>/);
         assert.match(page.text, /<script>[\s\S]*ui\/initialize[\s\S]*<\/script>/);
         // The panel templates, compiled once into the page: views/mcp-facts.eta and the nutrition-facts table it includes.
-        assert.match(page.text, /var LARDER_FACTS = [\s\S]*"mcp-facts": function \(it, options\)[\s\S]*<section class="facts"[\s\S]*"nutrition-facts": function[\s\S]*<caption>Amounts in /);
+        assert.match(page.text, /var LARDER_FACTS = [\s\S]*panelsInMeta: false[\s\S]*"mcp-facts": function \(it, options\)[\s\S]*<section class="facts"[\s\S]*"nutrition-facts": function[\s\S]*<caption>Amounts in /);
         assert.equal(page.text.match(/<\/script/gi)?.length, 1, 'nothing inlined closes the script element early');
         assert.doesNotMatch(page.text, /<link|<script [^>]*src=|<img|@import|url\(/, 'no external assets');
       });

@@ -1,10 +1,9 @@
 /*
  * The view side of Larder's MCP app (MCP Apps, the io.modelcontextprotocol/ui extension):
  * it greets the host (ui/initialize), then shows the nutrition-facts panel of each food in
- * a tool result's structured content, rendered with the panel templates Larder compiled
- * into this page (LARDER_FACTS: views/mcp-facts.eta and what it includes, or the operator's,
- * escaping as on the server). Links open through the host (ui/open-link), since the frame
- * may not navigate. Inlined into the app page; no network, no dependencies.
+ * a tool result's structured content (LARDER_FACTS.panelsOf, mcp-facts.js: the panel
+ * templates Larder compiled into this page). Links open through the host (ui/open-link),
+ * since the frame may not navigate. Inlined into the app page; no network, no dependencies.
  */
 /* global window, document, LARDER_FACTS */
 (function () {
@@ -27,53 +26,20 @@
   function reportSize() {
     send({ method: 'ui/notifications/size-changed', params: { width: Math.ceil(window.innerWidth), height: Math.ceil(document.documentElement.getBoundingClientRect().height) } });
   }
-  // Eta's runtime, as the compiled templates call it: `this.config`, and `this.render` for includes.
-  var ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-  var eta = {
-    config: {
-      escapeFunction: function (value) {
-        return String(value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
-      },
-      filterFunction: function (value) { return String(value); },
-    },
-    render: function (name, data, options) {
-      var template = LARDER_FACTS.templates[String(name).replace(/^[./]+/, '').replace(/\.eta$/, '')];
-      if (!template) throw new Error('Template not found: ' + name);
-      return template.call(eta, data, options);
-    },
-  };
-  // One food's panel, from the same facts as its page: the nutrition list as the plan shows it.
-  function panelOf(food) {
-    return eta.render('mcp-facts', {
-      name: food.name,
-      url: food.url,
-      source: food.source.dataset + ', food ' + food.source.id,
-      basis: food.nutrition_basis.replace(/^per /, ''),
-      rows: food.nutrition.map(function (entry) {
-        var flags = LARDER_FACTS.nutrients[entry.name];
-        return { name: entry.name, amount: entry.amount, unit: entry.unit, sub: Boolean(flags && flags.sub), main: Boolean(flags && flags.main) };
-      }),
-    }, {});
-  }
-  // search_foods answers { data: [foods] }, get_food { data: food }.
-  function foodsOf(structured) {
-    var data = structured && structured.data;
-    if (Array.isArray(data)) return data;
-    return data && typeof data === 'object' ? [data] : [];
-  }
   function errorText(result) {
     var text = (result.content || []).filter(function (c) { return c.type === 'text'; }).map(function (c) { return c.text; }).join(' ');
     return text || 'Larder could not answer.';
   }
   function show(result) {
     if (!result) return;
-    var foods = result.isError ? [] : foodsOf(result.structuredContent);
-    if (foods.length > 0) {
-      try {
-        root.innerHTML = foods.map(panelOf).join('\n');
-      } catch {
-        root.textContent = 'Larder could not show these nutrition facts.';
-      }
+    var panels = '';
+    try {
+      panels = result.isError ? '' : LARDER_FACTS.panelsOf(result.structuredContent);
+    } catch {
+      panels = '<p class="source">Larder could not show these nutrition facts.</p>';
+    }
+    if (panels !== '') {
+      root.innerHTML = panels;
     } else if (result.isError) {
       root.textContent = errorText(result);
     }
