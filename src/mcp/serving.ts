@@ -1,9 +1,7 @@
 import {
   classifyInboundRequest,
   createMcpHandler,
-  isJSONRPCErrorResponse,
   isJSONRPCRequest,
-  isJSONRPCResultResponse,
   isJsonContentType,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
@@ -139,11 +137,13 @@ class ToolCallExchange implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    // The tools send no notifications or requests; only a response has a POST to go to.
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
-    const waiting = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined;
+    // The tools send no notifications or requests; only a response (which the protocol layer
+    // built: a result or an error under a request's id) has a POST to go to. Told apart by its
+    // shape, not by the SDK's schema check, which would walk the whole result once more.
+    if (!('id' in message) || !('result' in message || 'error' in message) || typeof message.id !== 'number') return;
+    const waiting = this.waiting.get(message.id);
     if (!waiting) return;
-    this.waiting.delete(message.id as number);
+    this.waiting.delete(message.id);
     waiting.answer(responseText({ ...message, id: waiting.id }, madeResults.get(waiting.authInfo)));
   }
 
