@@ -54,3 +54,21 @@ export function fitJsonList(pieces: readonly string[], fields: Record<string, un
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** The JSON text of replies already serialized as they were put together (jsonOf). */
+const knownJson = new WeakMap<object, string>();
+
+/**
+ * `value`, known to serialize to `json` (its JSON.stringify, made from pieces serialized
+ * once, as fitJsonList's), so whatever measures or sends it does not serialize it again.
+ * The value is not to be changed afterwards.
+ */
+export function withJson<T extends object>(value: T, json: string): T {
+  knownJson.set(value, json);
+  return value;
+}
+
+/** JSON.stringify(value), from withJson's text when it has one. */
+export function jsonOf(value: object): string {
+  return knownJson.get(value) ?? JSON.stringify(value);
+}

@@ -1,5 +1,5 @@
 import { nutrientTierFor } from '../accounts/plans.js';
-import { fitJsonList, fitList } from '../api/budget.js';
+import { fitJsonList, fitList, withJson } from '../api/budget.js';
 import type { Caller } from '../api/caller.js';
 import type { Activity } from '../api/activity.js';
 import type { Operation, OperationRef } from '../api/operation.js';
@@ -108,10 +108,12 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
   const tier = nutrientTierFor(caller.user.plan);
   const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentedFood(food, deps.appUrl, tier), match }));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  // Its size from the pieces serialized once (as searchFoodsJson puts them together): only
-  // a reply that may be over the budget is serialized again to be trimmed.
+  // Its size from the pieces serialized once (as searchFoodsJson puts them together), the
+  // text kept with the reply (withJson): only one that may be over the budget is serialized
+  // again to be trimmed.
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, deps.appUrl, tier), match));
-  if (fitJsonList(pieces, signal, deps.responseBudget).endsWith(',"truncated":true}') === false) return { data, ...signal };
+  const json = fitJsonList(pieces, signal, deps.responseBudget);
+  if (!json.endsWith(',"truncated":true}')) return withJson({ data, ...signal }, json);
   return fitList(data, (kept, truncated): FoodList => (truncated ? { data: [...kept], ...signal, truncated } : { data: [...kept], ...signal }), deps.responseBudget);
 }
 

@@ -20,7 +20,7 @@ import type { Views } from '../views/render.js';
 import type { ToolCallSteps } from './server.js';
 import type { McpCall, McpServing } from './serving.js';
 import { checkOrigin } from './steps/check-origin.js';
-import { toolScopes } from './steps/tool-scopes.js';
+import { parsedMessage, toolScopes } from './steps/tool-scopes.js';
 import { RESULT_ENVELOPE_RESERVE } from './tool-result.js';
 
 /** The MCP endpoint's path on Larder's origin (SPEC.md). */
@@ -44,19 +44,6 @@ const MCP_BODY_LIMIT = 256 * 1024;
 
 /** Headers of the HTTP hop, not of the message the SDK reads. */
 const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
-
-/**
- * A POST's JSON-RPC message, parsed once here for the SDK (`undefined`: no body, or not
- * JSON; the SDK then reads the text itself and answers with its parse error).
- */
-function parsedMessage(request: FastifyRequest): unknown {
-  if (request.method !== 'POST' || typeof request.body !== 'string' || request.body.length === 0) return undefined;
-  try {
-    return JSON.parse(request.body) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The Fastify request as the web-standard Request the SDK's handler serves; aborted if the
@@ -138,8 +125,15 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       extra: call as unknown as Record<string, unknown>,
     };
     const message = parsedMessage(request);
+    const served = await mcpServing();
+    // A 2025-era tool call, the hot path: answered by the process's tool server, no web Request or
+    // Response; as bytes, so the Content-Type stays the SDK's `application/json` (no charset added).
+    if (authInfo && served.toolCallable(request, message, call)) {
+      const { status, text } = await served.callTool(message, authInfo);
+      return reply.code(status).header('content-type', 'application/json').send(Buffer.from(text));
+    }
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
-    const response = await (await mcpServing()).answer(request, web, message, call, authInfo);
+    const response = await served.answer(request, web, message, call, authInfo);
     return reply.send(call ? await afterFirstEvent(response) : response);
   };
 

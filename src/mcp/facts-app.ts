@@ -1,69 +1,68 @@
 import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { factsRowsOf } from '../catalog/facts.js';
-import type { FoodJson } from '../catalog/present.js';
+import { NUTRIENTS } from '../catalog/nutrients.js';
 import type { Views } from '../views/render.js';
 
 /** The MCP app that shows nutrition facts (MCP Apps: a `ui://` resource, `text/html;profile=mcp-app`). */
 export const FACTS_APP_URI = 'ui://larder/nutrition-facts.html';
 export const FACTS_APP_MIME_TYPE = RESOURCE_MIME_TYPE;
 
-/** Where in a tool result's `_meta` the app finds its panels (the model never reads `_meta`). */
-export const FACTS_PANELS_KEY = 'larder/nutrition-facts';
+/** The template of one food's panel in the app (views/mcp-facts.eta, or the operator's). */
+export const FACTS_PANEL_TEMPLATE = 'mcp-facts';
+
+/** A template's name as the views resolve it: `./nutrition-facts.eta` is `nutrition-facts`. */
+const templateName = (name: string) => name.replace(/^[./]+/, '').replace(/\.eta$/, '');
 
 /**
- * The app page: views/mcp-app.eta with the site's style sheet and the view script inlined,
- * since hosts render it in a sandbox without network access.
+ * The panel template and every template it includes by a literal name, each compiled by
+ * the views' own Eta (auto-escaping and all), in include order. An include by a computed
+ * name is not followed: in the app it fails as a missing template would on a page.
+ */
+function panelTemplates(views: Views): Map<string, string> {
+  const compiled = new Map<string, string>();
+  const pending = [FACTS_PANEL_TEMPLATE];
+  for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+    if (compiled.has(name)) continue;
+    const { template, source } = views.compiled(name);
+    compiled.set(name, source);
+    for (const match of template.matchAll(/\binclude(?:Async)?\(\s*(['"`])([^'"`$]+)\1/g)) pending.push(templateName(match[2]!));
+  }
+  return compiled;
+}
+
+/**
+ * The row flags of each nutrient (indented, headline), as the facts rows of a food page set
+ * them (catalog/facts.ts `factsRowsOf`), by the name a tool result's nutrition list uses.
+ */
+function nutrientFlags(): Record<string, { sub: boolean; main: boolean }> {
+  const rows = factsRowsOf(NUTRIENTS.map((n) => ({ name: n.name, amount: 0, unit: n.unit })));
+  return Object.fromEntries(rows.map((row) => [row.name, { sub: row.sub, main: row.main }]));
+}
+
+/**
+ * What the view renders panels with (`LARDER_FACTS`): the compiled panel templates and the
+ * nutrients' row flags, shipped once in the app page rather than in every result, and
+ * whether the view script is one from before (an operator's copy that reads the panels from
+ * a result's `_meta`, which views/assets/mcp-facts.js then fills for it). The compiled code
+ * sits in a script element: `</script` and `<!--` only occur inside its string literals,
+ * where `<\/` and `<\!` read the same.
+ */
+function panelScript(views: Views, viewScript: string): string {
+  const templates = [...panelTemplates(views)].map(([name, source]) => `${JSON.stringify(name)}: function (it, options) {\n${source}\n}`);
+  const panelsInMeta = !viewScript.includes('LARDER_FACTS');
+  const script = `var LARDER_FACTS = {\n  nutrients: ${JSON.stringify(nutrientFlags())},\n  panelsInMeta: ${panelsInMeta},\n  templates: {\n${templates.join(',\n')}\n  }\n};\n`;
+  return script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+/**
+ * The app page: views/mcp-app.eta with the site's style sheet, the panel templates, their
+ * renderer and the view script inlined, since hosts render it in a sandbox without network
+ * access. The view renders each food's panel from the tool result's structured content (its
+ * nutrition list is the plan's, as the API shows it) with the same templates and rows as a
+ * food page.
  */
 export function factsAppHtml(views: Views): string {
   const asset = (name: string) => views.asset(name)?.body.toString('utf8') ?? '';
-  return views.render('mcp-app', { css: asset('larder.css'), script: asset('mcp-app.js') });
-}
-
-/** One food's panel and the length of its JSON string literal without the quotes. */
-interface RenderedPanel {
-  html: string;
-  jsonChars: number;
-}
-
-/**
- * Each food's panel, rendered once: the catalog's food JSON is made once per food and tier
- * and shared (catalog/present.ts), so its nutrition list names one food's facts as one tier
- * shows them, for as long as the catalog does not change.
- */
-const renderedPanels = new WeakMap<Views, WeakMap<FoodJson['nutrition'], RenderedPanel>>();
-
-/**
- * The panels of some foods (the HTML, one panel a line), and `jsonLength`: the length of
- * `JSON.stringify(html)`, known from each panel's, so a result's size is checked without
- * serializing its 40 KB of markup once more than the answer itself does.
- */
-export interface FactsPanels {
-  html: string;
-  jsonLength: number;
-}
-
-/** The panels of some foods, from the same nutrition-facts table as their /catalog pages. */
-export function factsPanels(views: Views, foods: readonly FoodJson[]): FactsPanels {
-  let rendered = renderedPanels.get(views);
-  if (!rendered) renderedPanels.set(views, (rendered = new WeakMap()));
-  const html: string[] = [];
-  // The quotes, and each "\n" between two panels escaped as two characters.
-  let jsonLength = 2 + Math.max(0, foods.length - 1) * 2;
-  for (const food of foods) {
-    let panel = rendered.get(food.nutrition);
-    if (panel === undefined) {
-      const text = views.render('mcp-facts', {
-        name: food.name,
-        url: food.url,
-        source: `${food.source.dataset}, food ${food.source.id}`,
-        basis: food.nutrition_basis.replace(/^per /, ''),
-        rows: factsRowsOf(food.nutrition),
-      });
-      panel = { html: text, jsonChars: JSON.stringify(text).length - 2 };
-      rendered.set(food.nutrition, panel);
-    }
-    html.push(panel.html);
-    jsonLength += panel.jsonChars;
-  }
-  return { html: html.join('\n'), jsonLength };
+  const viewScript = asset('mcp-app.js');
+  return views.render('mcp-app', { css: asset('larder.css'), script: `${panelScript(views, viewScript)}\n${asset('mcp-facts.js')}\n${viewScript}` });
 }

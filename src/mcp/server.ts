@@ -1,11 +1,11 @@
 import { registerAppResource, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
-import { fromJsonSchema, McpServer, type CallToolResult, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
-import type { Caller } from '../api/caller.js';
+import { fromJsonSchema, McpServer, type CallToolResult, type ServerContext, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { Activity } from '../api/activity.js';
 import { activityOf } from '../api/operation.js';
 import { LarderError } from '../errors.js';
 import type { Views } from '../views/render.js';
-import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, FACTS_PANELS_KEY, factsAppHtml, factsPanels } from './facts-app.js';
+import { FACTS_APP_MIME_TYPE, FACTS_APP_URI, factsAppHtml } from './facts-app.js';
+import type { McpCall } from './serving.js';
 import { toolError, toolResult } from './tool-result.js';
 import { byToolName, MCP_TOOLS, type McpTool, type McpToolDeps } from './tools.js';
 
@@ -41,8 +41,10 @@ export interface LarderMcpServerOptions {
   tools: readonly PreparedTool[];
   deps: McpToolDeps;
   views: Views;
-  caller: Caller;
-  steps: ToolCallSteps;
+  /** The caller and steps of the POST a tool call came in (serving.ts puts them in its AuthInfo). */
+  callOf(context: ServerContext): McpCall;
+  /** Told each result a tool call made, before the SDK checks it and answers with it. */
+  made?(context: ServerContext, result: CallToolResult): void;
   version: string;
 }
 
@@ -63,12 +65,13 @@ function failure(error: unknown, steps: ToolCallSteps): { result: CallToolResult
 }
 
 /**
- * Larder as an MCP server for one request and one caller (the SDK's serving entry builds a
- * fresh instance per request, which is what keeps /mcp stateless): the tools of the table,
- * each running the quota step, its operation and the usage record, and the facts app.
+ * Larder as an MCP server: the tools of the table, each running the quota step, its
+ * operation and the usage record for the caller of the request it came in, and the facts
+ * app. The SDK's serving entry builds a fresh instance per request (which is what keeps
+ * /mcp stateless); serving.ts also keeps one for the process that serves 2025-era tool calls.
  */
 export function createLarderMcpServer(options: LarderMcpServerOptions): McpServer {
-  const { deps, views, caller, steps } = options;
+  const { deps, views } = options;
   const server = new McpServer(
     { name: 'larder', title: 'Larder', version: options.version },
     {
@@ -80,21 +83,22 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
 
   for (const { tool, description, inputSchema, outputSchema } of options.tools) {
     const config = { title: tool.title, description, inputSchema, outputSchema, annotations: { title: tool.title, ...tool.annotations } };
-    const run = async (input: unknown): Promise<CallToolResult> => {
+    const run = async (input: unknown, context: ServerContext): Promise<CallToolResult> => {
+      const { caller, steps } = options.callOf(context);
       const started = performance.now();
       let outcome: { result: CallToolResult; status: number };
       let activity = activityOf(tool.operation, input, undefined, false);
       try {
         await steps.enforceQuota();
         const output = await tool.run(deps, caller, input);
-        const panels = tool.showsFacts && tool.foods ? { key: FACTS_PANELS_KEY, ...factsPanels(views, tool.foods(output)) } : undefined;
-        outcome = { result: toolResult(tool, output, panels), status: 200 };
+        outcome = { result: toolResult(tool, output), status: 200 };
         // The operation describes its output as documented, which is the tool's structured content.
         activity = describedCall(tool, input, output);
       } catch (error) {
         outcome = failure(error, steps);
       }
       await steps.recordCall(tool, outcome.status, performance.now() - started, activity);
+      options.made?.(context, outcome.result);
       return outcome.result;
     };
     if (tool.showsFacts) registerAppTool(server, tool.name, { ...config, _meta: { ui: { resourceUri: FACTS_APP_URI } } }, run);

@@ -1,16 +1,24 @@
 import {
   classifyInboundRequest,
   createMcpHandler,
+  isJSONRPCRequest,
   isJsonContentType,
   WebStandardStreamableHTTPServerTransport,
   type AuthInfo,
+  type CallToolResult,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
   type McpServer,
+  type ServerContext,
+  type Transport,
 } from '@modelcontextprotocol/server';
 import type { FastifyRequest } from 'fastify';
+import { LarderError } from '../errors.js';
 import type { Caller } from '../api/caller.js';
 import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
 import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
+import { serializedResult } from './tool-result.js';
 import type { McpToolDeps } from './tools.js';
 
 /**
@@ -25,6 +33,13 @@ export interface McpCall {
 }
 
 export interface McpServing {
+  /**
+   * The JSON-RPC response to a 2025-era `tools/call` POST that the SDK's transport would
+   * answer with that response in JSON (`toolCallable`): its status and serialized text.
+   */
+  callTool(message: JSONRPCRequest, authInfo: AuthInfo): Promise<{ status: number; text: string }>;
+  /** Whether `callTool` answers this POST: any other goes to `answer`. */
+  toolCallable(request: FastifyRequest, message: unknown, call: McpCall | undefined): message is JSONRPCRequest;
   /** The answer to one /mcp request; `message` is its parsed JSON-RPC body, if it had one. */
   answer(request: FastifyRequest, web: Request, message: unknown, call: McpCall | undefined, authInfo: AuthInfo | undefined): Promise<Response>;
   close(): Promise<void>;
@@ -82,26 +97,143 @@ async function serveLegacyAsJson(factory: () => McpServer, bodyLimit: number, re
   }
 }
 
+/**
+ * A JSON-RPC response as the SDK's JSON response mode sends it, with the tool result the
+ * call made serialized once (when its size was checked, tool-result.ts), not again.
+ */
+function responseText(message: JSONRPCMessage, made: CallToolResult | undefined): string {
+  if ('result' in message && 'id' in message) {
+    const result = serializedResult(message.result, made);
+    if (result !== undefined) return `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(message.id)}}`;
+  }
+  return JSON.stringify(message);
+}
+
+/** The result each POST's tool call made, by the POST's AuthInfo (the call's context carries it). */
+const madeResults = new WeakMap<AuthInfo, CallToolResult>();
+
+/**
+ * The transport of the one McpServer that serves 2025-era tool calls for the whole process
+ * (an SDK `Transport`, as stdio's is: many requests in flight on one connection). Each POST's
+ * request goes in under an id of the exchange's own, unique while it is in flight, and its
+ * response comes back to that POST with the client's id, serialized once. A stateless POST
+ * is all the server knows of a client, and no `initialize` comes this way (toolCallable),
+ * so the server keeps nothing of one call for another: the same as a fresh server per POST,
+ * without building one (its tools, their schemas, validators) and tearing it down each time.
+ */
+class ToolCallExchange implements Transport {
+  onmessage?: Transport['onmessage'];
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  /** The protocol versions the connected server speaks, the ones the SDK's transport accepts in MCP-Protocol-Version. */
+  supportedVersions: readonly string[] = [];
+  private nextId = 0;
+  private readonly waiting = new Map<number, { id: JSONRPCRequest['id']; authInfo: AuthInfo; answer: (text: string) => void }>();
+
+  async start(): Promise<void> {}
+
+  setSupportedProtocolVersions(versions: string[]): void {
+    this.supportedVersions = [...versions];
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    // The tools send no notifications or requests; only a response (which the protocol layer
+    // built: a result or an error under a request's id) has a POST to go to. Told apart by its
+    // shape, not by the SDK's schema check, which would walk the whole result once more.
+    if (!('id' in message) || !('result' in message || 'error' in message) || typeof message.id !== 'number') return;
+    const waiting = this.waiting.get(message.id);
+    if (!waiting) return;
+    this.waiting.delete(message.id);
+    waiting.answer(responseText({ ...message, id: waiting.id }, madeResults.get(waiting.authInfo)));
+  }
+
+  async close(): Promise<void> {
+    for (const { id, answer } of this.waiting.values()) answer(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id }));
+    this.waiting.clear();
+    this.onclose?.();
+  }
+
+  exchange(message: JSONRPCRequest, authInfo: AuthInfo): Promise<string> {
+    const onmessage = this.onmessage;
+    if (!onmessage) return Promise.reject(new Error('The tool-call exchange is not connected'));
+    // Wraps at 2^31: far more than can be in flight at once.
+    this.nextId = (this.nextId + 1) % 0x7fffffff;
+    const id = this.nextId;
+    return new Promise((answer, fail) => {
+      this.waiting.set(id, { id: message.id, authInfo, answer });
+      try {
+        onmessage({ ...message, id }, { authInfo });
+      } catch (error) {
+        this.waiting.delete(id);
+        fail(error);
+      }
+    });
+  }
+}
+
+/** The caller and steps of the POST a tool call came in, which the token steps put in its AuthInfo. */
+function callOf(context: ServerContext): McpCall {
+  const call = context.http?.authInfo?.extra as McpCall | undefined;
+  // Every POST passed the token steps; a call without a caller never gets here.
+  if (!call) throw new LarderError('server_error', 500, 'MCP request without a caller');
+  return call;
+}
+
 /** The SDK's handler for both eras, and the JSON leg of 2025-era tool calls, for Larder's tools. */
-export function createMcpServing(options: { deps: McpToolDeps; views: Views; bodyLimit: number; onerror: (error: unknown) => void }): McpServing {
+export async function createMcpServing(options: { deps: McpToolDeps; views: Views; bodyLimit: number; onerror: (error: unknown) => void }): Promise<McpServing> {
   const { deps, views, bodyLimit, onerror } = options;
   const tools = prepareTools();
-  const serverFor = (call: McpCall) => createLarderMcpServer({ tools, deps, views, caller: call.caller, steps: call.steps, version: LARDER_VERSION });
+  const newServer = () =>
+    createLarderMcpServer({
+      tools,
+      deps,
+      views,
+      callOf,
+      version: LARDER_VERSION,
+      made: (context, result) => {
+        if (context.http?.authInfo) madeResults.set(context.http.authInfo, result);
+      },
+    });
   const handler = createMcpHandler(
     (context) => {
-      const call = context.authInfo?.extra as McpCall | undefined;
       // Every POST passed the token steps; a request without a caller never gets here.
-      if (!call) throw new Error('MCP request without a caller');
-      return serverFor(call);
+      if (!context.authInfo?.extra) throw new Error('MCP request without a caller');
+      return newServer();
     },
     { legacy: 'stateless', maxRequestBodySize: bodyLimit, onerror },
   );
+  const exchange = new ToolCallExchange();
+  const toolServer = newServer();
+  exchange.onerror = onerror;
+  await toolServer.connect(exchange);
   return {
+    callTool: async (message, authInfo) => {
+      try {
+        return { status: 200, text: await exchange.exchange(message, authInfo) };
+      } catch (error) {
+        // As serveLegacyAsJson answers a failure of the SDK's own.
+        onerror(error);
+        return { status: 500, text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: message.id }) };
+      }
+    },
+    toolCallable(request, message, call): message is JSONRPCRequest {
+      // What the SDK's transport would take and answer with the response in JSON: one
+      // request (no batch, no notification) that accepts both JSON and an event stream,
+      // in a protocol version the server speaks; anything else gets the SDK's own answer.
+      if (!call || !isLegacyMessage(request, message) || !isJSONRPCRequest(message) || message.method !== 'tools/call') return false;
+      const accept = request.headers.accept ?? '';
+      if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
+      const version = request.headers['mcp-protocol-version'];
+      return version === undefined || (typeof version === 'string' && exchange.supportedVersions.includes(version));
+    },
     answer(request, web, message, call, authInfo) {
-      // A 2025-era tool call (most clients today) in JSON; the rest as the SDK's handler routes it.
-      if (call && authInfo && isLegacyMessage(request, message)) return serveLegacyAsJson(() => serverFor(call), bodyLimit, web, message, authInfo, onerror);
+      // Any other 2025-era message in JSON, on a server and transport of its own; the rest as the SDK's handler routes it.
+      if (call && authInfo && isLegacyMessage(request, message)) return serveLegacyAsJson(newServer, bodyLimit, web, message, authInfo, onerror);
       return handler.fetch(web, { ...(authInfo ? { authInfo } : {}), ...(message !== undefined ? { parsedBody: message } : {}) });
     },
-    close: () => handler.close(),
+    close: async () => {
+      await toolServer.close();
+      await handler.close();
+    },
   };
 }

@@ -46,14 +46,12 @@ export interface McpTool<Input = unknown, Output = unknown> {
   annotations: ToolHints;
   /** Input fields the tool requires on top of the operation's own (log_food: the idempotency key). */
   alsoRequired?: readonly string[];
-  /** Whether its result shows the nutrition-facts app (MCP Apps). */
+  /** Whether its result shows the nutrition-facts app (MCP Apps): the foods of its structured content's `data`. */
   showsFacts: boolean;
   run(deps: McpToolDeps, caller: Caller, input: Input): Promise<Output>;
   /** The `structuredContent`, matching the operation's output schema (default: the output itself). */
   structured?(output: Output): object;
   summarize(output: Output): string;
-  /** The foods whose facts the app panel shows. */
-  foods?(output: Output): FoodJson[];
 }
 
 function tool<Input, Output>(definition: McpTool<Input, Output>): McpTool {
@@ -93,7 +91,6 @@ export const MCP_TOOLS: readonly McpTool[] = [
       output.data.length === 0
         ? 'No food matches; try other words (a plainer name, or without brand or amount).'
         : `${output.data.length} match${output.data.length === 1 ? '' : 'es'}, best first: ${output.data.map((f) => `${f.name} (id ${f.id}, ${energyOf(f.nutrition)} per 100 g)`).join('; ')}.${output.truncated ? ' Some were left out to keep the answer small.' : ''}`,
-    foods: (output) => output.data,
   }),
   tool<{ id: string }, { data: FoodJson }>({
     name: 'get_food',
@@ -106,7 +103,6 @@ export const MCP_TOOLS: readonly McpTool[] = [
     run: (deps, caller, input) => getFood(deps, caller, input),
     summarize: ({ data }) =>
       `${data.name} (id ${data.id}), per 100 g: ${data.nutrition.map((n) => `${n.name} ${n.amount} ${n.unit}`).join(', ')}.${data.portions.length > 0 ? ` Portions: ${data.portions.map((p) => `${p.label} = ${p.grams} g`).join('; ')}.` : ''} Source: ${data.source.dataset} ${data.source.id}; ${data.url}`,
-    foods: (output) => [output.data],
   }),
   tool<AddDiaryEntryInput, { entry: DiaryEntryJson; replayed: boolean }>({
     name: 'log_food',

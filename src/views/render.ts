@@ -15,6 +15,13 @@ export interface Views {
   render(name: string, data: Record<string, unknown>): string;
   /** A file under views/assets/, from the override folder when it has one. */
   asset(name: string): { body: Buffer; file: string } | undefined;
+  /**
+   * `name`'s template (the override's when it has one) and its Eta compilation: the body of
+   * a `function (it, options)` called with `this` as an Eta instance (`config.escapeFunction`,
+   * `config.filterFunction`, `render(name, data, options)` for its includes), for a page that
+   * renders the same template in the browser.
+   */
+  compiled(name: string): { template: string; source: string };
 }
 
 /**
@@ -52,6 +59,10 @@ export function createViews(overrideDir: string | undefined, options: { cache?: 
       if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) return undefined;
       const file = locate(path.join('assets', name));
       return file ? { body: readFileSync(file), file } : undefined;
+    },
+    compiled(name) {
+      const template = readFileSync(eta.resolvePath(name), 'utf8');
+      return { template, source: eta.compileToString(template) };
     },
   };
 }

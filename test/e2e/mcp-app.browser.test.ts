@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { factsRowsOf } from '../../src/catalog/facts.js';
+import type { FoodJson } from '../../src/catalog/present.js';
 import { FACTS_APP_URI } from '../../src/mcp/facts-app.js';
+import { createViews, DEFAULT_VIEWS_DIR } from '../../src/views/render.js';
 import { browserUnavailable, launchBrowser } from '../helpers/browser.js';
+import { fixturesDir } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { HeldTokenProvider, connectMcp, mcpCaller } from '../mcp/mcp-helpers.js';
 
@@ -26,6 +33,40 @@ const HOST_SCRIPT = `({ html, toolResult }) => {
   });
   frame.srcdoc = html;
 }`;
+
+/** The app in a sandboxed frame of a host page, shown `toolResult`; resolves once a panel is on it. */
+async function showInApp(browser: Browser, html: string, toolResult: CallToolResult): Promise<{ page: Page; errors: string[]; panels(): Promise<string>; normalized(markup: string): Promise<string> }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setContent('<!doctype html><html><body><iframe id="app" sandbox="allow-scripts" style="width:400px;height:900px"></iframe></body></html>');
+  await page.evaluate(`(${HOST_SCRIPT})(${JSON.stringify({ html, toolResult })})`);
+  await page.frameLocator('#app').locator('section.facts').first().waitFor();
+  const frame = page.frames().find((f) => f !== page.mainFrame())!;
+  return {
+    page,
+    errors,
+    panels: async () => (await frame.evaluate("document.getElementById('panels').innerHTML")) as string,
+    // Markup as the frame's parser serializes it, to compare with what the app put on its page.
+    normalized: async (markup) => (await frame.evaluate(`(() => { const t = document.createElement('template'); t.innerHTML = ${JSON.stringify(markup)}; return t.innerHTML; })()`)) as string,
+  };
+}
+
+/** The panels as Larder rendered them on the server before the app rendered them itself: views/mcp-facts.eta over each food's facts rows. */
+function serverPanels(viewsDir: string | undefined, foods: readonly FoodJson[]): string {
+  const views = createViews(viewsDir);
+  return foods
+    .map((food) =>
+      views.render('mcp-facts', {
+        name: food.name,
+        url: food.url,
+        source: `${food.source.dataset}, food ${food.source.id}`,
+        basis: food.nutrition_basis.replace(/^per /, ''),
+        rows: factsRowsOf(food.nutrition),
+      }),
+    )
+    .join('\n');
+}
 
 // In CI a missing browser is a failure, not a skip: .ci/run installs it.
 const skip = process.env.CI ? false : browserUnavailable();
@@ -56,12 +97,7 @@ describe('the nutrition-facts MCP app in a real browser', { skip }, () => {
   });
 
   test('greets its host, shows the panel of the tool result and opens links through the host', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.setContent('<!doctype html><html><body><iframe id="app" sandbox="allow-scripts" style="width:400px;height:900px"></iframe></body></html>');
-    await page.evaluate(`(${HOST_SCRIPT})(${JSON.stringify({ html: appHtml, toolResult: result })})`);
-
+    const { page, errors } = await showInApp(browser, appHtml, result);
     const app = page.frameLocator('#app');
     await app.locator('table caption').waitFor();
     assert.match((await app.locator('caption').textContent()) ?? '', /Amounts in 100 g/);
@@ -80,5 +116,91 @@ describe('the nutrition-facts MCP app in a real browser', { skip }, () => {
     assert.ok(methods.includes('ui/notifications/size-changed'));
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  test("a search's panels are the markup the server rendered from the same template and rows, the table the food page's", async () => {
+    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
+    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'modern');
+    const search = (await client.callTool({ name: 'search_foods', arguments: { query: "breakstone's sour cream", limit: 4 } })) as CallToolResult;
+    const food = (await client.callTool({ name: 'get_food', arguments: { id: 'sr-09040' } })) as CallToolResult;
+    await client.close();
+    const foods = (search.structuredContent as { data: FoodJson[] }).data;
+    const expected = serverPanels(t.config.viewsDir, foods);
+    // Names with characters the templates escape, and more than one panel.
+    assert.ok(foods.length > 1 && /&amp;|&quot;|&#39;|&lt;/.test(expected), expected.slice(0, 300));
+
+    const shown = await showInApp(browser, appHtml, search);
+    assert.equal(await shown.panels(), await shown.normalized(expected));
+    assert.deepEqual(shown.errors, []);
+    await shown.page.close();
+
+    const one = await showInApp(browser, appHtml, food);
+    const pageHtml = await (await fetch(`${t.baseUrl}/catalog/bananas-raw`)).text();
+    const table = (html: string) => /<table>[\s\S]*<\/table>/.exec(html)?.[0];
+    assert.ok(table(pageHtml));
+    assert.equal(table(await one.panels()), table(await one.normalized(table(pageHtml)!)));
+    assert.match((await one.panels()) ?? '', /Potassium/, 'pro sees the full panel');
+    await one.page.close();
+  });
+});
+
+describe("the MCP app with an operator's panel template", { skip }, () => {
+  let t: TestServer;
+  let browser: Browser;
+  let viewsDir: string;
+
+  before(async () => {
+    viewsDir = mkdtempSync(path.join(os.tmpdir(), 'larder-views-'));
+    const panel = readFileSync(path.join(DEFAULT_VIEWS_DIR, 'mcp-facts.eta'), 'utf8').replace('</section>', '<p class="operator-note">Checked by <%= "Ben & Jo\'s" %> kitchen</p>\n</section>');
+    writeFileSync(path.join(viewsDir, 'mcp-facts.eta'), panel);
+    t = await startTestServer({ env: { LARDER_VIEWS: viewsDir } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    rmSync(viewsDir, { recursive: true, force: true });
+  });
+
+  test("the app renders the override, escaped as on the server", async () => {
+    const { token, clientId } = await mcpCaller(t, { plan: 'free' });
+    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
+    const appHtml = ((await client.readResource({ uri: FACTS_APP_URI })).contents[0] as { text: string }).text;
+    const result = (await client.callTool({ name: 'search_foods', arguments: { query: 'banana', limit: 2 } })) as CallToolResult;
+    await client.close();
+    const shown = await showInApp(browser, appHtml, result);
+    const html = await shown.panels();
+    assert.match(html, /<p class="operator-note">Checked by Ben &amp; Jo's kitchen<\/p>/);
+    assert.equal(html, await shown.normalized(serverPanels(viewsDir, (result.structuredContent as { data: FoodJson[] }).data)));
+    assert.deepEqual(shown.errors, []);
+    await shown.page.close();
+  });
+});
+
+describe('the MCP app with a view script copied from before it rendered its own panels', { skip }, () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    t = await startTestServer({ env: { LARDER_VIEWS: path.join(fixturesDir, 'views-before-structured') } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('still shows the panels, from the templates, where that script looks for them', async () => {
+    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
+    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
+    const appHtml = ((await client.readResource({ uri: FACTS_APP_URI })).contents[0] as { text: string }).text;
+    const result = (await client.callTool({ name: 'search_foods', arguments: { query: 'banana', limit: 2 } })) as CallToolResult;
+    await client.close();
+    assert.match(appHtml, /panelsInMeta: true/);
+    assert.equal(result._meta?.['larder/nutrition-facts'], undefined, 'the result itself carries no panels');
+    const shown = await showInApp(browser, appHtml, result);
+    assert.equal(await shown.panels(), await shown.normalized(serverPanels(undefined, (result.structuredContent as { data: FoodJson[] }).data)));
+    assert.deepEqual(shown.errors, []);
+    await shown.page.close();
   });
 });

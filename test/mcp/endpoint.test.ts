@@ -12,7 +12,7 @@ import { freePort, startTestServer, type TestServer } from '../helpers/server.js
 import { HeldTokenProvider, connectMcp, mcpCaller, postMcp } from './mcp-helpers.js';
 
 const toolsList = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-const call = (name: string, args: Record<string, unknown>, id = 2) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+const call = (name: string, args: Record<string, unknown>, id: number | string = 2) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 
 /** /mcp over HTTP: the context steps, the challenges MCP clients act on, and what a stateless endpoint refuses. */
 describe('the /mcp endpoint', () => {
@@ -119,6 +119,39 @@ describe('the /mcp endpoint', () => {
     assert.ok(huge.status >= 400 && huge.status < 500, String(huge.status));
     const tooLong = await postMcp(t, call('search_foods', { query: 'x'.repeat(300) }), auth);
     assert.match(tooLong.text, /too long/);
+  });
+
+  test("a 2025-era tool call is answered in JSON by the process's tool server: the message the SDK's transport sends, to each POST its own", async () => {
+    const { token } = await mcpCaller(t, { plan: 'pro' });
+    const auth = { authorization: `Bearer ${token}` };
+    const single = await postMcp(t, call('search_foods', { query: 'banana', limit: 3 }, 41), auth);
+    assert.equal(single.status, 200);
+    assert.equal(single.headers.get('content-type'), 'application/json');
+    assert.equal(single.message?.id, 41);
+    assert.equal(((single.message?.result as CallToolResult).structuredContent as { data: Array<{ name: string }> }).data[0]!.name, 'Bananas, raw');
+    // A batch of the same call goes through the SDK's transport (which answers a batch of one with its one response): the same bytes.
+    const batch = await postMcp(t, [call('search_foods', { query: 'banana', limit: 3 }, 41)], auth);
+    assert.equal(batch.status, 200);
+    assert.equal(batch.headers.get('content-type'), single.headers.get('content-type'));
+    assert.ok(batch.text === single.text, `${batch.text.slice(0, 200)} / ${single.text.slice(0, 200)}`);
+    const error = await postMcp(t, call('get_food', { id: 'sr-00000' }, 'call-1'), auth);
+    assert.equal(error.message?.id, 'call-1');
+    assert.equal((error.message?.result as CallToolResult).isError, true);
+    assert.equal((await postMcp(t, [call('get_food', { id: 'sr-00000' }, 'call-1')], auth)).text, error.text);
+    // What the SDK's transport refuses, it still refuses.
+    const version = await postMcp(t, call('search_foods', { query: 'banana' }), { ...auth, 'mcp-protocol-version': '1999-01-01' });
+    assert.equal(version.status, 400, version.text);
+    const accept = await postMcp(t, call('search_foods', { query: 'banana' }), { ...auth, accept: 'application/json' });
+    assert.equal(accept.status, 406, accept.text);
+    // Calls in flight at once, every one with id 1: each POST gets the answer to its own query.
+    const queries = ['banana', 'apple', 'oats', 'chicken breast', 'milk', 'rice', 'egg', 'butter'];
+    const answers = await Promise.all(queries.map((query) => postMcp(t, call('search_foods', { query, limit: 1 }, 1), auth)));
+    for (const [i, answer] of answers.entries()) {
+      assert.equal(answer.message?.id, 1);
+      const text = ((answer.message?.result as CallToolResult).content[0] as { text: string }).text;
+      assert.equal(text, ((await postMcp(t, call('search_foods', { query: queries[i], limit: 1 }, 1), auth)).message?.result as CallToolResult).content.map((c) => (c as { text: string }).text).join(''));
+    }
+    assert.equal(new Set(answers.map((a) => a.text)).size, queries.length);
   });
 
   test('2026-07-28 requests carry Mcp-Method and Mcp-Name, and a header that disagrees with the body is refused', async () => {

@@ -6,11 +6,7 @@ import { RESPONSE_BUDGET_CHARS } from '../../src/api/budget.js';
 import { addEntry } from '../../src/diary/operations.js';
 import { MAX_ENTRIES_PER_DAY } from '../../src/diary/entries.js';
 import { setGoals } from '../../src/diary/goals.js';
-import type { FoodList } from '../../src/catalog/operations.js';
-import { FACTS_APP_URI, FACTS_PANELS_KEY, factsPanels } from '../../src/mcp/facts-app.js';
-import { toolResult } from '../../src/mcp/tool-result.js';
-import { MCP_TOOLS } from '../../src/mcp/tools.js';
-import { createViews } from '../../src/views/render.js';
+import { FACTS_APP_URI } from '../../src/mcp/facts-app.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ERAS, HeldTokenProvider, connectMcp, mcpCaller } from './mcp-helpers.js';
 
@@ -67,13 +63,14 @@ describe('MCP tools', () => {
         }
       });
 
-      test('search_foods and get_food answer with structured content, a short text and the facts panel', async () => {
+      test('search_foods and get_food answer with structured content and a short text, the app rendering its panels from the structure', async () => {
         const search = (await client.callTool({ name: 'search_foods', arguments: { query: 'banana', limit: 2 } })) as CallToolResult;
         assert.equal(search.isError, undefined);
         const foods = structured(search).data as Array<{ id: string; name: string }>;
         assert.equal(foods[0]!.name, 'Bananas, raw');
         assert.match(text(search), /Bananas, raw \(id sr-09040/);
-        assert.match(String(search._meta?.[FACTS_PANELS_KEY]), /<section class="facts"[\s\S]*Bananas, raw[\s\S]*Energy/);
+        // No markup in the result: the app page has the panel templates (test/e2e/mcp-app.browser.test.ts renders them).
+        assert.doesNotMatch(JSON.stringify(search), /<section|<table|<tr/);
 
         const food = (await client.callTool({ name: 'get_food', arguments: { id: foods[0]!.id } })) as CallToolResult;
         const data = structured(food).data as { source: { dataset: string; id: string }; nutrition: Array<{ name: string }> };
@@ -147,53 +144,21 @@ describe('MCP tools', () => {
         assert.equal(page.mimeType, 'text/html;profile=mcp-app');
         assert.match(page.text, /<style>[\s\S]*\.facts \{[\s\S]*<\/style>/);
         assert.match(page.text, /<script>[\s\S]*ui\/initialize[\s\S]*<\/script>/);
+        // The panel templates, compiled once into the page: views/mcp-facts.eta and the nutrition-facts table it includes.
+        assert.match(page.text, /var LARDER_FACTS = [\s\S]*panelsInMeta: false[\s\S]*"mcp-facts": function \(it, options\)[\s\S]*<section class="facts"[\s\S]*"nutrition-facts": function[\s\S]*<caption>Amounts in /);
+        assert.equal(page.text.match(/<\/script/gi)?.length, 1, 'nothing inlined closes the script element early');
         assert.doesNotMatch(page.text, /<link|<script [^>]*src=|<img|@import|url\(/, 'no external assets');
       });
     });
   }
 
-  test('the facts panel is the same nutrition-facts table as the food page', async () => {
-    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
-    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
-    const food = (await client.callTool({ name: 'get_food', arguments: { id: 'sr-09040' } })) as CallToolResult;
-    await client.close();
-    const page = await (await fetch(`${t.baseUrl}/catalog/bananas-raw`)).text();
-    const table = (html: string) => /<table>[\s\S]*<\/table>/.exec(html)?.[0];
-    assert.ok(table(page));
-    assert.equal(table(String(food._meta?.[FACTS_PANELS_KEY])), table(page));
-  });
-
-  test('free callers see the main nutrients in tools and panel alike', async () => {
+  test('free callers see the main nutrients', async () => {
     const { token, clientId } = await mcpCaller(t, { plan: 'free' });
     const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'modern');
     const food = (await client.callTool({ name: 'get_food', arguments: { id: 'sr-09040' } })) as CallToolResult;
     await client.close();
     const names = (structured(food).data as { nutrition: Array<{ name: string }> }).nutrition.map((n) => n.name);
     assert.ok(names.includes('Energy') && !names.includes('Potassium'), names.join(', '));
-    assert.doesNotMatch(String(food._meta?.[FACTS_PANELS_KEY]), /Potassium/);
-  });
-
-  test('a result with panels is kept to the budget by its exact serialized size, counted without serializing the panels', async () => {
-    const { token, clientId } = await mcpCaller(t, { plan: 'pro' });
-    const client = await connectMcp(t, new HeldTokenProvider(token, clientId), 'legacy');
-    const found = (await client.callTool({ name: 'search_foods', arguments: { query: 'cheese', limit: 4 } })) as CallToolResult;
-    await client.close();
-    const output = structured(found) as unknown as FoodList;
-    const panels = factsPanels(createViews(t.config.viewsDir), output.data);
-    assert.ok(output.data.length > 1 && /[\n"&<]/.test(panels.html));
-    assert.equal(panels.jsonLength, JSON.stringify(panels.html).length);
-    const search = MCP_TOOLS.find((tool) => tool.name === 'search_foods')!;
-    const result = toolResult(search, output, { key: FACTS_PANELS_KEY, ...panels });
-    assert.equal(result._meta?.[FACTS_PANELS_KEY], panels.html);
-    // Padded to exactly the budget the panels stay; one character more and they go, the rest kept.
-    const pad = RESPONSE_BUDGET_CHARS - JSON.stringify(result).length;
-    const padded = (extra: number) => ({ key: FACTS_PANELS_KEY, html: panels.html + 'é'.repeat(pad + extra), jsonLength: panels.jsonLength + pad + extra });
-    const atBudget = toolResult(search, output, padded(0));
-    assert.equal(JSON.stringify(atBudget).length, RESPONSE_BUDGET_CHARS);
-    assert.ok(atBudget._meta);
-    const over = toolResult(search, output, padded(1));
-    assert.equal(over._meta, undefined);
-    assert.deepEqual(over.structuredContent, result.structuredContent);
   });
 
   test('the fullest day stays within the 100,000-character budget, trimmed with truncated', async () => {

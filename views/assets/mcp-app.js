@@ -1,13 +1,13 @@
 /*
  * The view side of Larder's MCP app (MCP Apps, the io.modelcontextprotocol/ui extension):
- * it greets the host (ui/initialize), then shows the nutrition-facts panels Larder put in
- * each tool result's _meta. Links open through the host (ui/open-link), since the frame
- * may not navigate. Inlined into the app page; no network, no dependencies.
+ * it greets the host (ui/initialize), then shows the nutrition-facts panel of each food in
+ * a tool result's structured content (LARDER_FACTS.panelsOf, mcp-facts.js: the panel
+ * templates Larder compiled into this page). Links open through the host (ui/open-link),
+ * since the frame may not navigate. Inlined into the app page; no network, no dependencies.
  */
-/* global window, document */
+/* global window, document, LARDER_FACTS */
 (function () {
   'use strict';
-  var PANELS_KEY = 'larder/nutrition-facts';
   // The MCP Apps revision this view speaks (@modelcontextprotocol/ext-apps LATEST_PROTOCOL_VERSION).
   var PROTOCOL_VERSION = '2026-01-26';
   var root = document.getElementById('panels');
@@ -26,15 +26,22 @@
   function reportSize() {
     send({ method: 'ui/notifications/size-changed', params: { width: Math.ceil(window.innerWidth), height: Math.ceil(document.documentElement.getBoundingClientRect().height) } });
   }
+  function errorText(result) {
+    var text = (result.content || []).filter(function (c) { return c.type === 'text'; }).map(function (c) { return c.text; }).join(' ');
+    return text || 'Larder could not answer.';
+  }
   function show(result) {
     if (!result) return;
-    var panels = result._meta && result._meta[PANELS_KEY];
-    if (typeof panels === 'string' && panels !== '') {
-      // Larder rendered this HTML from its own escaped templates (views/mcp-facts.eta).
+    var panels = '';
+    try {
+      panels = result.isError ? '' : LARDER_FACTS.panelsOf(result.structuredContent);
+    } catch {
+      panels = '<p class="source">Larder could not show these nutrition facts.</p>';
+    }
+    if (panels !== '') {
       root.innerHTML = panels;
     } else if (result.isError) {
-      var text = (result.content || []).filter(function (c) { return c.type === 'text'; }).map(function (c) { return c.text; }).join(' ');
-      root.textContent = text || 'Larder could not answer.';
+      root.textContent = errorText(result);
     }
     reportSize();
   }
@@ -65,6 +72,6 @@
     appCapabilities: {},
     protocolVersion: PROTOCOL_VERSION,
   });
-  // ChatGPT's Apps SDK also hands the result's _meta to the view directly.
-  if (window.openai && window.openai.toolResponseMetadata) show({ _meta: window.openai.toolResponseMetadata });
+  // ChatGPT's Apps SDK also hands the result's structured content to the view directly.
+  if (window.openai && window.openai.toolOutput) show({ structuredContent: window.openai.toolOutput });
 })();

@@ -2,19 +2,35 @@ import type { FastifyRequest } from 'fastify';
 import { orderScopes, type Scope } from '../../oauth/scopes.js';
 import { findTool } from '../tools.js';
 
+/** Each POST's body as parsed JSON (`undefined`: none, or not JSON), parsed once for every step that reads it. */
+const parsedBodies = new WeakMap<FastifyRequest, { message: unknown }>();
+
 /**
- * The tools a JSON-RPC body calls: one `tools/call`, or every one in a batch (the 2025-03-26
+ * A POST's JSON-RPC message: its body parsed as JSON, once (`undefined`: no body, or not
+ * JSON; the SDK then reads the text itself and answers with its parse error).
+ */
+export function parsedMessage(request: FastifyRequest): unknown {
+  const known = parsedBodies.get(request);
+  if (known) return known.message;
+  let message: unknown;
+  if (request.method === 'POST' && typeof request.body === 'string' && request.body.length > 0) {
+    try {
+      message = JSON.parse(request.body) as unknown;
+    } catch {
+      message = undefined;
+    }
+  }
+  parsedBodies.set(request, { message });
+  return message;
+}
+
+/**
+ * The tools a JSON-RPC message calls: one `tools/call`, or every one in a batch (the 2025-03-26
  * revision allowed arrays, and the SDK's legacy leg still reads them, so a batch must not
  * slip past the scope check). Anything unreadable calls nothing; the SDK refuses it.
  */
-export function calledToolNames(body: unknown): string[] {
-  if (typeof body !== 'string' || body.length === 0) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return [];
-  }
+export function calledToolNames(parsed: unknown): string[] {
+  if (parsed === undefined) return [];
   const messages = Array.isArray(parsed) ? parsed : [parsed];
   return messages.flatMap((message: unknown) => {
     if (!message || typeof message !== 'object') return [];
@@ -30,5 +46,5 @@ export function calledToolNames(body: unknown): string[] {
  * 2025-11-25, "Scope Challenge Handling": 403 with error="insufficient_scope").
  */
 export function toolScopes(request: FastifyRequest): readonly Scope[] {
-  return orderScopes(calledToolNames(request.body).flatMap((name) => findTool(name)?.operation.scopes ?? []));
+  return orderScopes(calledToolNames(parsedMessage(request)).flatMap((name) => findTool(name)?.operation.scopes ?? []));
 }
