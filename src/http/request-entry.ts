@@ -10,9 +10,11 @@ import { shutdownRefusal } from './shutdown.js';
  * dispatches through Fastify's hook runner per request, for checks that take a few
  * nanoseconds), in this order:
  *
- * 1. its request id on the reply (`X-Request-Id`), set on the raw response so replies that
- *    bypass Fastify (the OAuth hand-off) carry it too: a person reporting a problem, a proxy
- *    log and Larder's log then name the same request;
+ * 1. its request id on the reply (`X-Request-Id`): a person reporting a problem, a proxy log
+ *    and Larder's log then name the same request. Among Fastify's headers, not on the raw
+ *    response: a raw header makes Node take every other one through `setHeader` again as
+ *    the reply is written. The OAuth hand-off, which bypasses Fastify, sets it on the raw
+ *    response itself (oauth/mount.ts);
  * 2. a 503 while the process shuts down (shutdown.ts), before any other work;
  * 3. the Host fields of an HTTP/1.1 request (RFC 9112 section 3.2, http-semantics.ts);
  * 4. a NUL in the request target (refuse-nul.ts; one in a body is refused once it is parsed).
@@ -24,7 +26,7 @@ export function installRequestEntry(app: FastifyInstance): void {
   installRouteOf(app);
   const refusalWhileClosing = shutdownRefusal(app);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     const refused = refusalWhileClosing() ?? hostProblem(request.raw) ?? (targetHasNul(request.url) ? new NulCharacterError('address') : undefined);
     done(refused);
   });
