@@ -21,10 +21,9 @@ import { healthRoutes } from './health/routes.js';
 import { answerClientError } from './http/client-errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/errors.js';
 import { installHttpSemantics } from './http/http-semantics.js';
-import { installNoStore } from './http/no-store.js';
 import { installNulRefusal } from './http/refuse-nul.js';
+import { installRequestEntry } from './http/request-entry.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import { installShutdownRefusal } from './http/shutdown.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { fastifyLoggerOption } from './log.js';
 import { diaryAccountSection, diarySettingsRoutes } from './diary/account-section.js';
@@ -38,7 +37,7 @@ import { fastifyTrustProxy } from './limits/trust-proxy.js';
 import { createMailer } from './mail/index.js';
 import { mcpRoutes } from './mcp/context.js';
 import { createOAuthServer } from './oauth/index.js';
-import { installRequestIdHeader, requestIdOptions } from './ops/request-id.js';
+import { requestIdOptions } from './ops/request-id.js';
 import { personalDataRoutes, personalDataSection } from './personal-data/routes.js';
 import type { Views } from './views/render.js';
 
@@ -58,7 +57,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
-    // Refused in Larder's terms by installShutdownRefusal instead.
+    // Refused in Larder's terms by the request entry hook (http/request-entry.ts) instead.
     return503OnClosing: false,
     ...serverTimeouts(config.httpTimeouts),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
@@ -67,13 +66,13 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     clientErrorHandler: answerClientError,
   });
 
-  installRequestIdHeader(app);
+  // Request id, shutdown refusal, Host and NUL checks: one onRequest hook.
+  installRequestEntry(app);
+  // Security headers and no-store: one onSend hook.
   installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
   installErrorHandling(app, views);
-  installShutdownRefusal(app);
   installHttpSemantics(app);
   installNulRefusal(app);
-  installNoStore(app);
   await app.register(formbody);
   await app.register(cookie);
 

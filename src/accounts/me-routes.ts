@@ -5,5 +5,5 @@ import { describeMe, getMeOperation } from './me.js';
 
 /** GET /api/me. */
 export async function meRoutes(api: FastifyInstance): Promise<void> {
-  api.get('/api/me', { schema: restSchema(getMeOperation, { input: 'none' }) }, async (request) => describeMe(callerOf(request)));
+  api.get('/api/me', { schema: restSchema(getMeOperation, { input: 'none' }) }, (request) => describeMe(callerOf(request)));
 }

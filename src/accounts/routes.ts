@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { waitText, type RateLimiter } from '../limits/index.js';
 import type { Mailer } from '../mail/index.js';
-import { installPageContext } from '../views/page-context.js';
+import { installPageContext, type PageContext } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { loadAccountSecret, loadCsrfSecret, type AccountsContext } from './context.js';
 import { csrfField, verifyCsrf } from './csrf.js';
@@ -16,7 +16,7 @@ import { recoveryRoutes } from './recovery.js';
 import { registrationRoutes } from './registration.js';
 import { safeReturnTo } from './return-to.js';
 import { securityRoutes, securitySection } from './security-routes.js';
-import { currentSession, currentUser, endSession, loginUrl, resendRenewedSessionCookie, startSession } from './session.js';
+import { currentSession, currentUser, endSession, loginUrl, mayHaveSession, resendRenewedSessionCookie, startSession } from './session.js';
 import type { User } from './users.js';
 
 /** Renders one part of /account (the OAuth module adds connected apps and recent history). Returns trusted HTML. */
@@ -34,6 +34,8 @@ export interface AccountRoutesOptions {
 }
 
 type FormBody = Record<string, unknown> | undefined;
+
+const SIGNED_OUT: PageContext = Object.freeze({ signedIn: false });
 
 const LOGIN_NOTICES: Record<string, string> = {
   logged_out: 'You have logged out.',
@@ -66,8 +68,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
   };
   app.decorate('larderAccounts', context);
   // Every page's header says whether someone is logged in (views/page-context.ts).
-  installPageContext(app, async (request, reply) =>
-    (await currentSession(request)) ? { signedIn: true, logoutCsrf: csrfField(request, reply) } : { signedIn: false },
+  installPageContext(
+    app,
+    async (request, reply) => ((await currentSession(request)) ? { signedIn: true, logoutCsrf: csrfField(request, reply) } : { signedIn: false }),
+    // Without a session cookie no one is logged in: known at once, with no lookup and no promise.
+    (request) => (mayHaveSession(request) ? undefined : SIGNED_OUT),
   );
   if (mailer) app.addHook('onClose', async () => mailer.close());
   app.addHook('onSend', (request, reply, payload, done) => {

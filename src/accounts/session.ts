@@ -34,9 +34,20 @@ const resolved = new WeakMap<FastifyRequest, Promise<ActiveSession | undefined>>
 /** Requests whose session was renewed: the onSend hook sends the cookie again with the new lifetime. */
 export const renewedSessions = new WeakMap<FastifyRequest, string>();
 
-async function lookUpSession(request: FastifyRequest): Promise<ActiveSession | undefined> {
+/** The request's session cookie when it has the only form one can take, else undefined: then no one is logged in. */
+function sessionCookieOf(request: FastifyRequest): string | undefined {
   const token = readCookie(request, SESSION_COOKIE);
-  if (token === undefined || !TOKEN_PATTERN.test(token)) return undefined;
+  return token !== undefined && TOKEN_PATTERN.test(token) ? token : undefined;
+}
+
+/** Whether the request may be logged in (it carries a session cookie); false is sure, true needs the lookup (currentSession). */
+export function mayHaveSession(request: FastifyRequest): boolean {
+  return sessionCookieOf(request) !== undefined;
+}
+
+async function lookUpSession(request: FastifyRequest): Promise<ActiveSession | undefined> {
+  const token = sessionCookieOf(request);
+  if (token === undefined) return undefined;
   const { db } = accountsContext(request);
   const id = sessionIdFor(token);
   const now = new Date();

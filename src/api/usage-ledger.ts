@@ -332,14 +332,7 @@ export class UsageLedger {
  */
 async function claimFrom(trx: Db, lease: Lease, wanted: number, limit: number): Promise<{ granted: number; count: number | undefined }> {
   const take = async (n: number): Promise<number | undefined> => {
-    const row = await trx
-      .updateTable('api_usage_daily')
-      .set((eb) => ({ requests: eb('requests', '+', n) }))
-      .where('user_id', '=', lease.userId)
-      .where('day', '=', lease.day)
-      .where('requests', '<=', limit - n)
-      .returning('requests')
-      .executeTakeFirst();
+    const row = (await takeFromCounter(trx, n, lease.userId, lease.day, limit - n)).rows[0];
     return row ? Number(row.requests) : undefined;
   };
   if (wanted >= 1) {
@@ -363,6 +356,17 @@ async function claimFrom(trx: Db, lease: Lease, wanted: number, limit: number): 
   }
   return { granted: 0, count: Number(current.requests) };
 }
+
+/** `n` more requests on the day's counter of one person, unless that takes it past `atMost + n`; its statement built once. */
+const takeFromCounter = preparedQuery<{ requests: number | string }, [n: number, userId: string, day: string, atMost: number]>((db, n, userId, day, atMost) =>
+  db
+    .updateTable('api_usage_daily')
+    .set((eb) => ({ requests: eb('requests', '+', n) }))
+    .where('user_id', '=', userId)
+    .where('day', '=', day)
+    .where('requests', '<=', atMost)
+    .returning('requests'),
+);
 
 /** The day's counter of one person: one indexed read, its statement built once. */
 const countToday = preparedQuery<{ requests: number | string }, [userId: string, day: string]>((db, userId, day) =>

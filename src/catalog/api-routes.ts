@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../api/caller.js';
 import { restSchema } from '../api/rest-route.js';
-import { getFoodJson, getFoodOperation, searchActivity, searchFoodsJson, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput } from './operations.js';
+import { getFoodJson, getFoodOperation, keptSearchReply, searchActivity, searchFoodsJson, searchFoodsOperation, type CatalogOperationsDeps, type SearchFoodsInput, type SearchReply } from './operations.js';
 
 /**
  * GET /api/foods/search and GET /api/foods/{id}: a schema and one call each. The replies
@@ -14,10 +14,19 @@ export async function catalogApiRoutes(api: FastifyInstance, deps: CatalogOperat
   api.get<{ Querystring: SearchFoodsInput }>(
     '/api/foods/search',
     { schema: restSchema(searchFoodsOperation, { input: 'querystring', errors: [400] }) },
-    async (request, reply) => {
-      const found = await searchFoodsJson(deps, callerOf(request), request.query);
-      request.apiActivity = { op: searchFoodsOperation.id, ...searchActivity(request.query, found.matches, found.closeMatch) };
-      return reply.type(JSON_TYPE).send(found.body);
+    (request, reply) => {
+      const caller = callerOf(request);
+      const send = (found: SearchReply) => {
+        request.apiActivity = { op: searchFoodsOperation.id, ...searchActivity(request.query, found.matches, found.closeMatch) };
+        return reply.type(JSON_TYPE).send(found.body);
+      };
+      // A question answered since the catalog last changed: its bytes at once, without a promise.
+      const kept = keptSearchReply(deps, caller, request.query);
+      if (kept) {
+        send(kept);
+        return;
+      }
+      return searchFoodsJson(deps, caller, request.query).then(send);
     },
   );
 

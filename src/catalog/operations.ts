@@ -124,13 +124,29 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
  * search itself. The same question asked again gets the same bytes until the catalog changes.
  */
 export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<SearchReply> {
+  return keptSearchReply(deps, caller, input) ?? searchFoodsJsonAnew(deps, caller, input);
+}
+
+/** The key of a search reply among the recent ones: everything the bytes depend on. */
+function replyKey(deps: CatalogOperationsDeps, tier: string, input: SearchFoodsInput): string {
+  return `${tier} ${input.limit ?? DEFAULT_SEARCH_LIMIT} ${deps.responseBudget ?? ''} ${deps.appUrl} ${input.query}`;
+}
+
+/**
+ * searchFoodsJson's reply at once (no promise) when the same question was answered since
+ * the catalog last changed, else undefined (then searchFoodsJson searches).
+ */
+export function keptSearchReply(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): SearchReply | undefined {
+  const kept = recentReplies.get(deps.catalog)?.get(replyKey(deps, nutrientTierFor(caller.user.plan), input));
+  return kept && kept.version === deps.catalog.version ? kept.reply : undefined;
+}
+
+async function searchFoodsJsonAnew(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<SearchReply> {
   const tier = nutrientTierFor(caller.user.plan);
   const { catalog, appUrl } = deps;
-  const key = `${tier} ${input.limit ?? DEFAULT_SEARCH_LIMIT} ${deps.responseBudget ?? ''} ${appUrl} ${input.query}`;
+  const key = replyKey(deps, tier, input);
   let replies = recentReplies.get(catalog);
   if (!replies) recentReplies.set(catalog, (replies = new Map()));
-  const kept = replies.get(key);
-  if (kept && kept.version === catalog.version) return kept.reply;
   const version = catalog.version;
   const found = await matchingFoods(deps, input);
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));

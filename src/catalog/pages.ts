@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { currentPageContext } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import type { Catalog } from './catalog.js';
@@ -26,14 +26,23 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
   // For a visitor not logged in, the search page depends only on the query and the catalog:
   // recent pages are kept as rendered, until the catalog changes. A logged-in person's page
   // has their header (Account, and a log-out form with its CSRF token): rendered each time.
-  const rendered = new Map<string, { version: number; html: string }>();
+  // Kept as the bytes sent: a string body would be encoded to UTF-8 again on every answer.
+  const rendered = new Map<string, { version: number; body: Buffer }>();
 
-  app.get<{ Querystring: { q?: string } }>('/catalog', async (request, reply) => {
+  app.get<{ Querystring: { q?: string } }>('/catalog', (request, reply) => {
     const raw = typeof request.query.q === 'string' ? request.query.q : '';
     const query = raw.trim();
     const shared = currentPageContext()?.signedIn !== true;
     const kept = shared ? rendered.get(query) : undefined;
-    if (kept && kept.version === catalog.version) return reply.type('text/html; charset=utf-8').send(kept.html);
+    // A page kept as rendered: sent in the handler's own call, with no promise.
+    if (kept && kept.version === catalog.version) {
+      reply.type('text/html; charset=utf-8').send(kept.body);
+      return;
+    }
+    return searchPage(reply, query, shared);
+  });
+
+  const searchPage = async (reply: FastifyReply, query: string, shared: boolean): Promise<FastifyReply> => {
     const version = catalog.version;
     let error: string | undefined;
     let results: Array<{ slug: string; name: string; foodGroup: string; energy: string; match: string }> = [];
@@ -63,10 +72,10 @@ export async function catalogPages(app: FastifyInstance, options: CatalogPagesOp
     if (shared && !error && version === catalog.version) {
       rendered.delete(query);
       if (rendered.size >= RENDERED_PAGES) rendered.delete(rendered.keys().next().value!);
-      rendered.set(query, { version, html });
+      rendered.set(query, { version, body: Buffer.from(html) });
     }
     return reply.type('text/html; charset=utf-8').send(html);
-  });
+  };
 
   app.get<{ Params: { slug: string }; Querystring: { portion?: string } }>('/catalog/:slug', async (request, reply) => {
     const slug = request.params.slug.length <= 200 ? request.params.slug : undefined;

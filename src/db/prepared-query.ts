@@ -21,13 +21,14 @@ class Slot {
 export function preparedQuery<Row, Args extends unknown[]>(
   build: (db: Db, ...slots: { [K in keyof Args]: never }) => Compilable<Row>,
 ): (db: Db, ...args: Args) => Promise<QueryResult<Row>> {
-  const compiled = new WeakMap<Db, CompiledQuery<Row>>();
+  const compiled = new WeakMap<object, CompiledQuery<Row>>();
   return (db, ...args) => {
-    let query = compiled.get(db);
+    const key = compiledFor(db);
+    let query = compiled.get(key);
     if (!query) {
       const slots = args.map((_, index) => new Slot(index)) as unknown as { [K in keyof Args]: never };
       query = build(db, ...slots).compile();
-      compiled.set(db, query);
+      compiled.set(key, query);
     }
     const parameters = query.parameters.map((value) => (value instanceof Slot ? args[value.index] : value));
     // On SQLite outside a transaction, straight to the connection (statement-cache.ts).
@@ -40,4 +41,15 @@ export function preparedQuery<Row, Args extends unknown[]>(
     if (direct) return Promise.resolve(direct);
     return db.executeQuery(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<Row>);
   };
+}
+
+/**
+ * What a compiled query is kept under: the database's dialect adapter, which a transaction
+ * shares with the database it was begun on (Kysely's executor keeps it), so a query run
+ * inside a new transaction each time (the history's group commit) is compiled once, not
+ * at every commit. `getExecutor` is marked internal in Kysely's types; without it, the
+ * database object itself. (Larder uses no Kysely plugins, which would change the SQL under the same adapter.)
+ */
+function compiledFor(db: Db): object {
+  return (db as unknown as { getExecutor?: () => { adapter?: object } }).getExecutor?.().adapter ?? db;
 }

@@ -11,8 +11,12 @@ import { checkReadiness } from './readiness.js';
  * - `/health`: the original probe, kept for those who already use it.
  */
 export async function healthRoutes(app: FastifyInstance, options: { db: Db; catalogSize: () => number }): Promise<void> {
-  const hidden = { schema: { hide: true } };
-  app.get('/livez', hidden, async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  // Probes answer JSON and render no page: no page context is worked out for them.
+  const hidden = { schema: { hide: true }, config: { rendersNoPage: true } };
+  // Answered in the handler's own call (not async): no promise for what is known at once.
+  app.get('/livez', hidden, (_request, reply) => {
+    reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  });
 
   app.get('/readyz', hidden, async (_request, reply) => {
     const { ready, checks, problems } = await checkReadiness(options);
@@ -24,5 +28,5 @@ export async function healthRoutes(app: FastifyInstance, options: { db: Db; cata
       .send({ error: 'not_ready', error_description: problems.join(' '), status: 'not_ready', checks });
   });
 
-  app.get('/health', hidden, async () => ({ status: 'ok', foods: options.catalogSize() }));
+  app.get('/health', hidden, () => ({ status: 'ok', foods: options.catalogSize() }));
 }

@@ -5,11 +5,12 @@ import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { isJsonPath, isResourceServerPath, requestPath } from './request-path.js';
 import { installRouteMethods } from './route-methods.js';
+import { routeOf } from './route-of.js';
 
 /** Requests answered with JSON errors; everything else is a page and gets an HTML error page. */
 export function wantsJson(request: FastifyRequest): boolean {
   // Routes of a protected context (the API, /mcp) say so; unmatched URLs go by their path.
-  if (request.routeOptions.config?.jsonReplies === true) return true;
+  if (routeOf(request).config?.jsonReplies === true) return true;
   return isJsonPath(requestPath(request.url));
 }
 

@@ -20,7 +20,7 @@ const HOST_FIELD = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::\d*
  *   417; Node writes a bare 417, Larder ignores the expectation and answers the request.
  */
 /** What is wrong with an HTTP/1.1 request's Host fields (RFC 9112 section 3.2), or undefined. */
-function hostProblem(raw: http.IncomingMessage): InvalidRequestError | undefined {
+export function hostProblem(raw: http.IncomingMessage): InvalidRequestError | undefined {
   if (raw.httpVersion !== '1.1') return undefined;
   const fields = raw.rawHeaders;
   let hosts = 0;
@@ -36,10 +36,8 @@ function hostProblem(raw: http.IncomingMessage): InvalidRequestError | undefined
 
 export function installHttpSemantics(app: FastifyInstance): void {
   const server = app.server as http.Server & { requireHostHeader?: boolean };
+  // The Host fields are checked by the request entry hook (request-entry.ts: hostProblem).
   server.requireHostHeader = false;
-  app.addHook('onRequest', (request, _reply, done) => {
-    done(hostProblem(request.raw));
-  });
 
   server.on('connect', (_request: http.IncomingMessage, socket: Socket) => {
     socket.on('error', () => undefined);

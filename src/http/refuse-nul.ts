@@ -38,10 +38,8 @@ export function valueHasNul(value: unknown): boolean {
   return false;
 }
 
+/** Refuses a NUL in a parsed body; one in the request target is refused by the request entry hook (request-entry.ts). */
 export function installNulRefusal(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    done(targetHasNul(request.url) ? new NulCharacterError('address') : undefined);
-  });
   app.addHook('preValidation', (request, _reply, done) => {
     done(request.body !== undefined && valueHasNul(request.body) ? new NulCharacterError('request body') : undefined);
   });

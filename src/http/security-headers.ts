@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { isResourceServerPath, requestPath } from './request-path.js';
+import { routeOf } from './route-of.js';
 
 /**
  * Headers on every response. The CSP allows no inline script or style and no other
@@ -59,7 +61,9 @@ declare module 'fastify' {
  * Puts the security headers on every reply Fastify sends (a route may set its own value
  * first, such as the consent page's wider `form-action`) and publishes the same set as
  * `app.securityHeaders` for replies Fastify does not send. The routes of the protected
- * contexts (`jsonReplies`: the API, /mcp) get the shorter set of their JSON answers.
+ * contexts (`jsonReplies`: the API, /mcp) get the shorter set of their JSON answers. In
+ * the same hook (one dispatch less per request): `Cache-Control: no-store` on every reply
+ * under the resource servers' paths, their errors and unknown addresses included (no-store.ts).
  */
 export function installSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   const headers = securityHeadersFor(options);
@@ -70,13 +74,15 @@ export function installSecurityHeaders(app: FastifyInstance, options: { https: b
   const apiNames = Object.keys(api);
   const apiValues = Object.values(api);
   app.addHook('onSend', (request, reply, payload, done) => {
-    const json = request.routeOptions.config?.jsonReplies === true;
+    const json = routeOf(request).config?.jsonReplies === true;
     const these = json ? apiNames : names;
     const theirValues = json ? apiValues : values;
     for (let i = 0; i < these.length; i++) {
       const name = these[i]!;
       if (!reply.hasHeader(name)) reply.header(name, theirValues[i]!);
     }
+    // A protected context's route is under a resource server's path by construction.
+    if (json || isResourceServerPath(requestPath(request.url))) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
 }

@@ -13,16 +13,15 @@ export class ShuttingDownError extends LarderError {
  * every new one is refused with a 503, in Larder's terms: Fastify's own `return503OnClosing`
  * answer is written past every hook and error handler, as
  * `{"error":"Service Unavailable","message":…,"statusCode":503}`, so it is turned off and
- * this hook, ahead of every other check, refuses instead (no database work, no token lookup). New
+ * the request entry hook, ahead of every other check, refuses instead (no database work, no token lookup). New
  * requests still arrive on keep-alive connections that are busy when the close begins
  * (Node closes only the idle ones) and as pipelined requests.
  */
-export function installShutdownRefusal(app: FastifyInstance): void {
+export function shutdownRefusal(app: FastifyInstance): () => ShuttingDownError | undefined {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', (_request, _reply, done) => {
-    done(closing ? new ShuttingDownError() : undefined);
-  });
+  // Checked by the request entry hook (request-entry.ts).
+  return () => (closing ? new ShuttingDownError() : undefined);
 }

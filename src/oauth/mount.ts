@@ -10,6 +10,7 @@ import { NulCharacterError } from '../http/refuse-nul.js';
 import { requestPath, requestQuery } from '../http/request-path.js';
 import { findClient } from './clients.js';
 import { OAUTH_ROUTES } from './provider.js';
+import { REQUEST_ID_HEADER } from '../ops/request-id.js';
 
 /** Token-endpoint style requests whose JSON bodies Larder accepts as well as forms. */
 const JSON_FRIENDLY_PATHS = new Set<string>([OAUTH_ROUTES.token, OAUTH_ROUTES.revocation, OAUTH_ROUTES.introspection]);
@@ -344,6 +345,8 @@ export function mountProvider(app: FastifyInstance, options: { provider: Provide
 
     // From here on the provider answers, on the raw reply.
     reply.hijack();
+    // Fastify's headers are not written on a hijacked reply: the request id goes on the raw one.
+    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
     applySecurityHeaders(reply.raw, securityHeaders);
     fastifyRequests.set(request.raw, request);
     fastifyRequests.set(incoming, request);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LogController, type FastifyInstance } from 'fastify';
+import { LogController } from 'fastify';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -20,18 +20,4 @@ export function requestIdFor(request: IncomingMessage): string {
 /** Fastify options: ids from {@link requestIdFor}, logged as `request_id` on every line of the request. */
 export function requestIdOptions(): { genReqId: typeof requestIdFor; requestIdHeader: false; logController: LogController } {
   return { genReqId: requestIdFor, requestIdHeader: false, logController: new LogController({ requestIdLogLabel: 'request_id' }) };
-}
-
-/**
- * Every reply carries its request's id, so a person reporting a problem, a proxy log
- * and Larder's log name the same request. Set on the raw response, so replies that
- * bypass Fastify (the OAuth hand-off) carry it too.
- */
-export function installRequestIdHeader(app: FastifyInstance): void {
-  // Callback hooks (here and in the other hooks every request passes): no promise and no
-  // microtask per hook, which an async hook costs even when it has nothing to wait for.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
-    done();
-  });
 }

@@ -1,5 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { routeOf } from '../http/route-of.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route that answers JSON and never renders a page (the probes): it gets no page context. */
+    rendersNoPage?: boolean;
+  }
+}
 
 /**
  * What every page's layout needs to know about the request it answers, whichever module
@@ -13,6 +21,8 @@ export interface PageContext {
 }
 
 type Resolve = (request: FastifyRequest, reply: FastifyReply) => Promise<PageContext>;
+/** The context when it is known at once (no one logged in), else undefined: then `Resolve` works it out. */
+type ResolveNow = (request: FastifyRequest) => PageContext | undefined;
 
 interface Store {
   request: FastifyRequest;
@@ -28,19 +38,28 @@ interface Store {
  */
 const storage = new AsyncLocalStorage<Store>();
 
+/** Whether the request's route never renders a page: the protected contexts' JSON routes, and those marked `rendersNoPage`. */
+function rendersNoPage(request: FastifyRequest): boolean {
+  const config = routeOf(request).config;
+  return config?.jsonReplies === true || config?.rendersNoPage === true;
+}
+
 /**
  * Gives every request of `app` a page context, worked out by `resolve` before the handler
- * runs (preHandler): once per request, and not for JSON routes (the API, /mcp).
+ * runs (preHandler): once per request, and not for JSON routes (the API, /mcp, the probes).
  */
-export function installPageContext(app: FastifyInstance, resolve: Resolve): void {
+export function installPageContext(app: FastifyInstance, resolve: Resolve, resolveNow?: ResolveNow): void {
   app.addHook('onRequest', (request, reply, done) => {
     // A JSON route never renders a page (its errors are JSON too, http/errors.ts), and its
     // context would never be prepared (below): no store to enter for it.
-    if (request.routeOptions.config?.jsonReplies === true) return done();
+    if (rendersNoPage(request)) return done();
     storage.run({ request, reply, resolve }, done);
   });
   app.addHook('preHandler', (request, _reply, done) => {
-    if (request.routeOptions.config?.jsonReplies === true || request.url.startsWith('/assets/')) return done();
+    if (rendersNoPage(request) || request.url.startsWith('/assets/')) return done();
+    const store = storage.getStore();
+    if (store && !store.resolved && resolveNow) store.resolved = resolveNow(request);
+    if (store?.resolved) return done();
     preparePage().then(() => done(), done);
   });
 }

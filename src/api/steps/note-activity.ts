@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Activity } from '../activity.js';
 import { activityOf } from '../operation.js';
 import { restOperationOf } from '../rest-route.js';
+import { routeOf } from '../../http/route-of.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,7 @@ export function noteActivity(request: FastifyRequest, reply: FastifyReply, paylo
 function describeCall(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
   // A route that sends bytes (catalog/api-routes.ts) noted its own.
   if (request.apiActivity && reply.statusCode < 400) return;
-  const route = restOperationOf(request.routeOptions.schema);
+  const route = restOperationOf(routeOf(request).schema);
   if (!route) return;
   const input = route.input === 'none' ? {} : route.input === 'querystring' ? request.query : route.input === 'params' ? request.params : request.body;
   try {

@@ -35,15 +35,11 @@ const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** RFC 6750 section 2.3 allows tokens in the query string; Larder refuses them (RFC 9700 section 4.3.2: they leak into logs). */
 function hasQueryToken(request: FastifyRequest): boolean {
-  // The text between the first `?` and the next one, if any (as `url.split('?')[1]`).
-  const url = request.url;
-  const start = url.indexOf('?');
-  if (start < 0) return false;
-  const end = url.indexOf('?', start + 1);
-  const query = end < 0 ? url.slice(start + 1) : url.slice(start + 1, end);
-  // Only a query that has the name, as it is or %-encoded, can carry it: most carry neither.
-  if (!query.includes('access_token') && !query.includes('%')) return false;
-  return new URLSearchParams(query).has('access_token');
+  if (request.url.indexOf('?') < 0) return false;
+  // The query as Fastify parsed it as the request came in (names %-decoded, as URLSearchParams
+  // would): no second parse of a query that carries %-escapes, as nearly every search does.
+  const query = request.query as Record<string, unknown> | null | undefined;
+  return typeof query === 'object' && query !== null && Object.hasOwn(query, 'access_token');
 }
 
 /**

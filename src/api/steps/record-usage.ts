@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Activity } from '../activity.js';
 import type { UsageLedger } from '../usage-ledger.js';
+import { routeOf } from '../../http/route-of.js';
 
 /** One answered call, as history shows it: the route pattern (`/api/foods/:id`, `/mcp log_food`), never a URL. */
 export interface AnsweredCall {
@@ -46,7 +47,7 @@ export function recordCallNow(usage: UsageLedger, request: FastifyRequest, call:
 /** Step 6, as the answer leaves: every request made with a token is recorded. */
 export function recordUsage(usage: UsageLedger) {
   return function recordUsageStep(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
-    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+    const route = routeOf(request).url ?? request.url.split('?')[0] ?? '';
     recordCallNow(usage, request, { route, status: reply.statusCode, durationMs: reply.elapsedTime, activity: request.apiActivity });
     return payload;
   };

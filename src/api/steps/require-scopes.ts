@@ -3,11 +3,12 @@ import { orderScopes, type Scope } from '../../oauth/scopes.js';
 import { callerOf } from '../caller.js';
 import { InsufficientScopeError } from '../errors.js';
 import type { ProtectedResource } from '../protected-resource.js';
+import { routeOf } from '../../http/route-of.js';
 
 /** The scopes a request needs: for a REST route, what its schema declares. */
 export type ScopesNeeded = (request: FastifyRequest) => readonly Scope[];
 
-export const routeScopes: ScopesNeeded = (request) => request.routeOptions.schema?.scopes ?? [];
+export const routeScopes: ScopesNeeded = (request) => routeOf(request).schema?.scopes ?? [];
 
 /**
  * Step 4: the token was granted every scope the request needs. The refusal names them
