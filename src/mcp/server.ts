@@ -17,6 +17,13 @@ export interface ToolCallSteps {
   logError(error: unknown): void;
 }
 
+/** What a tool call made besides its result: what its usage record says of it. */
+export interface MadeCall {
+  tool: McpTool;
+  status: number;
+  activity: Activity;
+}
+
 interface PreparedTool {
   tool: McpTool;
   description: string;
@@ -43,8 +50,12 @@ export interface LarderMcpServerOptions {
   views: Views;
   /** The caller and steps of the POST a tool call came in (serving.ts puts them in its AuthInfo). */
   callOf(context: ServerContext): McpCall;
-  /** Told each result a tool call made, before the SDK checks it and answers with it. */
-  made?(context: ServerContext, result: CallToolResult): void;
+  /**
+   * Told each result a tool call made, before the SDK checks it and answers with it, with
+   * the tool, the status and the activity its usage record was given (serving.ts keeps a
+   * search's to answer the same call again without running it).
+   */
+  made?(context: ServerContext, result: CallToolResult, call: MadeCall): void;
   version: string;
 }
 
@@ -98,7 +109,7 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
         outcome = failure(error, steps);
       }
       await steps.recordCall(tool, outcome.status, performance.now() - started, activity);
-      options.made?.(context, outcome.result);
+      options.made?.(context, outcome.result, { tool, status: outcome.status, activity });
       return outcome.result;
     };
     if (tool.showsFacts) registerAppTool(server, tool.name, { ...config, _meta: { ui: { resourceUri: FACTS_APP_URI } } }, run);

@@ -17,7 +17,9 @@ import { LarderError } from '../errors.js';
 import type { Caller } from '../api/caller.js';
 import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
-import { createLarderMcpServer, prepareTools, type ToolCallSteps } from './server.js';
+import { nutrientTierFor } from '../accounts/plans.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { createLarderMcpServer, prepareTools, type MadeCall, type ToolCallSteps } from './server.js';
 import { serializedResult } from './tool-result.js';
 import type { McpToolDeps } from './tools.js';
 
@@ -111,6 +113,85 @@ function responseText(message: JSONRPCMessage, made: CallToolResult | undefined)
 
 /** The result each POST's tool call made, by the POST's AuthInfo (the call's context carries it). */
 const madeResults = new WeakMap<AuthInfo, CallToolResult>();
+/** And the tool, status and activity of that call (what its usage record said). */
+const madeCalls = new WeakMap<AuthInfo, MadeCall>();
+
+/** The tool whose results are kept: a read of the catalog only, the same for every caller of a plan tier. */
+const KEPT_TOOL = 'search_foods';
+/** Recent search_foods results kept per process (a few KB each), as the API keeps its search replies. */
+const RECENT_RESULTS = 1000;
+const RESULT_HEAD = '{"result":';
+const RESULT_TAIL = ',"jsonrpc":"2.0","id":';
+
+interface KeptResult {
+  /** The catalog version the result was made from: kept only while it is current. */
+  version: number;
+  /** The JSON text of the JSON-RPC result, as answered with. */
+  text: string;
+  call: MadeCall;
+}
+
+/**
+ * The key of a search_foods call among the kept results: everything its result depends on
+ * (the plan tier, which nutrients it shows, and the arguments exactly as sent); undefined for
+ * a call whose result is not kept (another tool, params beyond name and arguments, arguments
+ * other than a string query and an optional integer limit: those go the whole way each time).
+ */
+function keptResultKey(message: JSONRPCRequest, call: McpCall): string | undefined {
+  const params = message.params as Record<string, unknown> | undefined;
+  if (!params || params.name !== KEPT_TOOL) return undefined;
+  for (const key in params) if (key !== 'name' && key !== 'arguments') return undefined;
+  const args = params.arguments;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
+  const { query, limit } = args as Record<string, unknown>;
+  for (const key in args) if (key !== 'query' && key !== 'limit') return undefined;
+  if (typeof query !== 'string' || (limit !== undefined && !Number.isInteger(limit))) return undefined;
+  return `${nutrientTierFor(call.caller.user.plan)} ${limit ?? ''} ${query}`;
+}
+
+/**
+ * search_foods results kept while the catalog stays as it was (its version, as the API's
+ * reply cache is invalidated, catalog/operations.ts), to answer the same call again without
+ * the SDK's dispatch, argument validation and the search: the quota step and the usage record
+ * still run for every call, the answer is the same bytes with the client's id spliced in.
+ */
+class KeptResults {
+  private readonly results = new Map<string, KeptResult>();
+
+  constructor(private readonly catalog: Catalog) {}
+
+  get version(): number {
+    return this.catalog.version;
+  }
+
+  get(key: string): KeptResult | undefined {
+    const kept = this.results.get(key);
+    if (!kept) return undefined;
+    if (kept.version !== this.catalog.version) {
+      this.results.delete(key);
+      return undefined;
+    }
+    return kept;
+  }
+
+  /** Keeps the result of a call answered with `text` (as made from `version`), if it did its work. */
+  keep(key: string, version: number, id: JSONRPCRequest['id'], text: string, call: MadeCall | undefined): void {
+    if (!call || call.status !== 200 || version !== this.catalog.version) return;
+    const tail = `${RESULT_TAIL}${JSON.stringify(id)}}`;
+    if (!text.startsWith(RESULT_HEAD) || !text.endsWith(tail)) return;
+    const result = text.slice(RESULT_HEAD.length, -tail.length);
+    // A tool failure is a result too (isError): never kept, it may not happen again.
+    if (result.includes('"isError":true')) return;
+    this.results.delete(key);
+    if (this.results.size >= RECENT_RESULTS) this.results.delete(this.results.keys().next().value!);
+    this.results.set(key, { version, text: result, call });
+  }
+}
+
+/** A kept result's answer to the call with this id: the same bytes responseText makes. */
+function keptAnswer(kept: KeptResult, id: JSONRPCRequest['id']): string {
+  return `${RESULT_HEAD}${kept.text}${RESULT_TAIL}${JSON.stringify(id)}}`;
+}
 
 /**
  * The transport of the one McpServer that serves 2025-era tool calls for the whole process
@@ -190,8 +271,11 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
       views,
       callOf,
       version: LARDER_VERSION,
-      made: (context, result) => {
-        if (context.http?.authInfo) madeResults.set(context.http.authInfo, result);
+      made: (context, result, call) => {
+        if (context.http?.authInfo) {
+          madeResults.set(context.http.authInfo, result);
+          madeCalls.set(context.http.authInfo, call);
+        }
       },
     });
   const handler = createMcpHandler(
@@ -206,9 +290,33 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
   const toolServer = newServer();
   exchange.onerror = onerror;
   await toolServer.connect(exchange);
+  const kept = new KeptResults(deps.catalog);
+  /** A kept result's answer, after the quota step and with the usage record, as the tool would; undefined to run the call. */
+  const answerKept = async (message: JSONRPCRequest, call: McpCall, result: KeptResult): Promise<string | undefined> => {
+    const started = performance.now();
+    try {
+      await call.steps.enforceQuota();
+    } catch {
+      // Refused (or failed): the call goes the whole way, which answers that as it always does.
+      return undefined;
+    }
+    await call.steps.recordCall(result.call.tool, result.call.status, performance.now() - started, result.call.activity);
+    return keptAnswer(result, message.id);
+  };
   return {
     callTool: async (message, authInfo) => {
       try {
+        const call = authInfo.extra as McpCall | undefined;
+        const key = call && keptResultKey(message, call);
+        if (call && key !== undefined) {
+          const result = kept.get(key);
+          const text = result && (await answerKept(message, call, result));
+          if (text !== undefined) return { status: 200, text };
+          const version = kept.version;
+          const answered = await exchange.exchange(message, authInfo);
+          kept.keep(key, version, message.id, answered, madeCalls.get(authInfo));
+          return { status: 200, text: answered };
+        }
         return { status: 200, text: await exchange.exchange(message, authInfo) };
       } catch (error) {
         // As serveLegacyAsJson answers a failure of the SDK's own.
