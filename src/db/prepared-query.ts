@@ -20,9 +20,9 @@ class Slot {
  */
 export function preparedQuery<Row, Args extends unknown[]>(
   build: (db: Db, ...slots: { [K in keyof Args]: never }) => Compilable<Row>,
-): (db: Db, ...args: Args) => Promise<QueryResult<Row>> {
+): PreparedQuery<Row, Args> {
   const compiled = new WeakMap<object, CompiledQuery<Row>>();
-  return (db, ...args) => {
+  const bind = (db: Db, args: Args): { sql: string; parameters: unknown[] } => {
     const key = compiledFor(db);
     let query = compiled.get(key);
     if (!query) {
@@ -30,18 +30,27 @@ export function preparedQuery<Row, Args extends unknown[]>(
       query = build(db, ...slots).compile();
       compiled.set(key, query);
     }
-    const parameters = query.parameters.map((value) => (value instanceof Slot ? args[value.index] : value));
+    return { sql: query.sql, parameters: query.parameters.map((value) => (value instanceof Slot ? args[value.index] : value)) };
+  };
+  const run = (db: Db, ...args: Args): Promise<QueryResult<Row>> => {
+    const { sql, parameters } = bind(db, args);
     // On SQLite outside a transaction, straight to the connection (statement-cache.ts).
     let direct: QueryResult<Row> | undefined;
     try {
-      direct = runOnSqliteDirectly<Row>(db, query.sql, parameters);
+      direct = runOnSqliteDirectly<Row>(db, sql, parameters);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     if (direct) return Promise.resolve(direct);
-    return db.executeQuery(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<Row>);
+    return db.executeQuery(CompiledQuery.raw(sql, parameters) as CompiledQuery<Row>);
   };
+  return Object.assign(run, { bind: (db: Db, ...args: Args) => bind(db, args) });
 }
+
+/** A query built by {@link preparedQuery}: run it, or `bind` it to values (its SQL and parameters, for a caller that runs it itself). */
+export type PreparedQuery<Row, Args extends unknown[]> = ((db: Db, ...args: Args) => Promise<QueryResult<Row>>) & {
+  bind(db: Db, ...args: Args): { sql: string; parameters: unknown[] };
+};
 
 /**
  * What a compiled query is kept under: the database's dialect adapter, which a transaction

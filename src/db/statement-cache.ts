@@ -51,6 +51,11 @@ export function registerSqliteConnection(db: Kysely<never> | object, connection:
   connections.set(db, connection);
 }
 
+/** The SQLite connection (with its statement cache) under a database opened by openDatabase; undefined otherwise. */
+export function sqliteConnectionOf(db: object): CachedSqliteDatabase | undefined {
+  return connections.get(db);
+}
+
 /**
  * Runs one compiled statement on the SQLite connection under `db` as Kysely's own driver
  * would (same statement cache, same result shape), without its connection hand-off: the

@@ -1,8 +1,10 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { errors } from 'oidc-provider';
 import { publishChanges, type Change } from '../changes/feed.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
+import { tokenWriteBatch, type PendingRow } from './token-writes.js';
 
 /**
  * Storage for oidc-provider 9 models (Session, Interaction, Grant, AuthorizationCode,
@@ -81,6 +83,18 @@ export const GRANT_BOUND_MODELS: readonly string[] = [
   'BackchannelAuthenticationRequest',
   'PreAuthorizedCode',
 ];
+
+/**
+ * The token endpoint's models: on SQLite their writes go through the group commit
+ * (token-writes.ts). Sessions, interactions and grants are written as before.
+ */
+export const BATCHED_MODELS: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
+
+/**
+ * Single-use credentials: a consume that changes no row (another request consumed it
+ * first, in this process or another, or it is gone) is refused as a reuse.
+ */
+const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
 
 /** Models whose ids are handles, not credentials: stored as they are (see the file comment). */
 export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client']);
@@ -186,12 +200,16 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
   // the same grant share one DELETE rather than racing each other (which on PostgreSQL
   // could only wait on each other's row locks).
   const revoking = new Map<string, Promise<void>>();
+  // The group commit on SQLite; undefined on PostgreSQL.
+  const batch = tokenWriteBatch(db);
 
   return class KyselyAdapter implements OidcAdapter {
     readonly name: string;
+    readonly #batched: boolean;
 
     constructor(name: string) {
       this.name = name;
+      this.#batched = batch !== undefined && BATCHED_MODELS.has(name);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -206,7 +224,15 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         // A replaced payload starts unconsumed, as with oidc-provider's memory adapter.
         consumed_at: null,
       };
-      await upsertModel(db, this.name, storedModelId(this.name, id), values.payload, values.grant_id, values.user_code, values.uid, values.client_id, values.account_id, values.expires_at);
+      const storedId = storedModelId(this.name, id);
+      const args = [this.name, storedId, values.payload, values.grant_id, values.user_code, values.uid, values.client_id, values.account_id, values.expires_at] as const;
+      if (this.#batched) {
+        const { sql, parameters } = upsertModel.bind(db, ...args);
+        const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
+        await batch!.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
+        return;
+      }
+      await upsertModel(db, ...args);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -229,10 +255,19 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
       if (typeof value !== 'string' || value === '') return undefined;
-      const [row] = (await findModelBy[column](db, this.name, value, now())).rows;
+      const at = now();
+      // A write still queued for the group commit is what this process sees (read your writes).
+      const pending = this.#batched && column === 'id' ? batch!.pending(`${this.name}\0${value}`) : undefined;
+      if (pending?.payload !== undefined) {
+        if (pending.expiresAt != null && pending.expiresAt <= at) return undefined;
+        const payload = JSON.parse(pending.payload) as AdapterPayload;
+        if (pending.consumedAt !== null) payload.consumed = pending.consumedAt;
+        return payload;
+      }
+      const [row] = (await findModelBy[column](db, this.name, value, at)).rows;
       if (!row) return undefined;
       const payload = JSON.parse(row.payload) as AdapterPayload;
-      const consumedAt = toNumber(row.consumed_at);
+      const consumedAt = toNumber(row.consumed_at) ?? pending?.consumedAt ?? null;
       if (consumedAt !== null) payload.consumed = consumedAt;
       return payload;
     }
@@ -243,10 +278,40 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
      * to detect a reused authorization code or rotated refresh token and revoke the grant.
      */
     async consume(id: string): Promise<void> {
-      await consumeModel(db, now(), this.name, storedModelId(this.name, id));
+      const at = now();
+      const storedId = storedModelId(this.name, id);
+      let changed: number;
+      if (this.#batched) {
+        const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
+        changed = await batch!.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }));
+      } else {
+        changed = Number((await consumeModel(db, at, this.name, storedId)).numAffectedRows ?? 0);
+      }
+      if (changed === 0 && SINGLE_USE_MODELS.has(this.name)) await this.#refuseReuse(storedId);
+    }
+
+    /**
+     * A code or refresh token that another request consumed between this one's find and its
+     * consume (the conditional UPDATE changed nothing): refused like a replay, and the grant
+     * revoked as oidc-provider does for one, so neither request's tokens outlive the reuse.
+     */
+    async #refuseReuse(storedId: string): Promise<never> {
+      const row = await db.selectFrom('oauth_models').select('grant_id').where('model', '=', this.name).where('id', '=', storedId).executeTakeFirst();
+      if (row?.grant_id) {
+        const grantId = row.grant_id;
+        await batch?.settled();
+        await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
+          await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute();
+          await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
+        });
+      }
+      const InvalidGrant = errors.InvalidGrant!;
+      throw new InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'authorization code'} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
+      // A queued write of this row must not land after its removal.
+      if (this.#batched) await batch!.settled();
       const remove = (trx: Kysely<Database>) => trx.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
       const changes = changesOnRemoval(this.name, id);
       if (changes.length === 0) await remove(db);
@@ -259,6 +324,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (pending) return pending;
       const run = (async () => {
         try {
+          await batch?.settled();
           await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
             trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
           );

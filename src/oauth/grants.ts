@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { publishChanges } from '../changes/feed.js';
 import type { Database, Db } from '../db/index.js';
 import { epochSeconds } from './adapter.js';
+import { settleTokenWrites } from './token-writes.js';
 import { orderScopes, splitScopes, type Scope } from './scopes.js';
 
 /**
@@ -70,6 +71,8 @@ export async function revokeGrant(db: Db, grantId: string, options: { accountId?
   if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
   const grant = await query.executeTakeFirst();
   if (!grant) return false;
+  // A token of this grant still queued for the group commit lands before the delete, not after.
+  await settleTokenWrites(db);
   await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
     await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', '!=', 'Session').where('model', '!=', 'Interaction').execute();
     await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();

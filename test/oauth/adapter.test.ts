@@ -117,9 +117,17 @@ describe('Kysely adapter for oidc-provider', () => {
     await codes.consume('c-1');
     assert.deepEqual(await codes.find('c-1'), { jti: 'c-1', grantId: 'g-1', consumed: T0 + 5 });
     clock.now = T0 + 10;
-    await codes.consume('c-1');
-    assert.equal((await codes.find('c-1'))?.consumed, T0 + 5, 'the first consumption time is kept');
-    await codes.consume('missing'); // no row: no error
+    // A code is single-use: consumed again, the conditional update changes nothing and it is refused.
+    await assert.rejects(codes.consume('c-1'), { error: 'invalid_grant' });
+    assert.equal(await codes.find('c-1'), undefined, 'and its grant revoked, the code with it');
+    await assert.rejects(codes.consume('missing'), { error: 'invalid_grant' });
+    // Other models keep the old rule: consumed twice or missing, no error.
+    const requests = new Adapter('PushedAuthorizationRequest');
+    await requests.upsert('r-1', { jti: 'r-1' }, 60);
+    await requests.consume('r-1');
+    await requests.consume('r-1');
+    assert.equal((await requests.find('r-1'))?.consumed, T0 + 10);
+    await requests.consume('missing');
   });
 
   test('findByUid and findByUserCode find only their own model', async (t) => {

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import Provider from 'oidc-provider';
+import { createKyselyAdapter, hashModelId } from '../../src/oauth/adapter.js';
+import { settleTokenWrites, tokenWriteBatch } from '../../src/oauth/token-writes.js';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
+
+// The token endpoint's writes: on SQLite a group commit (src/oauth/token-writes.ts), on
+// PostgreSQL one statement each. What must hold either way is tested on both.
+
+const databases: TestDatabase[] = [];
+after(async () => {
+  await Promise.all(databases.map((d) => d.drop()));
+});
+
+async function freshDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return database;
+}
+
+async function storedIds(database: TestDatabase, model: string): Promise<string[]> {
+  const rows = await database.db.selectFrom('oauth_models').select('id').where('model', '=', model).execute();
+  return rows.map((r) => r.id).sort();
+}
+
+describe('token writes', () => {
+  test('a queued write is seen by finds in this process at once, and is in the database when its promise resolves', async () => {
+    const database = await freshDatabase();
+    const Adapter = createKyselyAdapter(database.db);
+    const tokens = new Adapter('RefreshToken');
+    // Without a batch (PostgreSQL) each write is its own statement: awaited before the find.
+    const batched = tokenWriteBatch(database.db) !== undefined;
+    const stored = tokens.upsert('rt-1', { jti: 'rt-1', grantId: 'g-1' }, 600);
+    if (!batched) await stored;
+    assert.deepEqual(await tokens.find('rt-1'), { jti: 'rt-1', grantId: 'g-1' });
+    const consumed = tokens.consume('rt-1');
+    if (!batched) await consumed;
+    assert.equal(typeof (await tokens.find('rt-1'))?.consumed, 'number', 'the queued consume is seen');
+    await Promise.all([stored, consumed]);
+    const [row] = await database.db.selectFrom('oauth_models').select(['id', 'consumed_at']).where('model', '=', 'RefreshToken').execute();
+    assert.equal(row?.id, hashModelId('rt-1'));
+    assert.notEqual(row?.consumed_at, null);
+    // Consumed again (the queue is empty now, the database answers): refused.
+    await assert.rejects(tokens.consume('rt-1'), { error: 'invalid_grant' });
+  });
+
+  test('two consumes of one code queued together: the first wins, the second is refused and revokes the grant', async () => {
+    const database = await freshDatabase();
+    const Adapter = createKyselyAdapter(database.db);
+    const grants = new Adapter('Grant');
+    const codes = new Adapter('AuthorizationCode');
+    const tokens = new Adapter('AccessToken');
+    await grants.upsert('g-1', { jti: 'g-1' }, 600);
+    await codes.upsert('c-1', { jti: 'c-1', grantId: 'g-1' }, 60);
+    await tokens.upsert('at-0', { jti: 'at-0', grantId: 'g-1' }, 60);
+    const [first, second] = await Promise.allSettled([codes.consume('c-1'), codes.consume('c-1')]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status, 'rejected');
+    assert.equal((second as PromiseRejectedResult).reason.error, 'invalid_grant');
+    assert.deepEqual(await storedIds(database, 'AccessToken'), [], 'the grant is revoked');
+    assert.deepEqual(await storedIds(database, 'Grant'), []);
+  });
+
+  test('a write that fails rejects only itself; the writes queued with it are stored', { skip: testDatabaseKind() !== 'sqlite' && 'the batch is SQLite only' }, async () => {
+    const database = await freshDatabase();
+    await sql`CREATE TRIGGER poison BEFORE INSERT ON oauth_models WHEN NEW.payload LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`.execute(database.db);
+    const Adapter = createKyselyAdapter(database.db);
+    const tokens = new Adapter('AccessToken');
+    const results = await Promise.allSettled(['a', 'b', 'poison', 'c'].map((id) => tokens.upsert(id, { jti: id, note: id }, 60)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /poisoned row/);
+    assert.deepEqual(await storedIds(database, 'AccessToken'), ['a', 'b', 'c'].map(hashModelId).sort());
+    assert.equal(await tokens.find('poison'), undefined, 'the failed write is not seen');
+    // And the next batch works as before.
+    await tokens.upsert('d', { jti: 'd' }, 60);
+    assert.deepEqual(await tokens.find('d'), { jti: 'd' });
+  });
+
+  test('writes queued while another transaction is open wait for it and are not part of it', async () => {
+    const database = await freshDatabase();
+    const Adapter = createKyselyAdapter(database.db);
+    const tokens = new Adapter('AccessToken');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let queued: Promise<void[]> | undefined;
+    const rolledBack = database.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('oauth_models').values({ model: 'Grant', id: 'doomed', payload: '{}' }).execute();
+        queued = Promise.all(['x', 'y'].map((id) => tokens.upsert(id, { jti: id }, 60)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        release();
+        throw new Error('roll back');
+      })
+      .catch((error: unknown) => error);
+    await held;
+    assert.match(String(await rolledBack), /roll back/);
+    await queued;
+    assert.deepEqual(await storedIds(database, 'AccessToken'), ['x', 'y'].map(hashModelId).sort());
+    assert.deepEqual(await storedIds(database, 'Grant'), [], 'the other transaction rolled back alone');
+  });
+
+  test('a process killed before its batch commits leaves no token; one that was told about its token leaves it', async () => {
+    const database = await freshDatabase();
+    const adapterUrl = new URL('../../src/oauth/adapter.js', import.meta.url).href;
+    const dbUrl = new URL('../../src/db/index.js', import.meta.url).href;
+    const child = async (tell: boolean): Promise<string> => {
+      const script = `
+        const { openDatabase } = await import(${JSON.stringify(dbUrl)});
+        const { createKyselyAdapter } = await import(${JSON.stringify(adapterUrl)});
+        const { db } = await openDatabase(JSON.parse(process.env.DB_CONFIG));
+        const tokens = new (createKyselyAdapter(db))('AccessToken');
+        const stored = tokens.upsert(${JSON.stringify(tell ? 'told' : 'untold')}, { jti: 'x' }, 600);
+        if (${tell}) { await stored; process.stdout.write('told\\n'); }
+        process.kill(process.pid, 'SIGKILL');
+      `;
+      const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, DB_CONFIG: JSON.stringify(database.config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, s) => resolve(s)));
+      assert.equal(signal, 'SIGKILL');
+      return out;
+    };
+    assert.equal(await child(false), '');
+    assert.deepEqual(await storedIds(database, 'AccessToken'), [], 'nothing stored that nobody was told about');
+    assert.equal(await child(true), 'told\n');
+    assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('told')]);
+  });
+
+  test('on SQLite the writes of one turn share one batch', { skip: testDatabaseKind() !== 'sqlite' && 'the batch is SQLite only' }, async () => {
+    const database = await freshDatabase();
+    assert.ok(tokenWriteBatch(database.db));
+    const Adapter = createKyselyAdapter(database.db);
+    const tokens = new Adapter('AccessToken');
+    const pending = ['p', 'q'].map((id) => tokens.upsert(id, { jti: id }, 60));
+    // Not committed yet: another connection's read sees nothing until the next turn.
+    assert.deepEqual(await storedIds(database, 'AccessToken'), []);
+    await settleTokenWrites(database.db);
+    assert.deepEqual(await storedIds(database, 'AccessToken'), ['p', 'q'].map(hashModelId).sort());
+    await Promise.all(pending);
+  });
+});
+
+describe('token writes with a real oidc-provider', () => {
+  let database: TestDatabase;
+  let server: http.Server;
+  let provider: Provider;
+  let issuer: string;
+  const clientId = 'batch-client';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const redirectUri = 'https://client.example/callback';
+
+  before(async () => {
+    database = await freshDatabase();
+    server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    provider = new Provider(issuer, {
+      adapter: createKyselyAdapter(database.db),
+      clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }],
+      jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-rs256', alg: 'RS256', use: 'sig' }] },
+      cookies: { keys: [randomBytes(32).toString('base64url')] },
+      features: { devInteractions: { enabled: false } },
+      pkce: { required: () => false },
+      findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+      issueRefreshToken: async () => true,
+      rotateRefreshToken: () => true,
+    });
+    server.on('request', provider.callback());
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function mintCode(): Promise<{ code: string; grantId: string }> {
+    const grant = new provider.Grant({ accountId: 'user-1', clientId });
+    grant.addOIDCScope('openid');
+    const grantId = await grant.save();
+    const AuthorizationCode = provider.AuthorizationCode as unknown as new (payload: object) => { save(): Promise<string> };
+    const code = await new AuthorizationCode({ accountId: 'user-1', clientId, grantId, redirectUri, scope: 'openid', authTime: Math.floor(Date.now() / 1000) }).save();
+    return { code, grantId };
+  }
+
+  async function token(body: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  test('concurrent exchanges and refreshes all succeed, and every token answered is stored', async () => {
+    const minted = await Promise.all(Array.from({ length: 24 }, mintCode));
+    const exchanged = await Promise.all(minted.map(({ code }) => token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri })));
+    for (const answer of exchanged) assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const refreshed = await Promise.all(exchanged.map((answer) => token({ grant_type: 'refresh_token', refresh_token: String(answer.json.refresh_token) })));
+    for (const answer of refreshed) assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const access = await storedIds(database, 'AccessToken');
+    for (const answer of [...exchanged, ...refreshed]) assert.ok(access.includes(hashModelId(String(answer.json.access_token))));
+    const refresh = await storedIds(database, 'RefreshToken');
+    for (const answer of refreshed) assert.ok(refresh.includes(hashModelId(String(answer.json.refresh_token))));
+  });
+
+  test('a replayed code fails and revokes its grant; the same code sent twice at once is answered once', async () => {
+    const { code, grantId } = await mintCode();
+    const first = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+    assert.equal(first.status, 200);
+    const replay = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+    assert.equal(replay.status, 400);
+    assert.equal(replay.json.error, 'invalid_grant');
+    const left = await database.db.selectFrom('oauth_models').select('model').where('grant_id', '=', grantId).where('model', 'in', ['AccessToken', 'RefreshToken']).execute();
+    assert.deepEqual(left, [], "the first answer's tokens are revoked");
+    const refresh = await token({ grant_type: 'refresh_token', refresh_token: String(first.json.refresh_token) });
+    assert.equal(refresh.json.error, 'invalid_grant');
+
+    const twice = await mintCode();
+    const answers = await Promise.all([0, 1].map(() => token({ grant_type: 'authorization_code', code: twice.code, redirect_uri: redirectUri })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400], JSON.stringify(answers.map((a) => a.json)));
+    assert.equal(answers.find((a) => a.status === 400)?.json.error, 'invalid_grant');
+  });
+});
