@@ -85,7 +85,7 @@ export const GRANT_BOUND_MODELS: readonly string[] = [
 ];
 
 /**
- * The token endpoint's models: on SQLite their writes go through the group commit
+ * The token endpoint's models: their writes go through the group commit
  * (token-writes.ts). Sessions, interactions and grants are written as before.
  */
 export const BATCHED_MODELS: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
@@ -200,7 +200,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
   // the same grant share one DELETE rather than racing each other (which on PostgreSQL
   // could only wait on each other's row locks).
   const revoking = new Map<string, Promise<void>>();
-  // The group commit on SQLite; undefined on PostgreSQL.
+  // The group commit of the token endpoint's writes (token-writes.ts).
   const batch = tokenWriteBatch(db);
 
   return class KyselyAdapter implements OidcAdapter {
@@ -209,7 +209,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     constructor(name: string) {
       this.name = name;
-      this.#batched = batch !== undefined && BATCHED_MODELS.has(name);
+      this.#batched = BATCHED_MODELS.has(name);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -229,7 +229,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (this.#batched) {
         const { sql, parameters } = upsertModel.bind(db, ...args);
         const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
-        await batch!.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
+        await batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
         return;
       }
       await upsertModel(db, ...args);
@@ -257,7 +257,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (typeof value !== 'string' || value === '') return undefined;
       const at = now();
       // A write still queued for the group commit is what this process sees (read your writes).
-      const pending = this.#batched && column === 'id' ? batch!.pending(`${this.name}\0${value}`) : undefined;
+      const pending = this.#batched && column === 'id' ? batch.pending(`${this.name}\0${value}`) : undefined;
       if (pending?.payload !== undefined) {
         if (pending.expiresAt != null && pending.expiresAt <= at) return undefined;
         const payload = JSON.parse(pending.payload) as AdapterPayload;
@@ -283,7 +283,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
-        changed = await batch!.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }));
+        changed = await batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }));
       } else {
         changed = Number((await consumeModel(db, at, this.name, storedId)).numAffectedRows ?? 0);
       }
@@ -299,7 +299,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       const row = await db.selectFrom('oauth_models').select('grant_id').where('model', '=', this.name).where('id', '=', storedId).executeTakeFirst();
       if (row?.grant_id) {
         const grantId = row.grant_id;
-        await batch?.settled();
+        await batch.settled();
         await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
           await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute();
           await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
@@ -311,7 +311,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
 
     async destroy(id: string): Promise<void> {
       // A queued write of this row must not land after its removal.
-      if (this.#batched) await batch!.settled();
+      if (this.#batched) await batch.settled();
       const remove = (trx: Kysely<Database>) => trx.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();
       const changes = changesOnRemoval(this.name, id);
       if (changes.length === 0) await remove(db);
@@ -324,7 +324,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (pending) return pending;
       const run = (async () => {
         try {
-          await batch?.settled();
+          await batch.settled();
           await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
             trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
           );

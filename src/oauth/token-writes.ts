@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-cache.js';
 
 /**
- * Group commit for the token endpoint's writes on SQLite (issue 9): the code or refresh
+ * Group commit for the token endpoint's writes (issue 9): the code or refresh
  * token consumed, the access and refresh tokens stored. Every such write made while the
  * event loop runs one turn is queued; at the next turn (setImmediate) one transaction,
  * `BEGIN IMMEDIATE` ... `COMMIT` straight on better-sqlite3 with the cached prepared
@@ -22,7 +22,11 @@ import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-c
  * while someone else's Kysely transaction is open on the connection goes through Kysely
  * (which waits for that transaction), and later batches wait behind it, in order.
  *
- * PostgreSQL has no batch (each write stays its own statement, see bench/README.md).
+ * On PostgreSQL a batch is one Kysely transaction on one pooled connection (a round trip
+ * per statement, but one commit, so one WAL flush, for all of them); while it is on its
+ * way, the next batch fills, and is sent when it ends. Measured faster than a statement
+ * each (bench/README.md). Row locks make a second process's consume of the same code wait
+ * for the first's commit and then change nothing.
  */
 
 /** What a row will be once the queued writes commit: the payload stored, and when it was consumed. */
@@ -193,21 +197,16 @@ export class TokenWriteBatch {
   }
 }
 
-const batches = new WeakMap<object, TokenWriteBatch | null>();
+const batches = new WeakMap<object, TokenWriteBatch>();
 
-/**
- * The write batch of a database: SQLite's opened by openDatabase; on PostgreSQL only when
- * `LARDER_PG_TOKEN_BATCH=1` (measured, see bench/README.md). Undefined otherwise: each write
- * its own statement.
- */
-export function tokenWriteBatch(db: Db): TokenWriteBatch | undefined {
+/** The write batch of a database (one per Kysely instance: straight on the connection for SQLite, through Kysely for PostgreSQL). */
+export function tokenWriteBatch(db: Db): TokenWriteBatch {
   let batch = batches.get(db);
-  if (batch === undefined) {
-    const connection = sqliteConnectionOf(db);
-    batch = connection || process.env.LARDER_PG_TOKEN_BATCH === '1' ? new TokenWriteBatch(db, connection) : null;
+  if (!batch) {
+    batch = new TokenWriteBatch(db, sqliteConnectionOf(db));
     batches.set(db, batch);
   }
-  return batch ?? undefined;
+  return batch;
 }
 
 /**
