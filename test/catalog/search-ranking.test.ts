@@ -175,3 +175,8 @@ test('a dish named by a word the catalog lacks is no close match, though the cat
     assert.equal(index.search(query, 3).closeMatch, true, query);
   }
 });
+
+test('a diet version is further from what a person means unasked than a sweetened or flavoured one', () => {
+  assert.doesNotMatch(first('iced tea'), /diet/);
+  assert.match(first('diet iced tea'), /diet/);
+});

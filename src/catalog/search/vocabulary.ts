@@ -53,11 +53,17 @@ export const OTHER_METHODS = stems(
  * canned forms, flavours and fortifications, packaged and restaurant versions.
  */
 export const VARIETY_WORDS = stems(
-  'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
+  'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
     'mocha caramel fudge butterscotch patty patties brown podded cooking',
 );
+
+/**
+ * A diet version is made for a diet, sweetened without sugar: another product than the regular
+ * one a person means when they do not say so, further from it than sweetened or flavoured.
+ */
+export const DIET_WORDS = stems('diet dietetic');
 
 /**
  * Words that turn a food into another product made from it ("Bananas, dehydrated, or
