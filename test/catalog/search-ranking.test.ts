@@ -180,3 +180,13 @@ test('a diet version is further from what a person means unasked than a sweetene
   assert.doesNotMatch(first('iced tea'), /diet/);
   assert.match(first('diet iced tea'), /diet/);
 });
+
+test('British and everyday names: soya, jacket spuds, black tea blends, mince pies, pork ribs', () => {
+  assert.match(first('glass of soya milk'), /^Soymilk/);
+  assert.match(first('a jacket spud'), /^Potatoes, baked, flesh and skin/);
+  assert.match(first('cup of earl grey'), /^Beverages, tea, black, brewed/);
+  assert.match(first('a mince pie'), /^Pie, mince/);
+  // "mince" alone is still beef mince.
+  assert.match(first('mince'), /^Beef, ground/);
+  assert.match(first('pork ribs'), /^Pork, fresh, spareribs, .*cooked/);
+});

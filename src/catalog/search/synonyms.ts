@@ -37,7 +37,14 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // British names for the same foods.
   [/\bsemi[-\s]?skimmed\s+milk\b/g, 'reduced fat milk 2%'],
   [/\bskimmed\s+milk\b/g, 'nonfat milk'],
-  [/\bjacket\s+potato(?:es)?\b/g, 'baked potato flesh and skin'],
+  [/\bjacket\s+(?:potato(?:es)?|spuds?|tatties?|tatt(?:ie|y))\b/g, 'baked potato flesh and skin'],
+  // "soya milk", "soya beans": USDA writes soy, and joins some ("soymilk", "soybeans").
+  [/\bsoya\b/g, 'soy'],
+  // Black teas by their blend or by how they are drunk.
+  [/\b(?:earl\s+gr[ae]y|english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
+  // Ribs of pork named alone are its spareribs; back ribs its backribs.
+  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs'],
+  [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs'],
   [/\btinned\b/g, 'canned'],
   [/(?<!potato\s+)\bcrisps\b/g, 'potato chips'],
   [/\bsultanas?\b/g, 'golden raisins'],
@@ -75,7 +82,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bbolognese\b/g, 'meat sauce'],
   [/\bb\.?l\.?t\.?s?\b/g, 'bacon lettuce and tomato sandwich'],
   // British "mince" with no animal named is beef mince.
-  [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b/g, 'ground beef'],
+  // Not in the sweet "mince pie" of dried fruit, which USDA files as "Pie, mince".
+  [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b(?!\s+pies?\b)/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
   [/\bbangers?\b/g, 'pork sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
