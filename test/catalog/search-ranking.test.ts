@@ -190,3 +190,10 @@ test('British and everyday names: soya, jacket spuds, black tea blends, mince pi
   assert.match(first('mince'), /^Beef, ground/);
   assert.match(first('pork ribs'), /^Pork, fresh, spareribs, .*cooked/);
 });
+
+test('how a food was served, last after it ("coleslaw side"), qualifies it and is no missing food word', () => {
+  const result = index.search('coleslaw side', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /coleslaw$/i);
+  assert.match(first('side salad'), /Side Salad/);
+});

@@ -208,10 +208,10 @@ export const PACKAGE_WORDS = plainSet(
 
 /**
  * Containers a food is served in that some foods are also named after ("a yogurt cup", but
- * "peanut butter cups"): last, after the food, they qualify it (count when a food has them)
- * rather than name it.
+ * "peanut butter cups"), and how it was served ("coleslaw side", "nuggets combo"; but "Side
+ * Salad"): last, after the food, they qualify it (count when a food has them) rather than name it.
  */
-export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves');
+export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves side sides combo');
 
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
