@@ -11,6 +11,8 @@ test('amounts, counts and units an assistant leaves in are not food words', () =
   // Slices say the food is sliced ("two slices of ham": sliced ham), as a can says canned.
   assert.deepEqual(roles('two slices of whole wheat bread'), ['whole:core', 'wheat:core', 'bread:core', 'sliced:optional']);
   assert.deepEqual(roles('2% milk'), ['2%:core', 'milk:core']);
+  // "some" is an amount too, whatever follows it.
+  assert.deepEqual(roles('some parmesan'), ['parmesan:core']);
 });
 
 test('a container or measure before "of" is not the food, and a can says canned', () => {

@@ -54,8 +54,8 @@ export interface ParsedQuery {
 }
 
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
-/** Count words that are amounts whatever follows them ("two eggs"); "half" only before a unit ("half a cup"). */
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
+/** Count words that are amounts whatever follows them ("two eggs", "some grapes"); "half" only before a unit ("half a cup"). */
+const NUMBER_WORDS = new Set(['some', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
 
 /**
  * Drops what is an amount rather than a food: numbers ("2 eggs", but not "2%" milk), count
