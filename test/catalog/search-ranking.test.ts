@@ -197,3 +197,13 @@ test('how a food was served, last after it ("coleslaw side"), qualifies it and i
   assert.match(names.get(result.hits[0]!.id) ?? '', /coleslaw$/i);
   assert.match(first('side salad'), /Side Salad/);
 });
+
+test('a flavour the catalog knows, before the name of a food it has, is a variety it lacks: still a close match', () => {
+  for (const query of ['strawberry jam', 'strawberry jam on toast']) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', /^Jams and preserves/, query);
+  }
+  // A word after the name, or a dish named by the other word, is still no close match.
+  for (const query of ['flapjack', 'a flat white', 'sushi roll']) assert.equal(index.search(query, 3).closeMatch, false, query);
+});

@@ -1104,6 +1104,25 @@ export class FoodSearchIndex {
     // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
-    return this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
+    if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
+    return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /**
+   * A flavour or variety the catalog knows, said before the word naming the food ("strawberry
+   * jam"), when the food has that word in the segment naming it ("Jams and preserves"): the
+   * catalog has the food, not that variety, as "basmati rice" finds
+   * "Rice, white". Not a word the catalog lacks (that may name another dish), not one after the
+   * food's name, and not when the name was matched only by spelling or its start.
+   */
+  private lacksOnlyAVariety(headTerm: number, kind: number, terms: Term[], unknown: readonly QueryWord[]): boolean {
+    if (kind !== MATCH_EXACT && kind !== MATCH_SYNONYM) return false;
+    if (!(this.bestFlags[headTerm]! & HEAD) || this.bestFlags[headTerm]! & (MODIFIER | ACCOMPANIMENT | NOTE | BRAND)) return false;
+    if (unknown.some((w) => w.role === 'core')) return false;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      if (term.required && term.word.role === 'core' && this.bestKind[t] === -1 && t > headTerm) return false;
+    }
+    return true;
   }
 }
