@@ -207,3 +207,8 @@ test('a flavour the catalog knows, before the name of a food it has, is a variet
   // A word after the name, or a dish named by the other word, is still no close match.
   for (const query of ['flapjack', 'a flat white', 'sushi roll']) assert.equal(index.search(query, 3).closeMatch, false, query);
 });
+
+test('a sirloin named alone is the beef top sirloin; veal and pork sirloins when named', () => {
+  assert.match(first('8oz sirloin'), /^Beef, top sirloin, steak, .*cooked/);
+  assert.match(first('veal sirloin'), /^Veal, sirloin/);
+});

@@ -100,6 +100,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/(?<!snack\s+)\b(?:tortilla\s+)?wraps?\b/g, 'flour tortilla'],
   // Cuts and sweets spelled or called otherwise than USDA does.
   [/\bribeyes?\b/g, 'rib eye'],
+  // A sirloin (steak) named alone is the top sirloin, as US butchers sell it; veal and pork sirloins are named so.
+  [/(?<!\b(?:top|bottom|veal|pork|lamb)\s+)\bsirloins?\b/g, 'top sirloin', 'sirloin'],
   [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
   [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
   // A burger of another meat is its ground meat as a patty.
