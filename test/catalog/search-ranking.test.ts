@@ -212,3 +212,9 @@ test('a sirloin named alone is the beef top sirloin; veal and pork sirloins when
   assert.match(first('8oz sirloin'), /^Beef, top sirloin, steak, .*cooked/);
   assert.match(first('veal sirloin'), /^Veal, sirloin/);
 });
+
+test('a pork chop named alone is a center loin or center rib chop, cooked', () => {
+  const top = index.search('pork chop grilled', 3).hits.map((h) => names.get(h.id) ?? '');
+  assert.ok(top.some((name) => /^Pork, fresh, loin, center loin \(chops\), .*cooked/.test(name)), top.join(' | '));
+  assert.match(top[0]!, /^Pork, fresh, loin, center (loin|rib) \(chops\)/);
+});

@@ -45,6 +45,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Ribs of pork named alone are its spareribs; back ribs its backribs.
   [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs'],
+  // A pork chop named alone is the center loin chop, the everyday one.
+  [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
   [/\btinned\b/g, 'canned'],
   [/(?<!potato\s+)\bcrisps\b/g, 'potato chips'],
   [/\bsultanas?\b/g, 'golden raisins'],
