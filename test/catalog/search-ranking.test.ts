@@ -218,3 +218,7 @@ test('a pork chop named alone is a center loin or center rib chop, cooked', () =
   assert.ok(top.some((name) => /^Pork, fresh, loin, center loin \(chops\), .*cooked/.test(name)), top.join(' | '));
   assert.match(top[0]!, /^Pork, fresh, loin, center (loin|rib) \(chops\)/);
 });
+
+test('a popsicle or ice pop is the plain ice pop, as an ice lolly is', () => {
+  for (const query of ['popsicle', 'ice pop', 'ice lolly']) assert.equal(first(query), 'Frozen novelties, ice type, pop', query);
+});

@@ -96,7 +96,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bharicot\s+beans?\b/g, 'navy beans'],
   [/\b(?:garden\s+peas|petit(?:s)?\s+pois)\b/g, 'green peas'],
   [/\bfull[-\s]?fat\s+milk\b/g, 'whole milk'],
-  [/\bice\s+lolly\b|\bice\s+lollies\b|\blolly\b|\blollies\b/g, 'frozen novelties ice pop'],
+  [/\bice\s+lolly\b|\bice\s+lollies\b|\blolly\b|\blollies\b|\bpopsicles?\b|\bice\s+pops?\b/g, 'frozen novelties ice pop'],
   [/\bmarmite\b|\bvegemite\b/g, 'yeast extract spread'],
   [/\bbaps?\b/g, 'hamburger roll'],
   [/(?<!snack\s+)\b(?:tortilla\s+)?wraps?\b/g, 'flour tortilla'],
