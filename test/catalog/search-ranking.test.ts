@@ -222,3 +222,7 @@ test('a pork chop named alone is a center loin or center rib chop, cooked', () =
 test('a popsicle or ice pop is the plain ice pop, as an ice lolly is', () => {
   for (const query of ['popsicle', 'ice pop', 'ice lolly']) assert.equal(first(query), 'Frozen novelties, ice type, pop', query);
 });
+
+test('fish and chips is the battered fried fish, the chips on the side', () => {
+  for (const query of ['fish and chips', 'fish & chips', 'fish n chips']) assert.match(first(query), /fish fillet, battered or breaded, fried/, query);
+});

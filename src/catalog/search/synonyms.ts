@@ -74,6 +74,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsweets\b/g, 'candies'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
+  // The dish: battered fish, fried, with chips (fries) on the side.
+  [/\bfish\s+(?:and|&|n)\s+chips\b/g, 'battered fish fillet fried with french fries', 'chips'],
   [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
   [/\bcuppas?\b/g, 'cup of tea'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],
