@@ -226,3 +226,9 @@ test('a popsicle or ice pop is the plain ice pop, as an ice lolly is', () => {
 test('fish and chips is the battered fried fish, the chips on the side', () => {
   for (const query of ['fish and chips', 'fish & chips', 'fish n chips']) assert.match(first(query), /fish fillet, battered or breaded, fried/, query);
 });
+
+test('gherkins and cornichons are cucumber pickles', () => {
+  const result = index.search('a gherkin', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Pickles, cucumber/);
+});

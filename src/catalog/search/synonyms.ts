@@ -71,6 +71,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bself[-\s]raising\s+flour\b/g, 'self-rising flour'],
   [/\bcornflour\b/g, 'cornstarch'],
   [/\btreacle\b/g, 'molasses'],
+  [/\b(?:gherkins?|cornichons?)\b/g, 'pickles cucumber'],
   [/\bsweets\b/g, 'candies'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
