@@ -232,3 +232,13 @@ test('gherkins and cornichons are cucumber pickles', () => {
   assert.equal(result.closeMatch, true);
   assert.match(names.get(result.hits[0]!.id) ?? '', /^Pickles, cucumber/);
 });
+
+test('British spellings and shortenings: chilli, spag bol, a cup of decaf', () => {
+  assert.equal(index.search('a bowl of chilli', 3).hits[0]!.match, 'exact');
+  assert.match(first('chilli con carne'), /^Chili con carne/);
+  assert.match(first('spag bol'), /^Spaghetti with meat sauce/);
+  const decaf = index.search('a cup of decaf', 3);
+  assert.equal(decaf.closeMatch, true);
+  assert.match(names.get(decaf.hits[0]!.id) ?? '', /^Beverages, coffee, brewed, .*decaffeinated/);
+  assert.match(first('decaf tea'), /^Beverages, tea, .*decaffeinated/);
+});

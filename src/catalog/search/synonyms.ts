@@ -72,6 +72,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcornflour\b/g, 'cornstarch'],
   [/\btreacle\b/g, 'molasses'],
   [/\b(?:gherkins?|cornichons?)\b/g, 'pickles cucumber'],
+  // British spellings and shortenings.
+  [/\bchill(?:i|ies)\b/g, 'chili'],
+  [/\bspag(?:hetti)?\s+bol\b/g, 'spaghetti with meat sauce'],
+  // "a cup of decaf": decaffeinated coffee, unless another drink is named.
+  [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee'],
   [/\bsweets\b/g, 'candies'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
