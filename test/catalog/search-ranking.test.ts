@@ -242,3 +242,11 @@ test('British spellings and shortenings: chilli, spag bol, a cup of decaf', () =
   assert.match(names.get(decaf.hits[0]!.id) ?? '', /^Beverages, coffee, brewed, .*decaffeinated/);
   assert.match(first('decaf tea'), /^Beverages, tea, .*decaffeinated/);
 });
+
+test('everyday American names: pb&j, tater tots, buffalo wings, a cup of joe', () => {
+  assert.match(first('pb&j'), /^Peanut butter/);
+  assert.match(first('tater tots'), /^Potato puffs/);
+  assert.match(first('buffalo wings'), /^Chicken, .*wing/);
+  assert.match(first('buffalo'), /buffalo/i);
+  assert.match(first('a cup of joe'), /^Beverages, coffee, brewed/);
+});

@@ -7,7 +7,8 @@
  */
 export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/\boj\b/g, 'orange juice'],
-  [/\bpb\s*(?:&|and|n)\s*j\b/g, 'peanut butter and jelly sandwich'],
+  // "pb&j" reaches here as "pbj" (an ampersand between letters joins them, as in "M&M's").
+  [/\bpb\s*(?:&|and|n)?\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
   [/\bhot\s*dogs?\b/g, 'frankfurter'],
   [/\bhamburger\s+meat\b/g, 'ground beef'],
@@ -125,6 +126,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
   [/\bfig\s+newtons?\b/g, 'fig bars'],
+  [/\btater\s*tots?\b/g, 'potato puffs'],
+  // Wings named by their sauce are chicken wings ("buffalo" is not the animal here).
+  [/\b(?:buffalo|hot|bbq|barbecue)\s+wings?\b/g, 'chicken wings', 'wing'],
+  [/\bcups?\s+of\s+joe\b/g, 'cup of coffee', 'joe'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
   [/\bcheetos\b/g, 'cheese flavor puffs'],
   [/\bdoritos\b/g, 'tortilla chips'],
