@@ -250,3 +250,9 @@ test('everyday American names: pb&j, tater tots, buffalo wings, a cup of joe', (
   assert.match(first('buffalo'), /buffalo/i);
   assert.match(first('a cup of joe'), /^Beverages, coffee, brewed/);
 });
+
+test("a brand's product of another kind, named after what was asked, is no close match ('tikka masala' is no KASHI pizza)", () => {
+  for (const query of ['tikka masala', 'tzatziki']) assert.equal(index.search(query, 3).closeMatch, false, query);
+  // A maker's name is no other kind; a brand's own product named is still close.
+  for (const query of ['sparkling water', 'big mac', 'eggo waffles', 'cheerios']) assert.equal(index.search(query, 3).closeMatch, true, query);
+});

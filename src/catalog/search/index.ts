@@ -113,6 +113,9 @@ export const RANKING = {
   headWordKept: 1.5,
 } as const;
 
+/** A word of this many foods' names or more is a kind of food, not a maker's name. */
+const KIND_WORD_FOODS = 20;
+
 const MATCH_EXACT = 0;
 const MATCH_SYNONYM = 1;
 const MATCH_PREFIX = 2;
@@ -1096,6 +1099,10 @@ export class FoodSearchIndex {
     // Another word missing: close only when the food is the thing asked for, lacking a
     // variety ("Rice, white" for "basmati rice"), not another food named after it
     // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
+    // A brand's product of another kind, flavoured or named after what was asked ("KASHI Pizza, Tikka
+    // Masala" for "tikka masala", "KASHI Pizza, Greek Tzatziki" for "tzatziki"): the query's words only
+    // after its naming segment, whose kind ("Pizza") was not asked.
+    if (this.brandsAnotherKind(f, terms)) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
@@ -1106,6 +1113,19 @@ export class FoodSearchIndex {
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /** Whether food `f` names a brand and another kind in its naming segment, and the query matched nothing there. */
+  private brandsAnotherKind(f: number, terms: Term[]): boolean {
+    if (this.headBrandStart[f] === this.headBrandStart[f + 1] || this.headStart[f] === this.headStart[f + 1]) return false;
+    if (this.brandAsked || this.coverage(this.headStem, this.headStart, f) > 0) return false;
+    for (let t = 0; t < terms.length; t++) if (this.bestKind[t]! !== -1 && this.bestFlags[t]! & HEAD) return false;
+    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG").
+    for (let p = this.headStart[f]!, end = this.headStart[f + 1]!; p < end; p++) {
+      const stemId = this.headStem[p]!;
+      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS) return true;
+    }
+    return false;
   }
 
   /**
