@@ -256,3 +256,12 @@ test("a brand's product of another kind, named after what was asked, is no close
   // A maker's name is no other kind; a brand's own product named is still close.
   for (const query of ['sparkling water', 'big mac', 'eggo waffles', 'cheerios']) assert.equal(index.search(query, 3).closeMatch, true, query);
 });
+
+test('herbal infusions are the herb tea, matcha green tea, an americano brewed coffee', () => {
+  for (const query of ['herbal tea', 'peppermint tea', 'lemon and ginger tea']) assert.match(first(query), /^Beverages, tea, herb, other than chamomile/, query);
+  assert.match(first('chamomile tea'), /chamomile$/);
+  assert.match(first('matcha'), /^Beverages, tea, green/);
+  const americano = index.search('an americano', 3);
+  assert.equal(americano.closeMatch, true);
+  assert.match(names.get(americano.hits[0]!.id) ?? '', /^Beverages, coffee, brewed/);
+});

@@ -23,6 +23,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
   // Iced tea and coffee are bought ready to drink, not brewed hot.
   [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink', 'iced'],
+  // Herbal infusions are USDA's herb tea ("other than chamomile" unless chamomile is asked).
+  [/\b(?:herbal|peppermint|mint|rooibos|fruit|ginger|lemon\s+and\s+ginger)\s+(?:tea|infusion)s?\b/g, 'herb tea other than chamomile', 'tea'],
+  [/\bmatcha\b/g, 'green tea'],
+  // An americano is espresso let down with hot water: brewed coffee.
+  [/\bamericanos?\b/g, 'brewed coffee'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // How a dish was served or how done it is: not a word of any food's name.
