@@ -265,3 +265,10 @@ test('herbal infusions are the herb tea, matcha green tea, an americano brewed c
   assert.equal(americano.closeMatch, true);
   assert.match(names.get(americano.hits[0]!.id) ?? '', /^Beverages, coffee, brewed/);
 });
+
+test('"X stir fry" is X fried in a pan, cooked, a close match', () => {
+  const result = index.search('chicken stir fry', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Chicken, .*cooked, fried/);
+  assert.match(first('stir-fried mushrooms'), /^Mushrooms, .*stir-fried/);
+});

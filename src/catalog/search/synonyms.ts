@@ -26,6 +26,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Herbal infusions are USDA's herb tea ("other than chamomile" unless chamomile is asked).
   [/\b(?:herbal|peppermint|mint|rooibos|fruit|ginger|lemon\s+and\s+ginger)\s+(?:tea|infusion)s?\b/g, 'herb tea other than chamomile', 'tea'],
   [/\bmatcha\b/g, 'green tea'],
+  // "chicken stir fry", "stir-fried beef": the food fried in a pan (a stir fry named alone keeps its words).
+  [/\b(?<!\b(?:a|the|some|of)\s+)([a-z]{3,})\s+stir[-\s]?fr(?:y|ies|ied)\b/g, '$1 fried', 'stir'],
+  [/\bstir[-\s]?fried\s+(?=[a-z]{3,})/g, 'fried ', 'stir'],
   // An americano is espresso let down with hot water: brewed coffee.
   [/\bamericanos?\b/g, 'brewed coffee'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
