@@ -25,12 +25,12 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink', 'iced'],
   // Herbal infusions are USDA's herb tea ("other than chamomile" unless chamomile is asked).
   [/\b(?:herbal|peppermint|mint|rooibos|fruit|ginger|lemon\s+and\s+ginger)\s+(?:tea|infusion)s?\b/g, 'herb tea other than chamomile', 'tea'],
-  [/\bmatcha\b/g, 'green tea'],
+  [/\bmatcha\b/g, 'green tea', 'matcha'],
   // "chicken stir fry", "stir-fried beef": the food fried in a pan (a stir fry named alone keeps its words).
   [/\b(?<!\b(?:a|the|some|of)\s+)([a-z]{3,})\s+stir[-\s]?fr(?:y|ies|ied)\b/g, '$1 fried', 'stir'],
   [/\bstir[-\s]?fried\s+(?=[a-z]{3,})/g, 'fried ', 'stir'],
   // An americano is espresso let down with hot water: brewed coffee.
-  [/\bamericanos?\b/g, 'brewed coffee'],
+  [/\bamericanos?\b/g, 'brewed coffee', 'americano'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // How a dish was served or how done it is: not a word of any food's name.
@@ -48,12 +48,12 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bskimmed\s+milk\b/g, 'nonfat milk'],
   [/\bjacket\s+(?:potato(?:es)?|spuds?|tatties?|tatt(?:ie|y))\b/g, 'baked potato flesh and skin'],
   // "soya milk", "soya beans": USDA writes soy, and joins some ("soymilk", "soybeans").
-  [/\bsoya\b/g, 'soy'],
+  [/\bsoya\b/g, 'soy', 'soya'],
   // Black teas by their blend or by how they are drunk.
   [/\b(?:earl\s+gr[ae]y|english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
   // Ribs of pork named alone are its spareribs; back ribs its backribs.
-  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs'],
-  [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs'],
+  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs', 'rib'],
+  [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
   // A pork chop named alone is the center loin chop, the everyday one.
   [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
   [/\btinned\b/g, 'canned'],
@@ -82,10 +82,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\btreacle\b/g, 'molasses'],
   [/\b(?:gherkins?|cornichons?)\b/g, 'pickles cucumber'],
   // British spellings and shortenings.
-  [/\bchill(?:i|ies)\b/g, 'chili'],
-  [/\bspag(?:hetti)?\s+bol\b/g, 'spaghetti with meat sauce'],
+  [/\bchill(?:i|ies)\b/g, 'chili', 'chill'],
+  [/\bspag(?:hetti)?\s+bol\b/g, 'spaghetti with meat sauce', 'bol'],
   // "a cup of decaf": decaffeinated coffee, unless another drink is named.
-  [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee'],
+  [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
@@ -134,7 +134,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
   [/\bfig\s+newtons?\b/g, 'fig bars'],
-  [/\btater\s*tots?\b/g, 'potato puffs'],
+  [/\btater\s*tots?\b/g, 'potato puffs', 'tater'],
   // Wings named by their sauce are chicken wings ("buffalo" is not the animal here).
   [/\b(?:buffalo|hot|bbq|barbecue)\s+wings?\b/g, 'chicken wings', 'wing'],
   [/\bcups?\s+of\s+joe\b/g, 'cup of coffee', 'joe'],
