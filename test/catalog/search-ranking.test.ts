@@ -272,3 +272,7 @@ test('"X stir fry" is X fried in a pan, cooked, a close match', () => {
   assert.match(names.get(result.hits[0]!.id) ?? '', /^Chicken, .*cooked, fried/);
   assert.match(first('stir-fried mushrooms'), /^Mushrooms, .*stir-fried/);
 });
+
+test("Heinz beans are canned baked beans, not green beans", () => {
+  assert.match(first('heinz beans'), /^Beans, baked, canned/);
+});

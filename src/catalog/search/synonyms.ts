@@ -104,6 +104,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Not in the sweet "mince pie" of dried fruit, which USDA files as "Pie, mince".
   [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b(?!\s+pies?\b)/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
+  // Heinz's beans are baked beans in tomato sauce.
+  [/\bheinz\s+(?:baked\s+)?beans\b/g, 'canned baked beans', 'heinz'],
   [/\bbangers?\b/g, 'pork sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
