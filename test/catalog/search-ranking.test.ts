@@ -276,3 +276,9 @@ test('"X stir fry" is X fried in a pan, cooked, a close match', () => {
 test("Heinz beans are canned baked beans, not green beans", () => {
   assert.match(first('heinz beans'), /^Beans, baked, canned/);
 });
+
+test("a meat with broccoli is the Chinese restaurant's meat and vegetables", () => {
+  assert.equal(first('beef with broccoli'), 'Restaurant, Chinese, beef and vegetables');
+  assert.equal(first('broccoli chicken'), 'Restaurant, Chinese, chicken and vegetables');
+  assert.match(first('steamed broccoli'), /^Broccoli, cooked/);
+});

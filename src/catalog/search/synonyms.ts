@@ -99,6 +99,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bking\s+prawns?\b/g, 'shrimp'],
   [/\bblack\s+pudding\b/g, 'blood sausage'],
   [/\bbolognese\b/g, 'meat sauce'],
+  // The Chinese restaurant dishes of a meat with a green vegetable are USDA's "<meat> and vegetables".
+  [/\b(beef|chicken|shrimp|prawns?)\s+(?:with|and|&|n)\s+(?:broccoli|snow\s+peas|pea\s+pods|mixed\s+vegetables|chinese\s+vegetables)\b/g, '$1 and vegetables', 'broccoli'],
+  [/\bbroccoli\s+(beef|chicken|shrimp)\b/g, '$1 and vegetables', 'broccoli'],
   [/\bb\.?l\.?t\.?s?\b/g, 'bacon lettuce and tomato sandwich'],
   // British "mince" with no animal named is beef mince.
   // Not in the sweet "mince pie" of dried fruit, which USDA files as "Pie, mince".
