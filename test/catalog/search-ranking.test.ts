@@ -282,3 +282,9 @@ test("a meat with broccoli is the Chinese restaurant's meat and vegetables", () 
   assert.equal(first('broccoli chicken'), 'Restaurant, Chinese, chicken and vegetables');
   assert.match(first('steamed broccoli'), /^Broccoli, cooked/);
 });
+
+test('breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties', () => {
+  for (const query of ['breakfast sausage patties', '2 sausage links']) assert.match(first(query), /^Pork sausage, link\/patty/, query);
+  assert.match(first('turkey sausage links'), /turkey/i);
+  assert.match(first('italian sausage links'), /Italian/);
+});

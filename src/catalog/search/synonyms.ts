@@ -110,6 +110,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Heinz's beans are baked beans in tomato sauce.
   [/\bheinz\s+(?:baked\s+)?beans\b/g, 'canned baked beans', 'heinz'],
   [/\bbangers?\b/g, 'pork sausage'],
+  // Breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties.
+  [/\bbreakfast\s+sausages?(?:\s+(?:links?|patty|patties))?\b/g, 'pork sausage link patty', 'sausage'],
+  [/(?<!\b(?:italian|turkey|chicken|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
