@@ -288,3 +288,8 @@ test('breakfast sausage, and sausage links or patties of no other kind, are pork
   assert.match(first('turkey sausage links'), /turkey/i);
   assert.match(first('italian sausage links'), /Italian/);
 });
+
+test('chicken soup named alone is chicken noodle soup; cream of chicken is still itself', () => {
+  assert.match(first('a can of chicken soup'), /^Soup, chicken noodle/);
+  assert.match(first('cream of chicken soup'), /^Soup, cream of chicken/);
+});

@@ -42,6 +42,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bmac(?:aroni)?\s*(?:and|&|n)\s*cheese\b/g, 'macaroni and cheese'],
   [/\bpeanut\s*butter\s*(?:and|&)\s*jelly(?!\s+sandwich)\b/g, 'peanut butter and jelly sandwich'],
   [/\bhot\s+chocolate\b/g, 'hot chocolate cocoa'],
+  // Chicken soup named alone is chicken noodle soup, the everyday one.
+  [/(?<!\b(?:cream\s+of|creamy|cream)\s+)\bchicken\s+soups?\b/g, 'chicken noodle soup', 'soup'],
   [/\bcorn\s+on\s+the\s+cob\b/g, 'sweet corn'],
   // British names for the same foods.
   [/\bsemi[-\s]?skimmed\s+milk\b/g, 'reduced fat milk 2%'],
