@@ -15,6 +15,13 @@ test('amounts, counts and units an assistant leaves in are not food words', () =
   assert.deepEqual(roles('some parmesan'), ['parmesan:core']);
 });
 
+test('a kind of food named alone is read as its everyday one; with another food word it stays itself', () => {
+  assert.deepEqual(roles('a bowl of cereal with milk'), ['cheerios:core', 'milk:side']);
+  assert.deepEqual(roles('a handful of nuts'), ['mixed:core', 'nuts:core']);
+  assert.deepEqual(roles('cream cheese'), ['cream:core', 'cheese:core']);
+  assert.deepEqual(roles('cheese and crackers'), ['cheese:core', 'crackers:core+']);
+});
+
 test('a container or measure before "of" is not the food, and a can says canned', () => {
   assert.deepEqual(roles('a bowl of oatmeal'), ['oatmeal:core']);
   assert.deepEqual(roles('3 strips of bacon'), ['bacon:core']);

@@ -293,3 +293,15 @@ test('chicken soup named alone is chicken noodle soup; cream of chicken is still
   assert.match(first('a can of chicken soup'), /^Soup, chicken noodle/);
   assert.match(first('cream of chicken soup'), /^Soup, cream of chicken/);
 });
+
+test('a kind of food named alone is its everyday one: cereal, cookies, pie, nuts, cheese, juice', () => {
+  assert.match(first('a bowl of cereal'), /^Cereals ready-to-eat, .*CHEERIOS/);
+  assert.match(first('cookies'), /^Cookies, chocolate chip/);
+  assert.match(first('a slice of pie'), /^Pie, apple/);
+  assert.match(first('a handful of nuts'), /^Nuts, mixed nuts/);
+  assert.equal(first('cheese'), 'Cheese, cheddar');
+  assert.match(first('a glass of juice'), /^Orange juice/);
+  // Named with another word, the kind is what the query says.
+  assert.equal(first('cream cheese'), 'Cheese, cream');
+  assert.match(first('pumpkin pie'), /^Pie, pumpkin/);
+});

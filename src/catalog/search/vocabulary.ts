@@ -237,3 +237,19 @@ export const IN_WORDS = plainSet('in');
 export const OCCASION_WORDS = plainSet('for at');
 export const WITHOUT_WORDS = plainSet('without wo no minus');
 export const AND_WORDS = plainSet('and n &');
+
+/**
+ * A kind of food named alone, with no other food word ("a bowl of cereal", "a handful of nuts",
+ * "cookies"), means its everyday one: what the kind's word is read as then.
+ */
+export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    cereal: 'cheerios',
+    cooki: 'chocolate chip cookies',
+    pi: 'apple pie',
+    nut: 'mixed nuts',
+    cheese: 'cheddar cheese',
+    juice: 'orange juice',
+  }),
+);
+
