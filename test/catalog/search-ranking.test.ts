@@ -301,6 +301,8 @@ test('a kind of food named alone is its everyday one: cereal, cookies, pie, nuts
   assert.match(first('a handful of nuts'), /^Nuts, mixed nuts/);
   assert.equal(first('cheese'), 'Cheese, cheddar');
   assert.match(first('a glass of juice'), /^Orange juice/);
+  assert.match(first('a bag of pretzels'), /^Snacks, pretzels, hard/);
+  assert.equal(first('soft pretzel'), 'Pretzels, soft');
   // Named with another word, the kind is what the query says.
   assert.equal(first('cream cheese'), 'Cheese, cream');
   assert.match(first('pumpkin pie'), /^Pie, pumpkin/);

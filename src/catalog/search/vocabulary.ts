@@ -250,6 +250,7 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     nut: 'mixed nuts',
     cheese: 'cheddar cheese',
     juice: 'orange juice',
+    pretzel: 'hard pretzels',
   }),
 );
 
