@@ -303,6 +303,9 @@ test('a kind of food named alone is its everyday one: cereal, cookies, pie, nuts
   assert.match(first('a glass of juice'), /^Orange juice/);
   assert.match(first('a bag of pretzels'), /^Snacks, pretzels, hard/);
   assert.equal(first('soft pretzel'), 'Pretzels, soft');
+  assert.match(first('a bowl of soup'), /^Soup, chicken noodle/);
+  assert.equal(first('some chocolate'), 'Candies, milk chocolate');
+  assert.match(first('chocolate milk'), /^Milk, chocolate/);
   // Named with another word, the kind is what the query says.
   assert.equal(first('cream cheese'), 'Cheese, cream');
   assert.match(first('pumpkin pie'), /^Pie, pumpkin/);

@@ -251,6 +251,8 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     cheese: 'cheddar cheese',
     juice: 'orange juice',
     pretzel: 'hard pretzels',
+    soup: 'chicken noodle soup',
+    chocolate: 'milk chocolate',
   }),
 );
 
