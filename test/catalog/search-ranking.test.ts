@@ -310,3 +310,12 @@ test('a kind of food named alone is its everyday one: cereal, cookies, pie, nuts
   assert.equal(first('cream cheese'), 'Cheese, cream');
   assert.match(first('pumpkin pie'), /^Pie, pumpkin/);
 });
+
+test('a salad of a fruit or vegetable eaten raw is that food, raw, a close match; an absent salad is still told so', () => {
+  for (const [query, name] of [['rocket salad', /^Arugula, raw/], ['beetroot salad', /^Beets, raw/]] as const) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', name, query);
+  }
+  assert.equal(index.search('shepherds pie', 3).closeMatch, false);
+});

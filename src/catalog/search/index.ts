@@ -1072,7 +1072,9 @@ export class FoodSearchIndex {
     this.matchTerms(f, terms);
     // A cut or part the food lacks ("crab legs", "tuna steak"): the food before it names what was eaten.
     let cut: QueryWord | undefined;
-    if (PART_WORDS.has(headWord.stem) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
+    // A salad of a fruit or vegetable eaten raw ("rocket salad", "beetroot salad") is that food, raw.
+    const saladOf = headWord.stem === 'salad' && (this.foodKind[f]! & FOOD_RAW_DEFAULT) !== 0 && this.foodState[f] === STATE_RAW;
+    if ((PART_WORDS.has(headWord.stem) || saladOf) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
       let before = -1;
       for (let t = 0; t < terms.length; t++) {
         const word = terms[t]!.word;
