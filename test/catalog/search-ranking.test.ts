@@ -319,3 +319,8 @@ test('a salad of a fruit or vegetable eaten raw is that food, raw, a close match
   }
   assert.equal(index.search('shepherds pie', 3).closeMatch, false);
 });
+
+test('digestive biscuits are the nearest graham crackers, chocolate ones the chocolate-coated', () => {
+  assert.match(first('two digestives'), /^Cookies, graham crackers, plain/);
+  assert.match(first('chocolate digestive biscuits'), /^Cookies, graham crackers, chocolate-coated/);
+});

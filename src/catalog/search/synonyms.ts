@@ -89,6 +89,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "a cup of decaf": decaffeinated coffee, unless another drink is named.
   [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
+  // A digestive biscuit is the nearest thing to USDA's graham crackers (sweet, wholemeal).
+  [/\b(chocolate\s+)?digestives?(?:\s+biscuits?)?\b/g, '$1graham crackers', 'digestive'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
   // The dish: battered fish, fried, with chips (fries) on the side.
