@@ -21,6 +21,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'new (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), blind: false },
   { name: 'everyday (issue 10, third round)', file: path.join(repoRoot, 'bench', 'search-everyday.json'), blind: false },
   { name: 'fresh (issue 10, fourth round)', file: path.join(repoRoot, 'bench', 'search-fresh.json'), blind: false },
+  { name: 'probe (issue 10, seventh round)', file: path.join(repoRoot, 'bench', 'search-probe.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
 ];

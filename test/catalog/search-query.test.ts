@@ -11,6 +11,15 @@ test('amounts, counts and units an assistant leaves in are not food words', () =
   // Slices say the food is sliced ("two slices of ham": sliced ham), as a can says canned.
   assert.deepEqual(roles('two slices of whole wheat bread'), ['whole:core', 'wheat:core', 'bread:core', 'sliced:optional']);
   assert.deepEqual(roles('2% milk'), ['2%:core', 'milk:core']);
+  // "some" is an amount too, whatever follows it.
+  assert.deepEqual(roles('some parmesan'), ['parmesan:core']);
+});
+
+test('a kind of food named alone is read as its everyday one; with another food word it stays itself', () => {
+  assert.deepEqual(roles('a bowl of cereal with milk'), ['cheerios:core', 'milk:side']);
+  assert.deepEqual(roles('a handful of nuts'), ['mixed:core', 'nuts:core']);
+  assert.deepEqual(roles('cream cheese'), ['cream:core', 'cheese:core']);
+  assert.deepEqual(roles('cheese and crackers'), ['cheese:core', 'crackers:core+']);
 });
 
 test('a container or measure before "of" is not the food, and a can says canned', () => {

@@ -175,3 +175,152 @@ test('a dish named by a word the catalog lacks is no close match, though the cat
     assert.equal(index.search(query, 3).closeMatch, true, query);
   }
 });
+
+test('a diet version is further from what a person means unasked than a sweetened or flavoured one', () => {
+  assert.doesNotMatch(first('iced tea'), /diet/);
+  assert.match(first('diet iced tea'), /diet/);
+});
+
+test('British and everyday names: soya, jacket spuds, black tea blends, mince pies, pork ribs', () => {
+  assert.match(first('glass of soya milk'), /^Soymilk/);
+  assert.match(first('a jacket spud'), /^Potatoes, baked, flesh and skin/);
+  assert.match(first('cup of earl grey'), /^Beverages, tea, black, brewed/);
+  assert.match(first('a mince pie'), /^Pie, mince/);
+  // "mince" alone is still beef mince.
+  assert.match(first('mince'), /^Beef, ground/);
+  assert.match(first('pork ribs'), /^Pork, fresh, spareribs, .*cooked/);
+});
+
+test('how a food was served, last after it ("coleslaw side"), qualifies it and is no missing food word', () => {
+  const result = index.search('coleslaw side', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /coleslaw$/i);
+  assert.match(first('side salad'), /Side Salad/);
+});
+
+test('a flavour the catalog knows, before the name of a food it has, is a variety it lacks: still a close match', () => {
+  for (const query of ['strawberry jam', 'strawberry jam on toast']) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', /^Jams and preserves/, query);
+  }
+  // A word after the name, or a dish named by the other word, is still no close match.
+  for (const query of ['flapjack', 'a flat white', 'sushi roll']) assert.equal(index.search(query, 3).closeMatch, false, query);
+});
+
+test('a sirloin named alone is the beef top sirloin; veal and pork sirloins when named', () => {
+  assert.match(first('8oz sirloin'), /^Beef, top sirloin, steak, .*cooked/);
+  assert.match(first('veal sirloin'), /^Veal, sirloin/);
+});
+
+test('a pork chop named alone is a center loin or center rib chop, cooked', () => {
+  const top = index.search('pork chop grilled', 3).hits.map((h) => names.get(h.id) ?? '');
+  assert.ok(top.some((name) => /^Pork, fresh, loin, center loin \(chops\), .*cooked/.test(name)), top.join(' | '));
+  assert.match(top[0]!, /^Pork, fresh, loin, center (loin|rib) \(chops\)/);
+});
+
+test('a popsicle or ice pop is the plain ice pop, as an ice lolly is', () => {
+  for (const query of ['popsicle', 'ice pop', 'ice lolly']) assert.equal(first(query), 'Frozen novelties, ice type, pop', query);
+});
+
+test('fish and chips is the battered fried fish, the chips on the side', () => {
+  for (const query of ['fish and chips', 'fish & chips', 'fish n chips']) assert.match(first(query), /fish fillet, battered or breaded, fried/, query);
+});
+
+test('gherkins and cornichons are cucumber pickles', () => {
+  const result = index.search('a gherkin', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Pickles, cucumber/);
+});
+
+test('British spellings and shortenings: chilli, spag bol, a cup of decaf', () => {
+  assert.equal(index.search('a bowl of chilli', 3).hits[0]!.match, 'exact');
+  assert.match(first('chilli con carne'), /^Chili con carne/);
+  assert.match(first('spag bol'), /^Spaghetti with meat sauce/);
+  const decaf = index.search('a cup of decaf', 3);
+  assert.equal(decaf.closeMatch, true);
+  assert.match(names.get(decaf.hits[0]!.id) ?? '', /^Beverages, coffee, brewed, .*decaffeinated/);
+  assert.match(first('decaf tea'), /^Beverages, tea, .*decaffeinated/);
+});
+
+test('everyday American names: pb&j, tater tots, buffalo wings, a cup of joe', () => {
+  assert.match(first('pb&j'), /^Peanut butter/);
+  assert.match(first('tater tots'), /^Potato puffs/);
+  assert.match(first('buffalo wings'), /^Chicken, .*wing/);
+  assert.match(first('buffalo'), /buffalo/i);
+  assert.match(first('a cup of joe'), /^Beverages, coffee, brewed/);
+});
+
+test("a brand's product of another kind, named after what was asked, is no close match ('tikka masala' is no KASHI pizza)", () => {
+  for (const query of ['tikka masala', 'tzatziki']) assert.equal(index.search(query, 3).closeMatch, false, query);
+  // A maker's name is no other kind; a brand's own product named is still close.
+  for (const query of ['sparkling water', 'big mac', 'eggo waffles', 'cheerios']) assert.equal(index.search(query, 3).closeMatch, true, query);
+});
+
+test('herbal infusions are the herb tea, matcha green tea, an americano brewed coffee', () => {
+  for (const query of ['herbal tea', 'peppermint tea', 'lemon and ginger tea']) assert.match(first(query), /^Beverages, tea, herb, other than chamomile/, query);
+  assert.match(first('chamomile tea'), /chamomile$/);
+  assert.match(first('matcha'), /^Beverages, tea, green/);
+  const americano = index.search('an americano', 3);
+  assert.equal(americano.closeMatch, true);
+  assert.match(names.get(americano.hits[0]!.id) ?? '', /^Beverages, coffee, brewed/);
+});
+
+test('"X stir fry" is X fried in a pan, cooked, a close match', () => {
+  const result = index.search('chicken stir fry', 3);
+  assert.equal(result.closeMatch, true);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Chicken, .*cooked, fried/);
+  assert.match(first('stir-fried mushrooms'), /^Mushrooms, .*stir-fried/);
+});
+
+test("Heinz beans are canned baked beans, not green beans", () => {
+  assert.match(first('heinz beans'), /^Beans, baked, canned/);
+});
+
+test("a meat with broccoli is the Chinese restaurant's meat and vegetables", () => {
+  assert.equal(first('beef with broccoli'), 'Restaurant, Chinese, beef and vegetables');
+  assert.equal(first('broccoli chicken'), 'Restaurant, Chinese, chicken and vegetables');
+  assert.match(first('steamed broccoli'), /^Broccoli, cooked/);
+});
+
+test('breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties', () => {
+  for (const query of ['breakfast sausage patties', '2 sausage links']) assert.match(first(query), /^Pork sausage, link\/patty/, query);
+  assert.match(first('turkey sausage links'), /turkey/i);
+  assert.match(first('italian sausage links'), /Italian/);
+});
+
+test('chicken soup named alone is chicken noodle soup; cream of chicken is still itself', () => {
+  assert.match(first('a can of chicken soup'), /^Soup, chicken noodle/);
+  assert.match(first('cream of chicken soup'), /^Soup, cream of chicken/);
+});
+
+test('a kind of food named alone is its everyday one: cereal, cookies, pie, nuts, cheese, juice', () => {
+  assert.match(first('a bowl of cereal'), /^Cereals ready-to-eat, .*CHEERIOS/);
+  assert.match(first('cookies'), /^Cookies, chocolate chip/);
+  assert.match(first('a slice of pie'), /^Pie, apple/);
+  assert.match(first('a handful of nuts'), /^Nuts, mixed nuts/);
+  assert.equal(first('cheese'), 'Cheese, cheddar');
+  assert.match(first('a glass of juice'), /^Orange juice/);
+  assert.match(first('a bag of pretzels'), /^Snacks, pretzels, hard/);
+  assert.equal(first('soft pretzel'), 'Pretzels, soft');
+  assert.match(first('a bowl of soup'), /^Soup, chicken noodle/);
+  assert.equal(first('some chocolate'), 'Candies, milk chocolate');
+  assert.match(first('chocolate milk'), /^Milk, chocolate/);
+  // Named with another word, the kind is what the query says.
+  assert.equal(first('cream cheese'), 'Cheese, cream');
+  assert.match(first('pumpkin pie'), /^Pie, pumpkin/);
+});
+
+test('a salad of a fruit or vegetable eaten raw is that food, raw, a close match; an absent salad is still told so', () => {
+  for (const [query, name] of [['rocket salad', /^Arugula, raw/], ['beetroot salad', /^Beets, raw/]] as const) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', name, query);
+  }
+  assert.equal(index.search('shepherds pie', 3).closeMatch, false);
+});
+
+test('digestive biscuits are the nearest graham crackers, chocolate ones the chocolate-coated', () => {
+  assert.match(first('two digestives'), /^Cookies, graham crackers, plain/);
+  assert.match(first('chocolate digestive biscuits'), /^Cookies, graham crackers, chocolate-coated/);
+});

@@ -113,6 +113,9 @@ export const RANKING = {
   headWordKept: 1.5,
 } as const;
 
+/** A word of this many foods' names or more is a kind of food, not a maker's name. */
+const KIND_WORD_FOODS = 20;
+
 const MATCH_EXACT = 0;
 const MATCH_SYNONYM = 1;
 const MATCH_PREFIX = 2;
@@ -1069,7 +1072,9 @@ export class FoodSearchIndex {
     this.matchTerms(f, terms);
     // A cut or part the food lacks ("crab legs", "tuna steak"): the food before it names what was eaten.
     let cut: QueryWord | undefined;
-    if (PART_WORDS.has(headWord.stem) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
+    // A salad of a fruit or vegetable eaten raw ("rocket salad", "beetroot salad") is that food, raw.
+    const saladOf = headWord.stem === 'salad' && (this.foodKind[f]! & FOOD_RAW_DEFAULT) !== 0 && this.foodState[f] === STATE_RAW;
+    if ((PART_WORDS.has(headWord.stem) || saladOf) && (headTerm < 0 || this.bestKind[headTerm] === -1)) {
       let before = -1;
       for (let t = 0; t < terms.length; t++) {
         const word = terms[t]!.word;
@@ -1096,6 +1101,10 @@ export class FoodSearchIndex {
     // Another word missing: close only when the food is the thing asked for, lacking a
     // variety ("Rice, white" for "basmati rice"), not another food named after it
     // ("KASHI Pizza, Tikka Masala" for "chicken tikka masala").
+    // A brand's product of another kind, flavoured or named after what was asked ("KASHI Pizza, Tikka
+    // Masala" for "tikka masala", "KASHI Pizza, Greek Tzatziki" for "tzatziki"): the query's words only
+    // after its naming segment, whose kind ("Pizza") was not asked.
+    if (this.brandsAnotherKind(f, terms)) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
@@ -1104,6 +1113,38 @@ export class FoodSearchIndex {
     // A word the catalog lacks names the dish: "sushi roll" is no roll of the catalog's.
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
-    return this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0;
+    if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
+    return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /** Whether food `f` names a brand and another kind in its naming segment, and the query matched nothing there. */
+  private brandsAnotherKind(f: number, terms: Term[]): boolean {
+    if (this.headBrandStart[f] === this.headBrandStart[f + 1] || this.headStart[f] === this.headStart[f + 1]) return false;
+    if (this.brandAsked || this.coverage(this.headStem, this.headStart, f) > 0) return false;
+    for (let t = 0; t < terms.length; t++) if (this.bestKind[t]! !== -1 && this.bestFlags[t]! & HEAD) return false;
+    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG").
+    for (let p = this.headStart[f]!, end = this.headStart[f + 1]!; p < end; p++) {
+      const stemId = this.headStem[p]!;
+      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A flavour or variety the catalog knows, said before the word naming the food ("strawberry
+   * jam"), when the food has that word in the segment naming it ("Jams and preserves"): the
+   * catalog has the food, not that variety, as "basmati rice" finds
+   * "Rice, white". Not a word the catalog lacks (that may name another dish), not one after the
+   * food's name, and not when the name was matched only by spelling or its start.
+   */
+  private lacksOnlyAVariety(headTerm: number, kind: number, terms: Term[], unknown: readonly QueryWord[]): boolean {
+    if (kind !== MATCH_EXACT && kind !== MATCH_SYNONYM) return false;
+    if (!(this.bestFlags[headTerm]! & HEAD) || this.bestFlags[headTerm]! & (MODIFIER | ACCOMPANIMENT | NOTE | BRAND)) return false;
+    if (unknown.some((w) => w.role === 'core')) return false;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      if (term.required && term.word.role === 'core' && this.bestKind[t] === -1 && t > headTerm) return false;
+    }
+    return true;
   }
 }

@@ -6,6 +6,7 @@ import {
   CATEGORY_SEGMENTS,
   CATEGORY_WORDS,
   COOK_BEFORE_EATING_GROUPS,
+  DIET_WORDS,
   IDENTITY_WORDS,
   KIND_NOUNS,
   NEGATING_WORDS,
@@ -44,6 +45,8 @@ export const WORD_COST = {
   accompaniment: 1,
   brand: 0.5,
   variety: 1.5,
+  /** A diet version ("diet", "dietetic"), unasked. */
+  diet: 2,
   species: 1.1,
   identity: 1.8,
   negating: 2.5,
@@ -272,6 +275,7 @@ function costOf(word: NameWord, speciesCategory: boolean): number {
   if (SPECIES_WORDS.has(s)) return speciesCategory ? (COMMON_SPECIES.has(s) ? WORD_COST.category : WORD_COST.plain + WORD_COST.other) : WORD_COST.species;
   if (word.brand) return WORD_COST.brand;
   if (IDENTITY_WORDS.has(s)) return WORD_COST.identity;
+  if (DIET_WORDS.has(s)) return WORD_COST.diet;
   if (VARIETY_WORDS.has(s)) return WORD_COST.variety;
   if (OTHER_METHODS.has(s)) return WORD_COST.otherMethod;
   if (BASIC_METHODS.has(s)) return WORD_COST.basicMethod;

@@ -2,6 +2,7 @@ import { PHRASE_REWRITES } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
 import {
   AND_WORDS,
+  BARE_KIND_DEFAULTS,
   CONTAINER_FORMS,
   COOKED_REQUEST_WORDS,
   COUNT_WORDS,
@@ -54,8 +55,8 @@ export interface ParsedQuery {
 }
 
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
-/** Count words that are amounts whatever follows them ("two eggs"); "half" only before a unit ("half a cup"). */
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
+/** Count words that are amounts whatever follows them ("two eggs", "some grapes"); "half" only before a unit ("half a cup"). */
+const NUMBER_WORDS = new Set(['some', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
 
 /**
  * Drops what is an amount rather than a food: numbers ("2 eggs", but not "2%" milk), count
@@ -175,6 +176,17 @@ export function parseQuery(query: string): ParsedQuery {
   }
   // A query of qualifiers only ("plain", "raw") names what it says.
   if (!parsed.some((w) => w.role === 'core')) for (const w of parsed) if (w.role === 'optional') w.role = 'core';
+  // A kind of food named alone ("a bowl of cereal", "a handful of nuts") is its everyday one.
+  const cores = parsed.filter((w) => w.role === 'core');
+  const everyday = cores.length === 1 ? BARE_KIND_DEFAULTS.get(cores[0]!.stem) : undefined;
+  if (everyday !== undefined) {
+    const at = parsed.indexOf(cores[0]!);
+    const replaced = words(everyday)
+      .map((text): QueryWord => ({ text, stem: stem(text), role: 'core', secondConjunct: false, last: false, weight: 1 }))
+      .filter((w) => !parsed.some((other) => other !== cores[0] && other.stem === w.stem));
+    if (cores[0]!.last) replaced[replaced.length - 1]!.last = true;
+    parsed.splice(at, 1, ...replaced);
+  }
   let head = -1;
   let firstHead = -1;
   for (let i = 0; i < parsed.length; i++) {

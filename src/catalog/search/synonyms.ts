@@ -7,7 +7,8 @@
  */
 export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> = [
   [/\boj\b/g, 'orange juice'],
-  [/\bpb\s*(?:&|and|n)\s*j\b/g, 'peanut butter and jelly sandwich'],
+  // "pb&j" reaches here as "pbj" (an ampersand between letters joins them, as in "M&M's").
+  [/\bpb\s*(?:&|and|n)?\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
   [/\bhot\s*dogs?\b/g, 'frankfurter'],
   [/\bhamburger\s+meat\b/g, 'ground beef'],
@@ -22,6 +23,14 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bbell\s+peppers?\b/g, 'sweet peppers'],
   // Iced tea and coffee are bought ready to drink, not brewed hot.
   [/\biced\s+(tea|coffee)s?\b/g, '$1 ready to drink', 'iced'],
+  // Herbal infusions are USDA's herb tea ("other than chamomile" unless chamomile is asked).
+  [/\b(?:herbal|peppermint|mint|rooibos|fruit|ginger|lemon\s+and\s+ginger)\s+(?:tea|infusion)s?\b/g, 'herb tea other than chamomile', 'tea'],
+  [/\bmatcha\b/g, 'green tea', 'matcha'],
+  // "chicken stir fry", "stir-fried beef": the food fried in a pan (a stir fry named alone keeps its words).
+  [/\b(?<!\b(?:a|the|some|of)\s+)([a-z]{3,})\s+stir[-\s]?fr(?:y|ies|ied)\b/g, '$1 fried', 'stir'],
+  [/\bstir[-\s]?fried\s+(?=[a-z]{3,})/g, 'fried ', 'stir'],
+  // An americano is espresso let down with hot water: brewed coffee.
+  [/\bamericanos?\b/g, 'brewed coffee', 'americano'],
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // How a dish was served or how done it is: not a word of any food's name.
@@ -33,11 +42,22 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bmac(?:aroni)?\s*(?:and|&|n)\s*cheese\b/g, 'macaroni and cheese'],
   [/\bpeanut\s*butter\s*(?:and|&)\s*jelly(?!\s+sandwich)\b/g, 'peanut butter and jelly sandwich'],
   [/\bhot\s+chocolate\b/g, 'hot chocolate cocoa'],
+  // Chicken soup named alone is chicken noodle soup, the everyday one.
+  [/(?<!\b(?:cream\s+of|creamy|cream)\s+)\bchicken\s+soups?\b/g, 'chicken noodle soup', 'soup'],
   [/\bcorn\s+on\s+the\s+cob\b/g, 'sweet corn'],
   // British names for the same foods.
   [/\bsemi[-\s]?skimmed\s+milk\b/g, 'reduced fat milk 2%'],
   [/\bskimmed\s+milk\b/g, 'nonfat milk'],
-  [/\bjacket\s+potato(?:es)?\b/g, 'baked potato flesh and skin'],
+  [/\bjacket\s+(?:potato(?:es)?|spuds?|tatties?|tatt(?:ie|y))\b/g, 'baked potato flesh and skin'],
+  // "soya milk", "soya beans": USDA writes soy, and joins some ("soymilk", "soybeans").
+  [/\bsoya\b/g, 'soy', 'soya'],
+  // Black teas by their blend or by how they are drunk.
+  [/\b(?:earl\s+gr[ae]y|english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
+  // Ribs of pork named alone are its spareribs; back ribs its backribs.
+  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs', 'rib'],
+  [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
+  // A pork chop named alone is the center loin chop, the everyday one.
+  [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
   [/\btinned\b/g, 'canned'],
   [/(?<!potato\s+)\bcrisps\b/g, 'potato chips'],
   [/\bsultanas?\b/g, 'golden raisins'],
@@ -62,9 +82,19 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bself[-\s]raising\s+flour\b/g, 'self-rising flour'],
   [/\bcornflour\b/g, 'cornstarch'],
   [/\btreacle\b/g, 'molasses'],
+  [/\b(?:gherkins?|cornichons?)\b/g, 'pickles cucumber'],
+  // British spellings and shortenings.
+  [/\bchill(?:i|ies)\b/g, 'chili', 'chill'],
+  [/\bspag(?:hetti)?\s+bol\b/g, 'spaghetti with meat sauce', 'bol'],
+  // "a cup of decaf": decaffeinated coffee, unless another drink is named.
+  [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
+  // A digestive biscuit is the nearest thing to USDA's graham crackers (sweet, wholemeal).
+  [/\b(chocolate\s+)?digestives?(?:\s+biscuits?)?\b/g, '$1graham crackers', 'digestive'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
+  // The dish: battered fish, fried, with chips (fries) on the side.
+  [/\bfish\s+(?:and|&|n)\s+chips\b/g, 'battered fish fillet fried with french fries', 'chips'],
   [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
   [/\bcuppas?\b/g, 'cup of tea'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],
@@ -73,11 +103,20 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bking\s+prawns?\b/g, 'shrimp'],
   [/\bblack\s+pudding\b/g, 'blood sausage'],
   [/\bbolognese\b/g, 'meat sauce'],
+  // The Chinese restaurant dishes of a meat with a green vegetable are USDA's "<meat> and vegetables".
+  [/\b(beef|chicken|shrimp|prawns?)\s+(?:with|and|&|n)\s+(?:broccoli|snow\s+peas|pea\s+pods|mixed\s+vegetables|chinese\s+vegetables)\b/g, '$1 and vegetables', 'broccoli'],
+  [/\bbroccoli\s+(beef|chicken|shrimp)\b/g, '$1 and vegetables', 'broccoli'],
   [/\bb\.?l\.?t\.?s?\b/g, 'bacon lettuce and tomato sandwich'],
   // British "mince" with no animal named is beef mince.
-  [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b/g, 'ground beef'],
+  // Not in the sweet "mince pie" of dried fruit, which USDA files as "Pie, mince".
+  [/(?<!\b(?:pork|lamb|turkey|chicken|veal|beef|venison|quorn)\s+)\bmince\b(?!\s+pies?\b)/g, 'ground beef'],
   [/\bbeans\s+on\s+toast\b/g, 'baked beans on toast'],
+  // Heinz's beans are baked beans in tomato sauce.
+  [/\bheinz\s+(?:baked\s+)?beans\b/g, 'canned baked beans', 'heinz'],
   [/\bbangers?\b/g, 'pork sausage'],
+  // Breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties.
+  [/\bbreakfast\s+sausages?(?:\s+(?:links?|patty|patties))?\b/g, 'pork sausage link patty', 'sausage'],
+  [/(?<!\b(?:italian|turkey|chicken|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
@@ -86,12 +125,14 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bharicot\s+beans?\b/g, 'navy beans'],
   [/\b(?:garden\s+peas|petit(?:s)?\s+pois)\b/g, 'green peas'],
   [/\bfull[-\s]?fat\s+milk\b/g, 'whole milk'],
-  [/\bice\s+lolly\b|\bice\s+lollies\b|\blolly\b|\blollies\b/g, 'frozen novelties ice pop'],
+  [/\bice\s+lolly\b|\bice\s+lollies\b|\blolly\b|\blollies\b|\bpopsicles?\b|\bice\s+pops?\b/g, 'frozen novelties ice pop'],
   [/\bmarmite\b|\bvegemite\b/g, 'yeast extract spread'],
   [/\bbaps?\b/g, 'hamburger roll'],
   [/(?<!snack\s+)\b(?:tortilla\s+)?wraps?\b/g, 'flour tortilla'],
   // Cuts and sweets spelled or called otherwise than USDA does.
   [/\bribeyes?\b/g, 'rib eye'],
+  // A sirloin (steak) named alone is the top sirloin, as US butchers sell it; veal and pork sirloins are named so.
+  [/(?<!\b(?:top|bottom|veal|pork|lamb)\s+)\bsirloins?\b/g, 'top sirloin', 'sirloin'],
   [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
   [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
   // A burger of another meat is its ground meat as a patty.
@@ -105,6 +146,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
   [/\bfig\s+newtons?\b/g, 'fig bars'],
+  [/\btater\s*tots?\b/g, 'potato puffs', 'tater'],
+  // Wings named by their sauce are chicken wings ("buffalo" is not the animal here).
+  [/\b(?:buffalo|hot|bbq|barbecue)\s+wings?\b/g, 'chicken wings', 'wing'],
+  [/\bcups?\s+of\s+joe\b/g, 'cup of coffee', 'joe'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
   [/\bcheetos\b/g, 'cheese flavor puffs'],
   [/\bdoritos\b/g, 'tortilla chips'],

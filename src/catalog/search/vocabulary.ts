@@ -53,11 +53,17 @@ export const OTHER_METHODS = stems(
  * canned forms, flavours and fortifications, packaged and restaurant versions.
  */
 export const VARIETY_WORDS = stems(
-  'light lite reduced low free nonfat diet dietetic sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
+  'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
     'mocha caramel fudge butterscotch patty patties brown podded cooking',
 );
+
+/**
+ * A diet version is made for a diet, sweetened without sugar: another product than the regular
+ * one a person means when they do not say so, further from it than sweetened or flavoured.
+ */
+export const DIET_WORDS = stems('diet dietetic');
 
 /**
  * Words that turn a food into another product made from it ("Bananas, dehydrated, or
@@ -202,10 +208,10 @@ export const PACKAGE_WORDS = plainSet(
 
 /**
  * Containers a food is served in that some foods are also named after ("a yogurt cup", but
- * "peanut butter cups"): last, after the food, they qualify it (count when a food has them)
- * rather than name it.
+ * "peanut butter cups"), and how it was served ("coleslaw side", "nuggets combo"; but "Side
+ * Salad"): last, after the food, they qualify it (count when a food has them) rather than name it.
  */
-export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves');
+export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves side sides combo');
 
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
@@ -231,3 +237,22 @@ export const IN_WORDS = plainSet('in');
 export const OCCASION_WORDS = plainSet('for at');
 export const WITHOUT_WORDS = plainSet('without wo no minus');
 export const AND_WORDS = plainSet('and n &');
+
+/**
+ * A kind of food named alone, with no other food word ("a bowl of cereal", "a handful of nuts",
+ * "cookies"), means its everyday one: what the kind's word is read as then.
+ */
+export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    cereal: 'cheerios',
+    cooki: 'chocolate chip cookies',
+    pi: 'apple pie',
+    nut: 'mixed nuts',
+    cheese: 'cheddar cheese',
+    juice: 'orange juice',
+    pretzel: 'hard pretzels',
+    soup: 'chicken noodle soup',
+    chocolate: 'milk chocolate',
+  }),
+);
+
