@@ -77,6 +77,8 @@ export class UsageLedger {
   readonly #db: Db;
   readonly #options: UsageLedgerOptions;
   readonly #leases = new Map<string, Lease>();
+  /** The leases of today (#day) by person: the hot path's lookup, without making a `${userId} ${day}` key per request. */
+  readonly #today = new Map<string, Lease>();
   readonly #claims = new Set<Lease>();
   #records: ApiRequestRecord[] = [];
   /** Accounts changed since the last flush (change feed), to check whether they still exist. */
@@ -121,16 +123,17 @@ export class UsageLedger {
     if (now >= this.#dayEnds || now < this.#dayEnds - DAY_MS) {
       this.#day = utcDayKey(new Date(now));
       this.#dayEnds = Date.parse(`${this.#day}T00:00:00Z`) + DAY_MS;
+      this.#today.clear();
+      for (const lease of this.#leases.values()) if (lease.day === this.#day) this.#today.set(lease.userId, lease);
     }
     const day = this.#day;
-    const key = `${userId} ${day}`;
-    let lease = this.#leases.get(key);
+    let lease = this.#today.get(userId);
     if (!lease) {
       lease = {
         userId, day, available: 0, knownCount: 0, lastUsedAt: now, windowStart: now, windowCount: 0, lastRate: 0,
         claiming: undefined, claimLimit: limit, exhaustedAt: Number.NEGATIVE_INFINITY, exhaustedLimit: 0,
       };
-      this.#leases.set(key, lease);
+      this.#setLease(lease);
     }
     lease.lastUsedAt = now;
     if (now - lease.windowStart >= 1000) {
@@ -171,7 +174,7 @@ export class UsageLedger {
    */
   knownRemaining(userId: string, limit: number, now = Date.now()): number | undefined {
     if (now >= this.#dayEnds || now < this.#dayEnds - DAY_MS) return undefined;
-    const lease = this.#leases.get(`${userId} ${this.#day}`);
+    const lease = this.#today.get(userId);
     if (!lease || (lease.knownCount === 0 && lease.available === 0)) return undefined;
     return Math.max(0, Math.min(limit, limit - (lease.knownCount - lease.available)));
   }
@@ -234,8 +237,19 @@ export class UsageLedger {
   #forget(userId: string): void {
     this.#gone.add(userId);
     if (this.#gone.size > MAX_GONE_ACCOUNTS) this.#gone.delete(this.#gone.values().next().value!);
-    for (const [key, lease] of this.#leases) if (lease.userId === userId) this.#leases.delete(key);
+    for (const [key, lease] of this.#leases) if (lease.userId === userId) this.#deleteLease(key, lease);
     this.#records = this.#records.filter((record) => record.userId !== userId);
+  }
+
+  /** Every lease change goes through these two, so #today always holds exactly today's leases of #leases. */
+  #setLease(lease: Lease): void {
+    this.#leases.set(`${lease.userId} ${lease.day}`, lease);
+    if (lease.day === this.#day) this.#today.set(lease.userId, lease);
+  }
+
+  #deleteLease(key: string, lease: Lease): void {
+    this.#leases.delete(key);
+    if (this.#today.get(lease.userId) === lease) this.#today.delete(lease.userId);
   }
 
   #claimSize(lease: Lease, limit: number): number {
@@ -274,7 +288,7 @@ export class UsageLedger {
     for (const [key, lease] of this.#leases) {
       if (lease.claiming && !all) continue;
       if (all || now - lease.lastUsedAt >= LEASE_IDLE_MS) {
-        this.#leases.delete(key);
+        this.#deleteLease(key, lease);
         if (lease.available > 0) returns.push(lease);
       }
     }
@@ -309,7 +323,7 @@ export class UsageLedger {
     } catch (error) {
       // Nothing was written: keep the history for the next flush, put the leases back.
       this.#records = [...records, ...this.#records].slice(-MAX_BUFFERED_RECORDS);
-      for (const lease of returns) this.#leases.set(`${lease.userId} ${lease.day}`, lease);
+      for (const lease of returns) this.#setLease(lease);
       for (const userId of checks) this.#accountsToCheck.add(userId);
       throw error;
     }

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { ChangeFeed } from '../changes/feed.js';
 import { SharedCache } from '../changes/shared-cache.js';
 import type { FindAccessToken, IssuedAccessToken } from './steps/read-bearer-token.js';
+import type { MaybePromise } from './steps/run-steps.js';
 
 /** Longest a verified token is reused without reading the database again. */
 export const VERIFIED_TTL_MS = 60_000;
@@ -57,8 +58,7 @@ export function cachedAccessTokens(find: FindAccessToken, feed: ChangeFeed): Fin
       ...(token.accountId ? [`account:${token.accountId}`] : []),
     ],
   });
-  return (value) => {
-    const key = tokenKey(value);
+  const byKey = (key: string, value: string): MaybePromise<VerifiedToken | undefined> => {
     // A token verified before: at once, no promise (the API's hot path).
     const known = cache.get(key);
     if (known !== undefined) return known;
@@ -77,4 +77,6 @@ export function cachedAccessTokens(find: FindAccessToken, feed: ChangeFeed): Fin
       });
     });
   };
+  // The request step derives the key itself, once per connection and token (read-bearer-token.ts).
+  return Object.assign((value: string) => byKey(tokenKey(value), value), { keyOf: tokenKey, byKey });
 }

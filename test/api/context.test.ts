@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { flushUsageOf } from '../../src/api/usage.js';
 import { createClient } from '../../src/oauth/clients.js';
-import { GPT_CALLBACK, apiGet, startOAuthTestServer, type OAuthTestServer } from '../oauth/oauth-helpers.js';
+import { GPT_CALLBACK, apiGet, basicAuth, postForm, startOAuthTestServer, type OAuthTestServer } from '../oauth/oauth-helpers.js';
 import { mintAccessToken } from '../helpers/tokens.js';
 
 /** The API context: its steps (token, audience, caller, scopes, quota, usage) in protocol order. */
 describe('the API context', () => {
   let server: OAuthTestServer;
   let clientId: string;
+  let clientSecret: string;
 
   before(async () => {
     server = await startOAuthTestServer({ LARDER_QUOTA_FREE: '2' });
-    ({ client: { clientId } } = await createClient(server.server.database.db, { name: 'Minted', redirectUris: [GPT_CALLBACK], scopes: ['foods:read', 'profile'] }));
+    const created = await createClient(server.server.database.db, { name: 'Minted', redirectUris: [GPT_CALLBACK], scopes: ['foods:read', 'profile'] });
+    clientId = created.client.clientId;
+    clientSecret = created.clientSecret!;
   });
   after(() => server.close());
 
@@ -55,5 +59,39 @@ describe('the API context', () => {
     const response = await apiGet(server.baseUrl, '/api/nothing-here', undefined);
     assert.equal(response.status, 404);
     assert.equal(response.body.error, 'not_found');
+  });
+
+  test('one keep-alive connection carrying different tokens, then a revoked one, is answered for each token as sent', async () => {
+    const carol = await server.createUser('carol@example.com', 'pro');
+    const bob = await server.createUser('bob@example.com', 'pro');
+    const carols = await mintAccessToken(server, { user: carol, clientId, resource: `${server.config.appUrl}/api`, scopes: ['profile'] });
+    const bobs = await mintAccessToken(server, { user: bob, clientId, resource: `${server.config.appUrl}/api`, scopes: ['profile'] });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const me = (authorization: string) =>
+      new Promise<{ status: number; name: unknown; reused: boolean }>((resolve, reject) => {
+        const request = http.get(`${server.baseUrl}/api/me`, { agent, headers: { authorization } }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, name: (JSON.parse(body) as { name?: unknown }).name, reused: request.reusedSocket }));
+        });
+        request.on('error', reject);
+      });
+    try {
+      const seen = [];
+      for (const authorization of [`Bearer ${carols}`, `Bearer ${bobs}`, `Bearer ${carols}`, `bearer   ${carols}`, `Bearer ${carols}x`]) seen.push(await me(authorization));
+      assert.deepEqual(
+        seen.map(({ status, name }) => [status, name]),
+        [[200, 'carol'], [200, 'bob'], [200, 'carol'], [200, 'carol'], [401, undefined]],
+      );
+      assert.ok(seen.slice(1).every((answer) => answer.reused), 'every request after the first went over the same connection');
+      const revoked = await postForm(server.baseUrl, '/oauth/revoke', { token: carols, token_type_hint: 'access_token' }, { authorization: basicAuth(clientId, clientSecret) });
+      assert.equal(revoked.status, 200);
+      const afterRevocation = [await me(`Bearer ${carols}`), await me(`Bearer ${carols}`)];
+      assert.deepEqual(afterRevocation.map(({ status }) => status), [401, 401], 'a revoked token is refused on the connection that used it');
+      assert.equal((await me(`Bearer ${bobs}`)).status, 200);
+    } finally {
+      agent.destroy();
+    }
   });
 });

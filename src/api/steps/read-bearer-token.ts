@@ -15,8 +15,31 @@ export interface IssuedAccessToken {
   isExpired: boolean;
 }
 
-/** Finds an access token by its value; undefined when unknown, revoked or consumed. At once (no promise) when it knows without a read. */
-export type FindAccessToken = (value: string) => MaybePromise<IssuedAccessToken | undefined>;
+/**
+ * Finds an access token by its value; undefined when unknown, revoked or consumed. At once
+ * (no promise) when it knows without a read. A finder that looks tokens up by a key derived
+ * from the value (verified-tokens.ts: its SHA-256) may say how (`keyOf`, `byKey`): the step
+ * then derives the key once per connection and token rather than on every request.
+ */
+export type FindAccessToken = ((value: string) => MaybePromise<IssuedAccessToken | undefined>) & {
+  keyOf?: (value: string) => string;
+  byKey?: (key: string, value: string) => MaybePromise<IssuedAccessToken | undefined>;
+};
+
+/**
+ * The last Authorization header a connection sent, with its token's key: a keep-alive
+ * client (an assistant's HTTP pool) sends the same header on every request, which then
+ * costs a string comparison instead of the pattern and a SHA-256. It lives on the socket,
+ * so no longer than the connection whose buffers held it anyway, and decides nothing: the
+ * key is still looked up (and the token's revocation checked) on every request.
+ */
+const LAST_BEARER = Symbol('larder.lastBearer');
+interface BearerMemo {
+  header: string;
+  value: string;
+  key: string;
+}
+type MemoSocket = { [LAST_BEARER]?: BearerMemo };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,13 +82,28 @@ export function readBearerTokenNow(findAccessToken: FindAccessToken, resource: P
     if (!token || token.isExpired) throw new InvalidTokenError('The access token is invalid, expired or revoked.', resource);
     request.accessToken = token;
   };
+  const { keyOf, byKey } = findAccessToken;
   return function readBearerTokenStep(request: FastifyRequest): void | Promise<void> {
     if (hasQueryToken(request)) throw new InvalidTokenError('Send the access token in the Authorization header (Bearer), never in the URL.', resource);
     const header = request.headers.authorization;
     if (header === undefined) throw new InvalidTokenError('This request needs an access token: Authorization: Bearer <token>.', resource);
-    const match = BEARER_PATTERN.exec(header);
-    if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".', resource);
-    const found = findAccessToken(match[1]!);
+    let found: MaybePromise<IssuedAccessToken | undefined>;
+    const socket = request.raw.socket as (typeof request.raw.socket & MemoSocket) | null;
+    const memo = socket?.[LAST_BEARER];
+    if (memo !== undefined && memo.header === header && byKey) {
+      found = byKey(memo.key, memo.value);
+    } else {
+      const match = BEARER_PATTERN.exec(header);
+      if (!match) throw new InvalidTokenError('The Authorization header must be "Bearer <token>".', resource);
+      const value = match[1]!;
+      if (keyOf && byKey) {
+        const key = keyOf(value);
+        if (socket) socket[LAST_BEARER] = { header, value, key };
+        found = byKey(key, value);
+      } else {
+        found = findAccessToken(value);
+      }
+    }
     if (isPromise(found)) return found.then((token) => accept(request, token));
     accept(request, found);
   };
