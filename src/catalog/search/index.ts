@@ -518,11 +518,10 @@ export class FoodSearchIndex {
       }
       let expansion = this.expand(word.text, word.last);
       // "soy milk" also matches "Soymilk": two words the catalog writes as one.
-      for (const [other, joined] of [
-        [list[i + 1], `${word.text}${list[i + 1]?.text ?? ''}`],
-        [list[i - 1], `${list[i - 1]?.text ?? ''}${word.text}`],
-      ] as const) {
+      for (let side = 0; side < 2; side++) {
+        const other = side === 0 ? list[i + 1] : list[i - 1];
         if (!other || other.role !== word.role) continue;
+        const joined = side === 0 ? `${word.text}${other.text}` : `${other.text}${word.text}`;
         const id = this.stemIds.get(stem(joined));
         if (id === undefined || (this.postings[id]?.length ?? 0) === 0) continue;
         const at = expansion.stems.indexOf(id);
@@ -652,7 +651,14 @@ export class FoodSearchIndex {
         for (const f of this.postings[stemId]!) if (this.foodGeneration[f] === gen) this.foodMask[f]! |= bit;
       }
     }
-    return touched.filter((f) => (this.foodMask[f]! & requiredMask) === requiredMask);
+    // Kept in place, in order (no second array).
+    let kept = 0;
+    for (let i = 0; i < touched.length; i++) {
+      const f = touched[i]!;
+      if ((this.foodMask[f]! & requiredMask) === requiredMask) touched[kept++] = f;
+    }
+    touched.length = kept;
+    return touched;
   }
 
   /**
@@ -975,7 +981,9 @@ export class FoodSearchIndex {
     }
     if (leadingTerm >= 0) {
       const bit = 1 << leadingTerm;
-      for (const stemId of [this.firstStem[f]!, this.leadingStem[f]!]) {
+      // The food's first word, else its leading one (no array of the two per food scored).
+      for (let k = 0; k < 2; k++) {
+        const stemId = k === 0 ? this.firstStem[f]! : this.leadingStem[f]!;
         if (stemId >= 0 && this.stemGeneration[stemId] === gen && this.slotMask[this.stemSlot[stemId]!]! & bit) {
           score += RANKING.leadingWord * this.slotWeight[this.stemSlot[stemId]! * MAX_TERMS + leadingTerm]!;
           break;
