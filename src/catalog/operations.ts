@@ -91,9 +91,13 @@ export function searchActivity(input: SearchFoodsInput, matches: number, closeMa
   return { query: input.query, matches, ...(closeMatch ? {} : { close_match: false }) };
 }
 
-/** searchFoodsJson's reply: the JSON text, and what the history says of it (searchActivity). */
+/**
+ * searchFoodsJson's reply: the JSON, and what the history says of it (searchActivity). The
+ * same bytes either way: text when made for this answer (Node writes it with the headers
+ * in one go, no Buffer made), bytes when kept (encoded once, then written as they are).
+ */
 export interface SearchReply {
-  body: string;
+  body: string | Buffer;
   matches: number;
   closeMatch: boolean;
 }
@@ -157,8 +161,9 @@ function searchReply(deps: CatalogOperationsDeps, tier: NutrientTier, input: Sea
   const { appUrl } = deps;
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  const reply: SearchReply = { body: fitJsonList(pieces, signal, deps.responseBudget), matches: found.results.length, closeMatch: found.closeMatch };
-  recentRepliesOf(deps.catalog).keep(replyKey(deps, tier, input), version, reply);
+  const body = fitJsonList(pieces, signal, deps.responseBudget);
+  const reply: SearchReply = { body, matches: found.results.length, closeMatch: found.closeMatch };
+  recentRepliesOf(deps.catalog).keepMade(replyKey(deps, tier, input), version, () => ({ ...reply, body: Buffer.from(body) }));
   return reply;
 }
 

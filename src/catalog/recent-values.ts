@@ -49,11 +49,16 @@ export class RecentValues<V> {
 
   /** Keeps `value`, made from `version` (read before making it), unless the catalog has changed since, or (admitOnSecondSight) the key is new. */
   keep(key: string, version: number, value: V): void {
+    this.keepMade(key, version, () => value);
+  }
+
+  /** keep, with the value to keep made only when it is kept (`make` may turn what was answered into a form cheaper to hand out again). */
+  keepMade(key: string, version: number, make: () => V): void {
     if (version !== this.source.version) return;
     if (this.seen !== undefined && !this.seen.sawBefore(key)) return;
     this.values.delete(key);
     if (this.values.size >= this.capacity) this.values.delete(this.values.keys().next().value!);
-    this.values.set(key, { version, value });
+    this.values.set(key, { version, value: make() });
   }
 }
 
