@@ -4,7 +4,8 @@ import { BUNDLED_DATASET, BUNDLED_RELEASE, readBundledCatalog } from './bundled.
 import type { Food, ImportedFood } from './model.js';
 import { foodIdFor } from './slug.js';
 import { measureKey } from './portions.js';
-import { FoodSearchIndex, type MatchKind } from './search/index.js';
+import { RecentValues } from './recent-values.js';
+import { FoodSearchIndex, type MatchKind, type SearchResult } from './search/index.js';
 import { noCloseMatchNote } from './search/note.js';
 import type { SearchMissCounter } from './search-misses.js';
 import {
@@ -77,8 +78,11 @@ export class Catalog {
   private foods = new Map<string, Food>();
   private slugs = new Map<string, string>();
   private generation = 0;
-  /** Recent searches of this catalog version: (limit, query) -> foods, least recently used first. */
-  private recent = new Map<string, FoodSearchResult>();
+  /**
+   * Recent searches of this catalog version: (limit, query) -> foods, kept when asked a
+   * second time (a stream of distinct questions does not churn them), dropped with the version.
+   */
+  private readonly recent = new RecentValues<FoodSearchResult>(this, RECENT_SEARCHES, { admitOnSecondSight: true });
 
 
   constructor(
@@ -177,8 +181,8 @@ export class Catalog {
       this.measureCounts = undefined;
       this.foods = new Map();
       this.slugs = new Map();
-      this.recent = new Map();
       this.generation++;
+      this.recent.clear();
       this.indexedVersion = version;
       this.log?.info({ foods: foods.length, ms: Date.now() - started }, 'search index built');
       if (this.inMemory) this.loading = this.loadFoodsIntoMemory(this.generation);
@@ -250,18 +254,36 @@ export class Catalog {
   // The same query asked again (an assistant retrying, a page reloaded) is answered from a
   // small cache of recent results, emptied whenever the catalog changes.
   async searchFoods(query: string, limit: number): Promise<FoodSearchResult> {
+    return this.searchFoodsNow(query, limit);
+  }
+
+  /**
+   * searchFoods, answered at once (no promise) when the result is kept or every food it
+   * finds is in memory (the usual case once the catalog is loaded), else a promise that
+   * reads the foods missing. The same results as searchFoods, kept the same way.
+   */
+  searchFoodsNow(query: string, limit: number): FoodSearchResult | Promise<FoodSearchResult> {
     const key = `${limit} ${query}`;
     const cached = this.recent.get(key);
-    if (cached) {
-      // Map order is insertion order: re-inserting marks it most recently used.
-      this.recent.delete(key);
-      this.recent.set(key, cached);
-      if (!cached.closeMatch) this.misses?.note(query);
-      return cached;
-    }
-    const generation = this.generation;
+    if (cached) return this.answered(query, cached);
+    const version = this.recent.version;
     const found = this.index.search(query, limit);
-    const foods = await Promise.all(found.hits.map((hit) => this.findById(hit.id)));
+    const foods: Array<Food | undefined> = [];
+    for (const hit of found.hits) {
+      const food = this.foods.get(hit.id);
+      if (food === undefined) return Promise.all(found.hits.map((hit) => this.findById(hit.id))).then((read) => this.searched(key, version, query, found, read));
+      foods.push(food);
+    }
+    return this.searched(key, version, query, found, foods);
+  }
+
+  private answered(query: string, result: FoodSearchResult): FoodSearchResult {
+    if (!result.closeMatch) this.misses?.note(query);
+    return result;
+  }
+
+  /** The result of a search from the index's hits and their foods (undefined: gone), kept among the recent ones. */
+  private searched(key: string, version: number, query: string, found: SearchResult, foods: ReadonlyArray<Food | undefined>): FoodSearchResult {
     const results: FoodMatch[] = [];
     found.hits.forEach((hit, i) => {
       const food = foods[i];
@@ -270,10 +292,7 @@ export class Catalog {
     const closeMatch = found.closeMatch && results.length > 0;
     if (!closeMatch) this.misses?.note(query);
     const result: FoodSearchResult = closeMatch ? { results, closeMatch } : { results, closeMatch, note: noCloseMatchNote(query, results[0]?.food.name) };
-    if (generation === this.generation) {
-      if (this.recent.size >= RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value!);
-      this.recent.set(key, result);
-    }
+    this.recent.keep(key, version, result);
     return result;
   }
 

@@ -4,7 +4,9 @@ import type { Caller } from '../api/caller.js';
 import type { Activity } from '../api/activity.js';
 import type { Operation, OperationRef } from '../api/operation.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, FoodSearchResult } from './catalog.js';
+import type { NutrientTier } from './nutrients.js';
+import { RecentValues } from './recent-values.js';
 import type { MatchKind } from './search/index.js';
 import { foodJsonSchema, foodJsonText, presentedFood, type FoodJson } from './present.js';
 
@@ -89,9 +91,13 @@ export function searchActivity(input: SearchFoodsInput, matches: number, closeMa
   return { query: input.query, matches, ...(closeMatch ? {} : { close_match: false }) };
 }
 
-/** searchFoodsJson's reply: the bytes, and what the history says of them (searchActivity). */
+/**
+ * searchFoodsJson's reply: the JSON, and what the history says of it (searchActivity). The
+ * same bytes either way: text when made for this answer (Node writes it with the headers
+ * in one go, no Buffer made), bytes when kept (encoded once, then written as they are).
+ */
 export interface SearchReply {
-  body: Buffer;
+  body: string | Buffer;
   matches: number;
   closeMatch: boolean;
 }
@@ -104,7 +110,7 @@ export interface SearchReply {
  *   const { data } = await searchFoods({ catalog, appUrl }, caller, { query: 'banana', limit: 3 });
  */
 export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<FoodList> {
-  const found = await matchingFoods(deps, input);
+  const found = await deps.catalog.searchFoods(checkedQuery(input), input.limit ?? DEFAULT_SEARCH_LIMIT);
   const tier = nutrientTierFor(caller.user.plan);
   const data = found.results.map(({ food, match }): FoodMatchJson => ({ ...presentedFood(food, deps.appUrl, tier), match }));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
@@ -118,62 +124,74 @@ export async function searchFoods(deps: CatalogOperationsDeps, caller: Caller, i
 }
 
 /**
- * searchFoods' reply as JSON bytes, the same document: each food's JSON is serialized once
+ * searchFoods' reply as JSON text, the same document: each food's JSON is serialized once
  * per plan tier (foodJsonText) and the reply is put together from those pieces, where
  * serializing the objects through the response schema on every reply cost more than the
- * search itself. The same question asked again gets the same bytes until the catalog changes.
+ * search itself. The same question asked again (a second time since the catalog last
+ * changed, see RecentValues) gets the same text until the catalog changes.
  */
 export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<SearchReply> {
-  return keptSearchReply(deps, caller, input) ?? searchFoodsJsonAnew(deps, caller, input);
+  return searchFoodsJsonNow(deps, caller, input);
 }
 
-/** The key of a search reply among the recent ones: everything the bytes depend on. */
+/**
+ * searchFoodsJson's reply at once, without a promise, when it can be (a reply kept for the
+ * same question, or a search whose foods are all in memory: the usual case), else a promise
+ * of it (a food is read first). Throws InvalidRequestError on a missing or too long query,
+ * where searchFoodsJson rejects with it.
+ */
+export function searchFoodsJsonNow(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): SearchReply | Promise<SearchReply> {
+  const tier = nutrientTierFor(caller.user.plan);
+  const replies = recentRepliesOf(deps.catalog);
+  const kept = replies.get(replyKey(deps, tier, input));
+  if (kept) return kept;
+  const version = replies.version;
+  const found = deps.catalog.searchFoodsNow(checkedQuery(input), input.limit ?? DEFAULT_SEARCH_LIMIT);
+  if (found instanceof Promise) return found.then((read) => searchReply(deps, tier, input, version, read));
+  return searchReply(deps, tier, input, version, found);
+}
+
+/** The key of a search reply among the recent ones: everything the text depends on. */
 function replyKey(deps: CatalogOperationsDeps, tier: string, input: SearchFoodsInput): string {
   return `${tier} ${input.limit ?? DEFAULT_SEARCH_LIMIT} ${deps.responseBudget ?? ''} ${deps.appUrl} ${input.query}`;
 }
 
-/**
- * searchFoodsJson's reply at once (no promise) when the same question was answered since
- * the catalog last changed, else undefined (then searchFoodsJson searches).
- */
-export function keptSearchReply(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): SearchReply | undefined {
-  const kept = recentReplies.get(deps.catalog)?.get(replyKey(deps, nutrientTierFor(caller.user.plan), input));
-  return kept && kept.version === deps.catalog.version ? kept.reply : undefined;
-}
-
-async function searchFoodsJsonAnew(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): Promise<SearchReply> {
-  const tier = nutrientTierFor(caller.user.plan);
-  const { catalog, appUrl } = deps;
-  const key = replyKey(deps, tier, input);
-  let replies = recentReplies.get(catalog);
-  if (!replies) recentReplies.set(catalog, (replies = new Map()));
-  const version = catalog.version;
-  const found = await matchingFoods(deps, input);
+/** The reply to a search (found from the catalog at `version`), kept among the recent ones. */
+function searchReply(deps: CatalogOperationsDeps, tier: NutrientTier, input: SearchFoodsInput, version: number, found: FoodSearchResult): SearchReply {
+  const { appUrl } = deps;
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  const reply: SearchReply = { body: Buffer.from(fitJsonList(pieces, signal, deps.responseBudget)), matches: found.results.length, closeMatch: found.closeMatch };
-  if (version === catalog.version) {
-    replies.delete(key);
-    if (replies.size >= RECENT_REPLIES) replies.delete(replies.keys().next().value!);
-    replies.set(key, { version, reply });
-  }
+  const body = fitJsonList(pieces, signal, deps.responseBudget);
+  const reply: SearchReply = { body, matches: found.results.length, closeMatch: found.closeMatch };
+  recentRepliesOf(deps.catalog).keepMade(replyKey(deps, tier, input), version, () => ({ ...reply, body: Buffer.from(body) }));
   return reply;
 }
 
-/** searchFoodsJson replies kept per catalog, the most recent ones (a few KB each). */
+/**
+ * searchFoodsJson replies kept per catalog, the most recent ones (a few KB each), each
+ * kept once its question is asked a second time: a stream of distinct questions neither
+ * pushes out the repeated ones nor ages thousands of replies only to drop them.
+ */
 const RECENT_REPLIES = 1000;
-const recentReplies = new WeakMap<Catalog, Map<string, { version: number; reply: SearchReply }>>();
+const recentReplies = new WeakMap<Catalog, RecentValues<SearchReply>>();
+
+function recentRepliesOf(catalog: Catalog): RecentValues<SearchReply> {
+  let replies = recentReplies.get(catalog);
+  if (!replies) recentReplies.set(catalog, (replies = new RecentValues<SearchReply>(catalog, RECENT_REPLIES, { admitOnSecondSight: true })));
+  return replies;
+}
 
 /** A search item as text: the food's JSON and then its match, as `{ ...presentFood(), match }` serializes. */
 function searchItemText(foodJson: string, match: MatchKind): string {
   return `${foodJson.slice(0, -1)},"match":${JSON.stringify(match)}}`;
 }
 
-async function matchingFoods(deps: CatalogOperationsDeps, input: SearchFoodsInput) {
+/** The query to search for, trimmed: a missing or too long one is refused. */
+function checkedQuery(input: SearchFoodsInput): string {
   const query = input.query.trim();
   if (!query) throw new InvalidRequestError('The query parameter is required: the name of a food, such as "banana".');
   if (query.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`The query is too long: at most ${MAX_QUERY_LENGTH} characters.`);
-  return deps.catalog.searchFoods(query, input.limit ?? DEFAULT_SEARCH_LIMIT);
+  return query;
 }
 
 /** A FoodJson with how it matched the query: the items of a search reply. */

@@ -19,6 +19,7 @@ import { LARDER_VERSION } from '../version.js';
 import type { Views } from '../views/render.js';
 import { nutrientTierFor } from '../accounts/plans.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { RecentValues } from '../catalog/recent-values.js';
 import { createLarderMcpServer, prepareTools, type MadeCall, type ToolCallSteps } from './server.js';
 import { serializedResult } from './tool-result.js';
 import type { McpToolDeps } from './tools.js';
@@ -123,9 +124,8 @@ const RECENT_RESULTS = 1000;
 const RESULT_HEAD = '{"result":';
 const RESULT_TAIL = ',"jsonrpc":"2.0","id":';
 
+/** A kept result, valid while the catalog version it was made from is current (RecentValues). */
 interface KeptResult {
-  /** The catalog version the result was made from: kept only while it is current. */
-  version: number;
   /** The JSON text of the JSON-RPC result, as answered with. */
   text: string;
   call: MadeCall;
@@ -156,35 +156,30 @@ function keptResultKey(message: JSONRPCRequest, call: McpCall): string | undefin
  * still run for every call, the answer is the same bytes with the client's id spliced in.
  */
 class KeptResults {
-  private readonly results = new Map<string, KeptResult>();
+  /** Kept at once (a repeated call is the case this serves; the API's replies wait for a second sight). */
+  private readonly results: RecentValues<KeptResult>;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(catalog: Catalog) {
+    this.results = new RecentValues<KeptResult>(catalog, RECENT_RESULTS);
+  }
 
   get version(): number {
-    return this.catalog.version;
+    return this.results.version;
   }
 
   get(key: string): KeptResult | undefined {
-    const kept = this.results.get(key);
-    if (!kept) return undefined;
-    if (kept.version !== this.catalog.version) {
-      this.results.delete(key);
-      return undefined;
-    }
-    return kept;
+    return this.results.get(key);
   }
 
   /** Keeps the result of a call answered with `text` (as made from `version`), if it did its work. */
   keep(key: string, version: number, id: JSONRPCRequest['id'], text: string, call: MadeCall | undefined): void {
-    if (!call || call.status !== 200 || version !== this.catalog.version) return;
+    if (!call || call.status !== 200 || version !== this.results.version) return;
     const tail = `${RESULT_TAIL}${JSON.stringify(id)}}`;
     if (!text.startsWith(RESULT_HEAD) || !text.endsWith(tail)) return;
     const result = text.slice(RESULT_HEAD.length, -tail.length);
     // A tool failure is a result too (isError): never kept, it may not happen again.
     if (result.includes('"isError":true')) return;
-    this.results.delete(key);
-    if (this.results.size >= RECENT_RESULTS) this.results.delete(this.results.keys().next().value!);
-    this.results.set(key, { version, text: result, call });
+    this.results.keep(key, version, { text: result, call });
   }
 }
 

@@ -55,6 +55,8 @@ export interface ParsedQuery {
 }
 
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
+/** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
+const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
 /** Count words that are amounts whatever follows them ("two eggs", "some grapes"); "half" only before a unit ("half a cup"). */
 const NUMBER_WORDS = new Set(['some', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
 
@@ -102,7 +104,12 @@ function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] }
  */
 export function parseQuery(query: string): ParsedQuery {
   let text = normalize(query).replace(/&/g, ' and ');
-  for (const [pattern, replacement, needs] of PHRASE_REWRITES) if (needs === undefined || text.includes(needs)) text = text.replace(pattern, replacement);
+  // Most queries have no phrase to rewrite: one pass of all the patterns at once tells, and
+  // when none matches the text no rewrite changes it (each is tried on what the ones before
+  // left), so the rewrites one by one run only for a query that has one.
+  if (ANY_PHRASE_REWRITE.test(text)) {
+    for (const [pattern, replacement, needs] of PHRASE_REWRITES) if (needs === undefined || text.includes(needs)) text = text.replace(pattern, replacement);
+  }
   const { kept: tokens, implied } = withoutAmounts(words(text));
 
   const parsed: QueryWord[] = [];

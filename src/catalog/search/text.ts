@@ -3,8 +3,13 @@
  * stemming on both sides is what lets "Strawberries" match "strawberry".
  */
 
+/** Text normalize leaves as it is: ASCII with no capital, no apostrophe or backtick, no ampersand. */
+const PLAIN = /^[^A-Z'`&\u0080-\uffff]*$/;
+
 /** Lower-case ASCII, accents removed, apostrophes dropped ("McDonald's" -> "mcdonalds"). */
 export function normalize(text: string): string {
+  // Nothing to change (the usual query, every word of an index already normalised): as it is.
+  if (PLAIN.test(text)) return text;
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
