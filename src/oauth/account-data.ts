@@ -3,6 +3,7 @@ import { publishChanges } from '../changes/feed.js';
 import type { Db } from '../db/index.js';
 import { findClients } from './clients.js';
 import { listConnectedApps, revokeGrant } from './grants.js';
+import { settleTokenWrites } from './token-writes.js';
 
 /** A connected app as the person's export lists it. */
 export interface ConnectedAppExport {
@@ -40,6 +41,7 @@ export async function revokeEverythingOf(db: Db, accountId: string): Promise<num
   const grants = await db.selectFrom('oauth_models').select('id').where('model', '=', 'Grant').where('account_id', '=', accountId).execute();
   let revoked = 0;
   for (const { id } of grants) if (await revokeGrant(db, id, { accountId })) revoked++;
+  await settleTokenWrites(db);
   await publishChanges(db, [{ kind: 'account', key: accountId }], (trx) => trx.deleteFrom('oauth_models').where('account_id', '=', accountId).execute());
   return revoked;
 }

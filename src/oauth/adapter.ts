@@ -95,6 +95,8 @@ export const BATCHED_MODELS: ReadonlySet<string> = new Set(['AccessToken', 'Refr
  * first, in this process or another, or it is gone) is refused as a reuse.
  */
 const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
+/** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
+const REUSE_SWEEPS_MS = [100, 1000];
 
 /** Models whose ids are handles, not credentials: stored as they are (see the file comment). */
 export const CLEAR_ID_MODELS: ReadonlySet<string> = new Set(['Grant', 'Client']);
@@ -293,7 +295,8 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     /**
      * A code or refresh token that another request consumed between this one's find and its
      * consume (the conditional UPDATE changed nothing): refused like a replay, and the grant
-     * revoked as oidc-provider does for one, so neither request's tokens outlive the reuse.
+     * revoked as oidc-provider does for one, so neither request's tokens outlive the reuse (the
+     * winner's, saved after the delete, are removed by the sweeps that follow it).
      */
     async #refuseReuse(storedId: string): Promise<never> {
       const row = await db.selectFrom('oauth_models').select('grant_id').where('model', '=', this.name).where('id', '=', storedId).executeTakeFirst();
@@ -304,6 +307,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
           await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute();
           await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
         });
+        this.#sweepLater(grantId);
       }
       const InvalidGrant = errors.InvalidGrant!;
       throw new InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'authorization code'} already consumed`);
@@ -324,16 +328,34 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (pending) return pending;
       const run = (async () => {
         try {
-          await batch.settled();
-          await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
-            trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
-          );
+          await this.#removeGrantBound(grantId);
         } finally {
           revoking.delete(grantId);
         }
       })();
       revoking.set(grantId, run);
+      this.#sweepLater(grantId);
       return run;
+    }
+
+    async #removeGrantBound(grantId: string): Promise<void> {
+      await batch.settled();
+      await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
+        trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
+      );
+    }
+
+    /**
+     * A grant revoked while a request under it is still running (a replayed or raced code or
+     * refresh token: oidc-provider revokes on the replay while the request that won saves its new
+     * tokens a moment later, in this process or another) would keep those tokens: its
+     * grant-bound rows are removed again after {@link REUSE_SWEEPS_MS}. Not a guarantee against an
+     * arbitrarily slow request, but it closes the window of every run measured.
+     */
+    #sweepLater(grantId: string): void {
+      for (const delay of REUSE_SWEEPS_MS) {
+        setTimeout(() => void this.#removeGrantBound(grantId).catch(() => undefined), delay).unref();
+      }
     }
   };
 }

@@ -8,6 +8,7 @@ import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { AdapterPayload, OidcAdapter } from './adapter.js';
 import { redirectUriKind } from './redirect-uris.js';
 import { DEFAULT_CLIENT_SCOPES, LARDER_SCOPES, isScope, orderScopes, splitScopes, type Scope } from './scopes.js';
+import { settleTokenWrites } from './token-writes.js';
 
 /**
  * OAuth clients live in Larder's own `oauth_clients` table, not in oidc-provider's
@@ -391,6 +392,8 @@ export async function rotateClientSecret(db: Db, clientId: string): Promise<Clie
 export async function deleteClient(db: Db, clientId: string): Promise<boolean> {
   const row = await findRow(db, clientId);
   if (!row) return false;
+  // A token write queued before the delete must not land after it.
+  await settleTokenWrites(db);
   await publishChanges(db, [{ kind: 'client', key: clientId }], async (trx) => {
     await trx.deleteFrom('oauth_models').where('client_id', '=', clientId).execute();
     await trx.deleteFrom('oauth_clients').where('client_id', '=', clientId).execute();

@@ -215,6 +215,27 @@ describe('token writes with a real oidc-provider', () => {
     for (const answer of refreshed) assert.ok(refresh.includes(hashModelId(String(answer.json.refresh_token))));
   });
 
+  test('a code raced by two requests leaves no live token of the revoked grant: the winner\'s tokens, saved after the revoke, are swept', async () => {
+    let raced = 0;
+    const survivors: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { code, grantId } = await mintCode();
+      const answers = await Promise.all([0, 1].map(() => token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri })));
+      const ok = answers.filter((a) => a.status === 200);
+      if (ok.length !== 1) continue;
+      raced++;
+      await settleTokenWrites(database.db);
+      // The first sweep runs 100 ms after the refusal.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const at = String(ok[0]!.json.access_token);
+      const grant = await database.db.selectFrom('oauth_models').select('id').where('model', '=', 'Grant').where('id', '=', grantId).executeTakeFirst();
+      assert.equal(grant, undefined, 'the raced grant is revoked');
+      if (await provider.AccessToken.find(at)) survivors.push(at.slice(0, 6));
+    }
+    assert.ok(raced > 0, 'at least one race had one winner');
+    assert.deepEqual(survivors, [], `of ${raced} raced codes, the winner's access token outlived the revoked grant`);
+  });
+
   test('a replayed code fails and revokes its grant; the same code sent twice at once is answered once', async () => {
     const { code, grantId } = await mintCode();
     const first = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
