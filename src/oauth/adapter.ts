@@ -301,13 +301,8 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     async #refuseReuse(storedId: string): Promise<never> {
       const row = await db.selectFrom('oauth_models').select('grant_id').where('model', '=', this.name).where('id', '=', storedId).executeTakeFirst();
       if (row?.grant_id) {
-        const grantId = row.grant_id;
-        await batch.settled();
-        await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
-          await trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute();
-          await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
-        });
-        this.#sweepLater(grantId);
+        await this.#removeGrantBound(row.grant_id, { andGrant: true });
+        this.#sweepLater(row.grant_id);
       }
       const InvalidGrant = errors.InvalidGrant!;
       throw new InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'authorization code'} already consumed`);
@@ -338,23 +333,38 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       return run;
     }
 
-    async #removeGrantBound(grantId: string): Promise<void> {
+    /**
+     * Deletes the grant's grant-bound rows (and, with `andGrant`, the Grant itself) in one
+     * transaction that also publishes the change, once queued token writes have landed.
+     * With `onlyIfGrantGone`, nothing is deleted while the Grant row exists: a grant kept after
+     * a revocation (oidc-provider revokes a grant's tokens without destroying it, e.g. on a
+     * refresh token's revocation) may issue new tokens that a later sweep must not take.
+     */
+    async #removeGrantBound(grantId: string, options: { andGrant?: boolean; onlyIfGrantGone?: boolean } = {}): Promise<void> {
       await batch.settled();
-      await publishChanges(db, [{ kind: 'grant', key: grantId }], (trx) =>
-        trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS).execute(),
-      );
+      await publishChanges(db, [{ kind: 'grant', key: grantId }], async (trx) => {
+        let remove = trx.deleteFrom('oauth_models').where('grant_id', '=', grantId).where('model', 'in', GRANT_BOUND_MODELS);
+        if (options.onlyIfGrantGone) {
+          remove = remove.where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('oauth_models as g').select('g.id').where('g.model', '=', 'Grant').where('g.id', '=', grantId))),
+          );
+        }
+        await remove.execute();
+        if (options.andGrant) await trx.deleteFrom('oauth_models').where('model', '=', 'Grant').where('id', '=', grantId).execute();
+      });
     }
 
     /**
      * A grant revoked while a request under it is still running (a replayed or raced code or
      * refresh token: oidc-provider revokes on the replay while the request that won saves its new
      * tokens a moment later, in this process or another) would keep those tokens: its
-     * grant-bound rows are removed again after {@link REUSE_SWEEPS_MS}. Not a guarantee against an
+     * grant-bound rows are removed again after {@link REUSE_SWEEPS_MS}, if the Grant is gone by
+     * then (a grant that was kept goes on issuing tokens of its own). Not a guarantee against an
      * arbitrarily slow request, but it closes the window of every run measured.
      */
     #sweepLater(grantId: string): void {
       for (const delay of REUSE_SWEEPS_MS) {
-        setTimeout(() => void this.#removeGrantBound(grantId).catch(() => undefined), delay).unref();
+        setTimeout(() => void this.#removeGrantBound(grantId, { onlyIfGrantGone: true }).catch(() => undefined), delay).unref();
       }
     }
   };

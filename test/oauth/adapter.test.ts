@@ -175,6 +175,31 @@ describe('Kysely adapter for oidc-provider', () => {
     assert.equal(await model('AccessToken').find('at-3'), undefined);
   });
 
+  test('after a revocation, tokens saved late are swept only if the Grant is gone; a kept grant keeps its new tokens', async (t) => {
+    const { Adapter } = await setup(t);
+    const model = (name: string) => new Adapter(name);
+    // g-kept: its tokens revoked, the Grant kept (oidc-provider does so when revokeGrantPolicy
+    // says no), then it issues new tokens at once.
+    await model('Grant').upsert('g-kept', { jti: 'g-kept', accountId: 'a', clientId: 'c' }, 600);
+    await model('AccessToken').upsert('at-old', { jti: 'at-old', grantId: 'g-kept' }, 600);
+    await model('AccessToken').revokeByGrantId('g-kept');
+    assert.equal(await model('AccessToken').find('at-old'), undefined);
+    await model('AccessToken').upsert('at-new', { jti: 'at-new', grantId: 'g-kept' }, 600);
+    await model('RefreshToken').upsert('rt-new', { jti: 'rt-new', grantId: 'g-kept' }, 600);
+
+    // g-gone: revoked and its Grant destroyed, while a request that was already running saves
+    // a token under it just after.
+    await model('Grant').upsert('g-gone', { jti: 'g-gone', accountId: 'a', clientId: 'c' }, 600);
+    await Promise.all([model('AccessToken').revokeByGrantId('g-gone'), model('Grant').destroy('g-gone')]);
+    await model('AccessToken').upsert('at-late', { jti: 'at-late', grantId: 'g-gone' }, 600);
+    assert.ok(await model('AccessToken').find('at-late'), 'saved after the revocation, before the sweeps');
+
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    assert.ok(await model('AccessToken').find('at-new'), 'a kept grant keeps the access token it issued after the revocation');
+    assert.ok(await model('RefreshToken').find('rt-new'), 'and its refresh token');
+    assert.equal(await model('AccessToken').find('at-late'), undefined, 'a token of a destroyed grant is swept');
+  });
+
   test('destroy removes only that model row', async (t) => {
     const { Adapter } = await setup(t);
     await new Adapter('AccessToken').upsert('x', { jti: 'x', kind: 'AccessToken' }, 60);
