@@ -231,7 +231,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (this.#batched) {
         const { sql, parameters } = upsertModel.bind(db, ...args);
         const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
-        await batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
+        await batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row, values.payload);
         return;
       }
       await upsertModel(db, ...args);

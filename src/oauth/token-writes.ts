@@ -18,7 +18,16 @@ import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-c
  * consumes of one code won, in one process or several.
  *
  * If a statement fails, the batch is rolled back and its writes run again one by one,
- * each as its own autocommit: only the write that fails again is rejected. A batch due
+ * each as its own autocommit: only the write that fails again is rejected. If every
+ * statement ran and the COMMIT itself failed, the batch may have landed with its answer lost
+ * (a connection cut after PostgreSQL committed): run again, a consume that did land would
+ * change nothing and be taken for a replay, revoking the grant for a database fault. So the
+ * database is asked first: a row the batch stores, read back with the payload it stored,
+ * means the whole batch landed, and its writes resolve as they ran; a row missing means it did
+ * not, and the writes run again; no row to ask by, or no answer, rejects the batch (the
+ * client is told the request failed, which is true of what it can know). On SQLite a
+ * transaction that cannot be rolled back after a failure rejects its batch rather than run
+ * the writes again inside it, where they would never commit. A batch due
  * while someone else's Kysely transaction is open on the connection goes through Kysely
  * (which waits for that transaction), and later batches wait behind it, in order.
  *
@@ -40,6 +49,10 @@ export interface PendingRow {
 interface Write {
   sql: string;
   parameters: readonly unknown[];
+  /** The row it writes: model, NUL, stored id. */
+  key: string;
+  /** The payload JSON it stores, when it stores the row (an upsert). */
+  stores: string | undefined;
   resolve(changes: number): void;
   reject(error: unknown): void;
 }
@@ -90,10 +103,10 @@ export class TokenWriteBatch {
    * Queues one statement; `apply` says what it makes of the row `key` (given what the queue
    * already makes of it). Resolves with the number of rows it changed, once committed.
    */
-  write(sql: string, parameters: readonly unknown[], key: string, apply: (row: PendingRow | undefined) => PendingRow): Promise<number> {
+  write(sql: string, parameters: readonly unknown[], key: string, apply: (row: PendingRow | undefined) => PendingRow, stores?: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.#open.rows.set(key, apply(this.pending(key)));
-      this.#open.writes.push({ sql, parameters, resolve, reject });
+      this.#open.writes.push({ sql, parameters, key, stores, resolve, reject });
       // On PostgreSQL a batch in flight flushes the next one when it ends.
       if (!this.#scheduled && !(this.#connection === undefined && this.#behind)) this.#scheduled = setImmediate(() => this.#flush());
     });
@@ -153,27 +166,74 @@ export class TokenWriteBatch {
         connection.prepare('COMMIT').run([]);
       } catch (error) {
         // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) have rolled the transaction back already.
-        if (connection.inTransaction) connection.prepare('ROLLBACK').run([]);
+        rollBack(connection);
         throw error;
       }
-    } catch {
-      this.#oneByOne(writes);
+    } catch (error) {
+      // A failed COMMIT on SQLite leaves the transaction open (rolled back above) or rolls it
+      // back itself: nothing landed. Writes run now inside a transaction still open would
+      // never commit.
+      if (connection.inTransaction) rejectAll(writes, error);
+      else this.#oneByOne(writes);
       return;
     }
     writes.forEach((write, i) => write.resolve(changes[i]!));
   }
 
+  /**
+   * Whether a batch whose COMMIT failed landed after all: one row it stores, read back with
+   * the payload it stored (the batch was one transaction, so one row tells of all). Undefined
+   * when the batch stores no row or the database does not answer.
+   */
+  async #landed(writes: Write[]): Promise<boolean | undefined> {
+    const probe = writes.find((write) => write.stores !== undefined);
+    if (!probe) return undefined;
+    const split = probe.key.indexOf('\0');
+    try {
+      const row = await this.#db
+        .selectFrom('oauth_models')
+        .select('payload')
+        .where('model', '=', probe.key.slice(0, split))
+        .where('id', '=', probe.key.slice(split + 1))
+        .executeTakeFirst();
+      return row?.payload === probe.stores;
+    } catch {
+      return undefined;
+    }
+  }
+
   async #commitThroughKysely(writes: Write[]): Promise<void> {
     let changes: number[];
+    /** Set once every statement has run: a failure after it is the COMMIT's. */
+    let ran: number[] | undefined;
     try {
       changes = await this.#db.transaction().execute(async (trx) => {
         const counts: number[] = [];
         for (const write of writes) counts.push(Number((await trx.executeQuery(CompiledQuery.raw(write.sql, [...write.parameters]))).numAffectedRows ?? 0));
+        ran = counts;
         return counts;
       });
-    } catch {
+    } catch (error) {
+      if (ran) {
+        const landed = await this.#landed(writes);
+        if (landed === true) {
+          const counts = ran;
+          writes.forEach((write, i) => write.resolve(counts[i]!));
+          return;
+        }
+        if (landed === undefined) {
+          rejectAll(writes, error);
+          return;
+        }
+      }
       // One by one through Kysely (each its own autocommit, after any open transaction).
       for (const write of writes) {
+        // On SQLite, Kysely's mutex means no transaction of Kysely's is open now: one that is
+        // was left by a ROLLBACK that failed, and a write run inside it would never commit.
+        if (this.#connection?.inTransaction) {
+          write.reject(error);
+          continue;
+        }
         try {
           write.resolve(Number((await this.#db.executeQuery(CompiledQuery.raw(write.sql, [...write.parameters]))).numAffectedRows ?? 0));
         } catch (error) {
@@ -195,6 +255,21 @@ export class TokenWriteBatch {
       }
     }
   }
+}
+
+/** Rolls back the connection's open transaction, if any; a ROLLBACK that fails is tried once more. */
+function rollBack(connection: CachedSqliteDatabase): void {
+  for (let attempt = 0; attempt < 2 && connection.inTransaction; attempt++) {
+    try {
+      connection.prepare('ROLLBACK').run([]);
+    } catch {
+      // Tried again; the caller sees whether the transaction is still open.
+    }
+  }
+}
+
+function rejectAll(writes: readonly Write[], error: unknown): void {
+  for (const write of writes) write.reject(error);
 }
 
 const batches = new WeakMap<object, TokenWriteBatch>();

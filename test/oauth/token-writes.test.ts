@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import Provider from 'oidc-provider';
-import { createKyselyAdapter, hashModelId } from '../../src/oauth/adapter.js';
+import { openDatabase } from '../../src/db/index.js';
+import { createKyselyAdapter, hashModelId, type OidcAdapter } from '../../src/oauth/adapter.js';
 import { settleTokenWrites, tokenWriteBatch } from '../../src/oauth/token-writes.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
+import { startCommitCutter } from '../helpers/pg-commit-cutter.js';
 
 // The token endpoint's writes: a group commit (src/oauth/token-writes.ts), straight on the
 // connection on SQLite, one Kysely transaction a batch on PostgreSQL.
@@ -148,6 +150,88 @@ describe('token writes', () => {
     await settleTokenWrites(database.db);
     assert.deepEqual(await storedIds(database, 'AccessToken'), ['p', 'q'].map(hashModelId).sort());
     await Promise.all(pending);
+  });
+});
+
+describe('token writes whose COMMIT fails', () => {
+  /** Stored ids of the model, and whether the code is consumed, read from the database itself. */
+  const consumedAt = async (database: TestDatabase, model: string, id: string) =>
+    (await database.db.selectFrom('oauth_models').select('consumed_at').where('model', '=', model).where('id', '=', hashModelId(id)).executeTakeFirst())?.consumed_at;
+
+  test('a COMMIT refused by a deferred constraint: nothing landed, the writes run again one by one and only the offending one fails', async () => {
+    const database = await freshDatabase();
+    await sql`CREATE TABLE orphan_parent (id text PRIMARY KEY)`.execute(database.db);
+    await sql`CREATE TABLE orphan_child (parent text REFERENCES orphan_parent (id) DEFERRABLE INITIALLY DEFERRED)`.execute(database.db);
+    if (testDatabaseKind() === 'sqlite') {
+      await sql`CREATE TRIGGER orphan AFTER INSERT ON oauth_models WHEN NEW.payload LIKE '%orphan%' BEGIN INSERT INTO orphan_child VALUES ('none'); END`.execute(database.db);
+    } else {
+      await sql`CREATE FUNCTION orphan() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.payload LIKE '%orphan%' THEN INSERT INTO orphan_child VALUES ('none'); END IF; RETURN NEW; END $$`.execute(database.db);
+      await sql`CREATE TRIGGER orphan AFTER INSERT ON oauth_models FOR EACH ROW EXECUTE FUNCTION orphan()`.execute(database.db);
+    }
+    const Adapter = createKyselyAdapter(database.db);
+    const grants: OidcAdapter = new Adapter('Grant');
+      const codes: OidcAdapter = new Adapter('AuthorizationCode');
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+    await grants.upsert('g-1', { jti: 'g-1' }, 600);
+    await codes.upsert('c-1', { jti: 'c-1', grantId: 'g-1' }, 60);
+    // One batch: the code consumed, a token stored, and a row whose insert the COMMIT refuses.
+    const results = await Promise.allSettled([codes.consume('c-1'), tokens.upsert('at-1', { jti: 'at-1', grantId: 'g-1' }, 60), tokens.upsert('orphan', { jti: 'orphan', grantId: 'g-1', note: 'orphan' }, 60)]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected'],
+      String((results.find((r) => r.status === 'rejected' && !String(r.reason).match(/foreign key|FOREIGN KEY/)) as PromiseRejectedResult | undefined)?.reason ?? ''),
+    );
+    assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null, 'the code is consumed once, by the write run again');
+    assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
+    assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'not taken for a replay');
+  });
+
+  const pgOnly = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a COMMIT whose answer is lost with the connection';
+  test('a COMMIT that landed but whose answer was lost: the batch is read back, not run again, so a consumed code is not taken for a replay', { skip: pgOnly }, async () => {
+    const database = await freshDatabase();
+    const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
+    const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
+    const relayed = new URL(target.href);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(cutter.port);
+    const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+    try {
+      const Adapter = createKyselyAdapter(db);
+      const grants: OidcAdapter = new Adapter('Grant');
+      const codes: OidcAdapter = new Adapter('AuthorizationCode');
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+      await grants.upsert('g-1', { jti: 'g-1' }, 600);
+      for (const id of ['c-1', 'c-2', 'c-3']) await codes.upsert(id, { jti: id, grantId: 'g-1' }, 60);
+
+      // The code exchange's batch: the code consumed and the token stored, committed, the answer cut.
+      cutter.cutNext('after');
+      const exchanged = await Promise.allSettled([codes.consume('c-1'), tokens.upsert('at-1', { jti: 'at-1', grantId: 'g-1' }, 60)]);
+      assert.equal(cutter.cuts, 1);
+      assert.deepEqual(exchanged.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled']);
+      assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'the grant is not revoked for a lost answer');
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
+      assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null);
+
+      // A batch with no row to read back by: it fails as a database error, not as a replay.
+      cutter.cutNext('after');
+      const [alone] = await Promise.allSettled([codes.consume('c-2')]);
+      assert.equal(cutter.cuts, 2);
+      assert.equal(alone!.status, 'rejected');
+      assert.notEqual((alone as PromiseRejectedResult).reason?.error, 'invalid_grant', String((alone as PromiseRejectedResult).reason));
+      assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
+
+      // A COMMIT that never reached the server: nothing landed, and the writes run again.
+      cutter.cutNext('before');
+      const again = await Promise.allSettled([codes.consume('c-3'), tokens.upsert('at-3', { jti: 'at-3', grantId: 'g-1' }, 60)]);
+      assert.equal(cutter.cuts, 3);
+      assert.deepEqual(again.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled']);
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1'), hashModelId('at-3')].sort());
+      assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-3'), null);
+      assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
+    } finally {
+      await close();
+      await cutter.close();
+    }
   });
 });
 
