@@ -24,6 +24,9 @@ export interface PostgresPoolOptions {
   max?: number;
 }
 
+/** Kysely's ROLLBACK, as its PostgreSQL driver sends it. */
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+
 /**
  * A pg pool (`pool`, for metrics) and the face of it Kysely uses (`forKysely`) that
  * outlive their database: restarts, dropped connections and a server that stops
@@ -71,6 +74,10 @@ export function createPostgresPool(options: PostgresPoolOptions): { pool: pg.Poo
       const client = await pool.connect();
       let broken: Error | undefined;
       const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+        // A transaction on a connection already lost or condemned ends with the connection,
+        // which is discarded on release: Kysely's ROLLBACK after the failure could only fail
+        // again ("not queryable") and would replace the error that says what happened.
+        if (broken && ROLLBACK.test(sql)) return { command: 'ROLLBACK', rowCount: 0, rows: [] } as unknown as PostgresQueryResult<R>;
         try {
           // Prepared once per connection (named-statements.ts).
           return (await client.query(namedQuery(client, sql, parameters))) as unknown as PostgresQueryResult<R>;

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/index.js';
+import { isDatabaseUnavailable } from '../../src/db/errors.js';
+import { createTestDatabase, testDatabaseKind } from '../helpers/db.js';
+import { startCommitCutter } from '../helpers/pg-commit-cutter.js';
+
+// The pool Kysely uses on PostgreSQL (src/db/postgres-pool.ts), with the connection cut under it.
+
+const skip = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a connection cut at COMMIT';
+
+test('a transaction whose connection is cut fails with the error that says so, not the ROLLBACK after it; the pool goes on', { skip }, async (t) => {
+  const database = await createTestDatabase();
+  t.after(() => database.drop());
+  const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
+  const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
+  t.after(() => cutter.close());
+  const relayed = new URL(target.href);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String(cutter.port);
+  const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+  t.after(() => close());
+
+  cutter.cutNext('after');
+  const failure = await db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.insertInto('rate_limits').values({ key: 'cut', count: 1, window_ends_at: 9_000_000_000_000 }).execute();
+    })
+    .then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+  assert.equal(cutter.cuts, 1);
+  assert.ok(failure, 'the COMMIT whose answer was lost fails');
+  assert.doesNotMatch(failure.message, /not queryable/, 'the ROLLBACK on the dead connection does not replace the cause');
+  assert.match(failure.message, /Connection terminated|ECONNRESET|read/i);
+  assert.ok(isDatabaseUnavailable(failure), 'and it is known as the database being unavailable (answered 503)');
+  // The server committed before the cut; the pool's next connection reads it.
+  const rows = await sql<{ key: string }>`select key from rate_limits where key = 'cut'`.execute(db);
+  assert.deepEqual(rows.rows, [{ key: 'cut' }]);
+});
