@@ -183,8 +183,12 @@ export async function setUserTimeZone(db: Db, userId: string, timeZone: string):
  * Deletes an account row; its log-in sessions go with it (foreign key, ON DELETE CASCADE).
  * Returns whether there was one. Grants are the caller's to revoke first (oauth/grants.ts).
  */
-export async function deleteUser(db: Db, userId: string): Promise<boolean> {
+export async function deleteUser(db: Db, userId: string, alsoInTransaction?: (trx: Db) => Promise<unknown>): Promise<boolean> {
   // Instances holding this person (the API's caller cache) drop them: their tokens stop at once here, within a second elsewhere.
-  const result = await publishChanges(db, [{ kind: 'account', key: userId }], (trx) => trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst());
+  const result = await publishChanges(db, [{ kind: 'account', key: userId }], async (trx) => {
+    const deleted = await trx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
+    await alsoInTransaction?.(trx);
+    return deleted;
+  });
   return Number(result?.numDeletedRows ?? 0) > 0;
 }

@@ -64,7 +64,7 @@ export async function apiContext(api: FastifyInstance, options: ApiContextOption
       checkAudienceNow(resource),
       loadCallerNow(options.findUser, resource),
       requireScopesNow(resource),
-      enforceQuotaNow(usage, options.quotas),
+      enforceQuotaNow(usage, options.quotas, resource),
     ]),
   );
   api.addHook('preSerialization', noteActivity);

@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import { changeFeedFor, type ChangeFeed } from '../changes/feed.js';
 import type { Db } from '../db/index.js';
 import { preparedQuery } from '../db/prepared-query.js';
+import { sqliteConnectionOf } from '../db/statement-cache.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { deleteUsageRows, insertApiRequests, registerUsageBuffer, utcDayKey, type ApiRequestRecord } from './usage.js';
 
 /** How often buffered history and quota claims are written: one transaction each time. */
@@ -17,6 +20,8 @@ const LEASE_IDLE_MS = 2000;
 /** After the counter refused a claim, refuse without asking again for this long (other processes may return some). */
 const EXHAUSTED_RECHECK_MS = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Accounts whose existence one statement checks (the flush's writers are usually far fewer). */
+const EXISTENCE_CHUNK = 500;
 /** History kept in memory while the database cannot be written; the oldest records go first. */
 const MAX_BUFFERED_RECORDS = 100_000;
 /** Deleted accounts remembered, so a request still in flight for one is not written; the oldest go first. */
@@ -75,6 +80,7 @@ export interface UsageLedgerOptions {
  */
 export class UsageLedger {
   readonly #db: Db;
+  readonly #onSqlite: boolean;
   readonly #options: UsageLedgerOptions;
   readonly #leases = new Map<string, Lease>();
   /** The leases of today (#day) by person: the hot path's lookup, without making a `${userId} ${day}` key per request. */
@@ -96,6 +102,7 @@ export class UsageLedger {
 
   constructor(db: Db, options: UsageLedgerOptions = {}) {
     this.#db = db;
+    this.#onSqlite = sqliteConnectionOf(db) !== undefined;
     this.#options = options;
     this.#unsubscribe = options.feed?.subscribe((change) => {
       if (change.kind === 'account') this.#accountsToCheck.add(change.key);
@@ -156,6 +163,11 @@ export class UsageLedger {
     // A refused claim is believed for a moment; a higher limit (a plan upgraded) asks again at once.
     if (Date.now() - lease.exhaustedAt < EXHAUSTED_RECHECK_MS && limit <= lease.exhaustedLimit) return false;
     return (lease.claiming ?? this.#claim(lease, limit)).then(() => this.#take(lease, limit));
+  }
+
+  /** Whether this ledger has found the account deleted (its admissions are refused from then on). */
+  isGone(userId: string): boolean {
+    return this.#gone.has(userId);
   }
 
   get closed(): boolean {
@@ -233,6 +245,20 @@ export class UsageLedger {
     await this.#flushOnce(true).catch((error: unknown) => this.#options.onError?.(error));
   }
 
+  /** Which of these accounts exist, read in `trx`; on PostgreSQL their rows are locked FOR KEY SHARE until it ends. */
+  async #existingUsers(trx: Db, ids: readonly string[]): Promise<Set<string>> {
+    const present = new Set<string>();
+    for (let at = 0; at < ids.length; at += EXISTENCE_CHUNK) {
+      const chunk = ids.slice(at, at + EXISTENCE_CHUNK);
+      // One statement text whatever the number of ids, so it is prepared once.
+      const query = this.#onSqlite
+        ? sql<{ id: string }>`select id from users where id in (select value from json_each(${JSON.stringify(chunk)}))`
+        : sql<{ id: string }>`select id from users where id = any(${chunk}::varchar[]) for key share`;
+      for (const row of (await query.execute(trx)).rows) present.add(row.id);
+    }
+    return present;
+  }
+
   /** A deleted account: its leases go (the counter row went with the account), later records are refused. */
   #forget(userId: string): void {
     this.#gone.add(userId);
@@ -296,10 +322,17 @@ export class UsageLedger {
     const granted = new Map<Lease, { granted: number; count: number | undefined }>();
     const gone: string[] = [];
     try {
-      await this.#db.transaction().execute(async (trx) => {
-        for (const userId of checks) {
-          const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-          if (!exists) gone.push(userId);
+      await writeTransaction(this.#db, async (trx) => {
+        // Everyone this flush writes for, and every account a change was heard of: read in this
+        // transaction (on PostgreSQL locked against deletion until it commits, so a deletion
+        // that commits meanwhile waits and then removes what this wrote, personal-data/delete.ts).
+        // An account found gone gets nothing written, whether or not its change was heard yet.
+        const concerned = new Set(checks);
+        for (const record of records) if (!this.#gone.has(record.userId)) concerned.add(record.userId);
+        for (const lease of claims) if (!this.#gone.has(lease.userId)) concerned.add(lease.userId);
+        if (concerned.size > 0) {
+          const present = await this.#existingUsers(trx, [...concerned]);
+          for (const userId of concerned) if (!present.has(userId)) gone.push(userId);
         }
         const deleted = (userId: string) => this.#gone.has(userId) || gone.includes(userId);
         const kept = this.#gone.size === 0 && gone.length === 0 ? records : records.filter((record) => !deleted(record.userId));

@@ -103,7 +103,7 @@ async function afterFirstEvent(response: Response): Promise<Response> {
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
-  const quota = enforceQuota(options.usage, config.quotas);
+  const quota = enforceQuota(options.usage, config.quotas, resource);
 
   // The SDK, the tools and their schemas are loaded by the first /mcp request rather than at every start.
   let serving: Promise<McpServing> | undefined;

@@ -1,6 +1,6 @@
 import { deleteUser, findUserByEmail, findUserById, normalizeEmail, type User } from '../accounts/users.js';
 import { UserNotFoundError } from '../accounts/errors.js';
-import { deleteUsageOf, flushUsageOf } from '../api/usage.js';
+import { deleteUsageOf, deleteUsageRows, flushUsageOf } from '../api/usage.js';
 import type { Db } from '../db/index.js';
 import { deleteDiaryOf } from '../diary/entries.js';
 import { revokeEverythingOf } from '../oauth/account-data.js';
@@ -31,7 +31,9 @@ export async function deleteAccount(db: Db, userId: string): Promise<DeletedAcco
   const revoked = await revokeEverythingOf(db, user.id);
   const diaryEntries = await deleteDiaryOf(db, user.id);
   const historyEntries = await deleteUsageOf(db, user.id);
-  await deleteUser(db, user.id);
+  // What an instance's usage flush wrote since, while it held the account's row (usage-ledger.ts),
+  // goes in the same transaction, after the delete has waited for that flush.
+  await deleteUser(db, user.id, (trx) => deleteUsageRows(trx, user.id));
   // A token issued in the meantime, by a consent given just before: revoked as well.
   await revokeEverythingOf(db, user.id);
   // This process's ledger heard the account change (deleteUser): this flush finds the account
