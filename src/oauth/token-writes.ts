@@ -1,5 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { backendOfLostConnection } from '../db/errors.js';
 import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-cache.js';
 
 /**
@@ -22,7 +23,8 @@ import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-c
  * statement ran and the COMMIT itself failed, the batch may have landed with its answer lost
  * (a connection cut after PostgreSQL committed): run again, a consume that did land would
  * change nothing and be taken for a replay, revoking the grant for a database fault. So the
- * database is asked first: a row the batch stores, read back with the payload it stored,
+ * database is asked first, once the server process of the lost connection has finished
+ * (pg_stat_activity; until then the batch may still commit): a row the batch stores, read back with the payload it stored,
  * means the whole batch landed, and its writes resolve as they ran; a row missing means it did
  * not, and the writes run again; no row to ask by, or no answer, rejects the batch (the
  * client is told the request failed, which is true of what it can know). On SQLite a
@@ -185,11 +187,16 @@ export class TokenWriteBatch {
    * the payload it stored (the batch was one transaction, so one row tells of all). Undefined
    * when the batch stores no row or the database does not answer.
    */
-  async #landed(writes: Write[]): Promise<boolean | undefined> {
+  async #landed(writes: Write[], error: unknown): Promise<boolean | undefined> {
     const probe = writes.find((write) => write.stores !== undefined);
     if (!probe) return undefined;
     const split = probe.key.indexOf('\0');
     try {
+      // A connection lost at COMMIT: its server process may still be committing, and until it
+      // has, the rows read as not landed and a write run again waits for its locks, then finds
+      // the code consumed (a replay). Read back only once that process has finished.
+      const pid = this.#connection ? undefined : backendOfLostConnection(error);
+      if (pid !== undefined && !(await backendDone(this.#db, pid))) return undefined;
       const row = await this.#db
         .selectFrom('oauth_models')
         .select('payload')
@@ -215,7 +222,7 @@ export class TokenWriteBatch {
       });
     } catch (error) {
       if (ran) {
-        const landed = await this.#landed(writes);
+        const landed = await this.#landed(writes, error);
         if (landed === true) {
           const counts = ran;
           writes.forEach((write, i) => write.resolve(counts[i]!));
@@ -254,6 +261,23 @@ export class TokenWriteBatch {
         write.reject(error);
       }
     }
+  }
+}
+
+/** How long a batch whose COMMIT was cut waits for the server process to finish it (ms). */
+const LOST_COMMIT_WAIT_MS = 2000;
+
+/**
+ * Whether PostgreSQL's server process `pid` has no transaction open any more (gone, or idle),
+ * waited for up to {@link LOST_COMMIT_WAIT_MS}: false while it is still committing or blocked.
+ */
+async function backendDone(db: Db, pid: number): Promise<boolean> {
+  const deadline = Date.now() + LOST_COMMIT_WAIT_MS;
+  for (;;) {
+    const { rows } = await sql<{ state: string | null }>`select state from pg_stat_activity where pid = ${pid}`.execute(db);
+    if (rows.length === 0 || rows[0]!.state === 'idle') return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -233,6 +233,40 @@ describe('token writes whose COMMIT fails', () => {
       await cutter.close();
     }
   });
+
+  test('a connection cut while the server is still committing: the read-back waits for that transaction, so a code it consumed is not taken for a replay', { skip: pgOnly }, async () => {
+    const database = await freshDatabase();
+    // A COMMIT that takes half a second on the server and tells the client it has begun (the
+    // NOTICE, flushed at once): the relay cuts the connection at that first answer, while the
+    // server has yet to commit, as a network fault or a synchronous standby's wait can.
+    await sql`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'committing'; PERFORM pg_sleep(0.5); RETURN NULL; END $$`.execute(database.db);
+    await sql`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON oauth_models DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.payload LIKE '%slowcommit%') EXECUTE FUNCTION slow_commit()`.execute(database.db);
+    const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
+    const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
+    const relayed = new URL(target.href);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(cutter.port);
+    const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+    try {
+      const Adapter = createKyselyAdapter(db);
+      const grants: OidcAdapter = new Adapter('Grant');
+      const codes: OidcAdapter = new Adapter('AuthorizationCode');
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+      await grants.upsert('g-1', { jti: 'g-1' }, 600);
+      await codes.upsert('c-1', { jti: 'c-1', grantId: 'g-1' }, 60);
+
+      cutter.cutNext('after');
+      const exchanged = await Promise.allSettled([codes.consume('c-1'), tokens.upsert('at-1', { jti: 'at-1', grantId: 'g-1', note: 'slowcommit' }, 60)]);
+      assert.equal(cutter.cuts, 1);
+      assert.deepEqual(exchanged.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled']);
+      assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'the grant is not revoked for a lost answer');
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
+      assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null);
+    } finally {
+      await close();
+      await cutter.close();
+    }
+  });
 });
 
 describe('token writes with a real oidc-provider', () => {
