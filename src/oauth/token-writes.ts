@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/index.js';
-import { backendOfLostConnection } from '../db/errors.js';
+import { backendOfLostConnection, isDatabaseUnavailable } from '../db/errors.js';
 import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-cache.js';
 
 /**
@@ -175,7 +175,10 @@ export class TokenWriteBatch {
       // A failed COMMIT on SQLite leaves the transaction open (rolled back above) or rolls it
       // back itself: nothing landed. Writes run now inside a transaction still open would
       // never commit.
-      if (connection.inTransaction) rejectAll(writes, error);
+      // Locked out (SQLITE_BUSY once busy_timeout has passed, at BEGIN IMMEDIATE or later): each
+      // write alone would wait as long again, with the event loop stopped; the batch fails as the
+      // database being busy (503) instead.
+      if (connection.inTransaction || isDatabaseUnavailable(error)) rejectAll(writes, error);
       else this.#oneByOne(writes);
       return;
     }
@@ -233,6 +236,12 @@ export class TokenWriteBatch {
           return;
         }
       }
+      // On SQLite a batch locked out (SQLITE_BUSY) would have each write wait busy_timeout again,
+      // synchronously: it fails as the database being busy, as on the direct path.
+      if (this.#connection && isDatabaseUnavailable(error)) {
+        rejectAll(writes, error);
+        return;
+      }
       // One by one through Kysely (each its own autocommit, after any open transaction).
       for (const write of writes) {
         // On SQLite, Kysely's mutex means no transaction of Kysely's is open now: one that is
@@ -254,10 +263,17 @@ export class TokenWriteBatch {
 
   /** After a failed batch: each write alone, so one bad write fails only itself. */
   #oneByOne(writes: Write[]): void {
+    /** A write locked out: the rest would each wait busy_timeout too, and fail with it. */
+    let lockedOut: unknown;
     for (const write of writes) {
+      if (lockedOut !== undefined) {
+        write.reject(lockedOut);
+        continue;
+      }
       try {
         write.resolve(this.#run(write));
       } catch (error) {
+        if (isDatabaseUnavailable(error)) lockedOut = error;
         write.reject(error);
       }
     }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import Database from 'better-sqlite3';
 import Provider from 'oidc-provider';
 import { openDatabase } from '../../src/db/index.js';
 import { createKyselyAdapter, hashModelId, type OidcAdapter } from '../../src/oauth/adapter.js';
@@ -184,6 +185,30 @@ describe('token writes whose COMMIT fails', () => {
     assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null, 'the code is consumed once, by the write run again');
     assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
     assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'not taken for a replay');
+  });
+
+  test('a batch locked out by another process (SQLITE_BUSY past busy_timeout) fails once, as the database being busy: its writes are not each run again to wait as long', { skip: testDatabaseKind() !== 'sqlite' && 'SQLite: another connection holding the write lock' }, async () => {
+    const database = await freshDatabase();
+    const { file } = database.config as { file: string };
+    // Another process holds the write lock (a CLI command, a backup) for longer than busy_timeout.
+    const other = new Database(file);
+    const { db, close } = await openDatabase({ kind: 'sqlite', file }, { timeouts: { connectMs: 200, statementMs: 1000 } });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const Adapter = createKyselyAdapter(db);
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+      const results = await Promise.allSettled(['at-1', 'at-2', 'at-3', 'at-4', 'at-5'].map((id) => tokens.upsert(id, { jti: id, grantId: 'g-1' }, 60)));
+      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      const reasons = new Set(results.map((r) => (r as PromiseRejectedResult).reason as { code?: string }));
+      assert.equal([...reasons][0]?.code, 'SQLITE_BUSY');
+      // Each write tried alone would wait busy_timeout again (synchronously, the event loop stopped), one error each.
+      assert.equal(reasons.size, 1, 'one wait for the lock, one error for the batch');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      await close();
+    }
+    assert.deepEqual(await storedIds(database, 'AccessToken'), []);
   });
 
   const pgOnly = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a COMMIT whose answer is lost with the connection';
