@@ -339,11 +339,16 @@ export class UsageLedger {
         if (kept.length > 0) await insertApiRequests(trx, kept);
         // What was written for a deleted account since its history was deleted (a request in flight).
         for (const userId of gone) await deleteUsageRows(trx, userId);
-        for (const lease of claims) {
-          // A deleted account gets nothing (a request admitted from a stale caller is refused, never left waiting).
-          granted.set(lease, deleted(lease.userId) ? { granted: 0, count: undefined } : await claimFrom(trx, lease, this.#claimSize(lease, lease.claimLimit), lease.claimLimit));
-        }
-        for (const lease of returns) {
+        // Counter rows are written in one order, by person and day, in every process: two
+        // instances' flushes claiming for the same people (or one claiming what the other
+        // gives back) in different orders would otherwise deadlock on PostgreSQL's row locks.
+        const counterWrites = [...claims.map((lease) => ({ lease, claim: true })), ...returns.map((lease) => ({ lease, claim: false }))].sort(byCounterRow);
+        for (const { lease, claim } of counterWrites) {
+          if (claim) {
+            // A deleted account gets nothing (a request admitted from a stale caller is refused, never left waiting).
+            granted.set(lease, deleted(lease.userId) ? { granted: 0, count: undefined } : await claimFrom(trx, lease, this.#claimSize(lease, lease.claimLimit), lease.claimLimit));
+            continue;
+          }
           if (deleted(lease.userId)) continue;
           await trx
             .updateTable('api_usage_daily')
@@ -370,6 +375,13 @@ export class UsageLedger {
       }
     }
   }
+}
+
+/** The order a flush writes counter rows in: by person, then day (a claim before a return of the same row). */
+function byCounterRow(a: { lease: Lease; claim: boolean }, b: { lease: Lease; claim: boolean }): number {
+  if (a.lease.userId !== b.lease.userId) return a.lease.userId < b.lease.userId ? -1 : 1;
+  if (a.lease.day !== b.lease.day) return a.lease.day < b.lease.day ? -1 : 1;
+  return Number(b.claim) - Number(a.claim);
 }
 
 /**

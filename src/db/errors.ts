@@ -6,6 +6,23 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** The server process (pid) of the connection each lost-connection error was met on (postgres-pool.ts). */
+const lostBackends = new WeakMap<object, number>();
+
+/** Records that `error` was met on the connection to PostgreSQL server process `pid`. */
+export function noteLostBackend(error: unknown, pid: number): void {
+  if (error && typeof error === 'object') lostBackends.set(error, pid);
+}
+
+/**
+ * The server process a statement was running on when its connection was lost (the error
+ * it failed with), if known: that process may still be finishing it (a COMMIT cut off on its
+ * way back may not have committed yet), which pg_stat_activity tells.
+ */
+export function backendOfLostConnection(error: unknown): number | undefined {
+  return error && typeof error === 'object' ? lostBackends.get(error) : undefined;
+}
+
 /** Socket errors on the way to the database server (Node's `error.code`). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 

@@ -1,6 +1,6 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
-import { isDatabaseUnavailable } from './errors.js';
+import { isDatabaseUnavailable, noteLostBackend } from './errors.js';
 import { isStalePreparedStatement, namedQuery } from './named-statements.js';
 
 export interface DatabaseTimeouts {
@@ -82,7 +82,14 @@ export function createPostgresPool(options: PostgresPoolOptions): { pool: pg.Poo
           // Prepared once per connection (named-statements.ts).
           return (await client.query(namedQuery(client, sql, parameters))) as unknown as PostgresQueryResult<R>;
         } catch (error) {
-          if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = error as Error;
+          if (isDatabaseUnavailable(error)) {
+            broken = error as Error;
+            // Which server process it was: one cut off mid-COMMIT may still be committing (token-writes.ts).
+            const pid = (client as { processID?: unknown }).processID;
+            if (typeof pid === 'number') noteLostBackend(error, pid);
+          } else if (isStalePreparedStatement(error)) {
+            broken = error as Error;
+          }
           throw error;
         }
       };

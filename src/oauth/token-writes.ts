@@ -1,5 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { backendOfLostConnection, isDatabaseUnavailable } from '../db/errors.js';
 import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-cache.js';
 
 /**
@@ -22,7 +23,8 @@ import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-c
  * statement ran and the COMMIT itself failed, the batch may have landed with its answer lost
  * (a connection cut after PostgreSQL committed): run again, a consume that did land would
  * change nothing and be taken for a replay, revoking the grant for a database fault. So the
- * database is asked first: a row the batch stores, read back with the payload it stored,
+ * database is asked first, once the server process of the lost connection has finished
+ * (pg_stat_activity; until then the batch may still commit): a row the batch stores, read back with the payload it stored,
  * means the whole batch landed, and its writes resolve as they ran; a row missing means it did
  * not, and the writes run again; no row to ask by, or no answer, rejects the batch (the
  * client is told the request failed, which is true of what it can know). On SQLite a
@@ -173,7 +175,10 @@ export class TokenWriteBatch {
       // A failed COMMIT on SQLite leaves the transaction open (rolled back above) or rolls it
       // back itself: nothing landed. Writes run now inside a transaction still open would
       // never commit.
-      if (connection.inTransaction) rejectAll(writes, error);
+      // Locked out (SQLITE_BUSY once busy_timeout has passed, at BEGIN IMMEDIATE or later): each
+      // write alone would wait as long again, with the event loop stopped; the batch fails as the
+      // database being busy (503) instead.
+      if (connection.inTransaction || isDatabaseUnavailable(error)) rejectAll(writes, error);
       else this.#oneByOne(writes);
       return;
     }
@@ -185,11 +190,16 @@ export class TokenWriteBatch {
    * the payload it stored (the batch was one transaction, so one row tells of all). Undefined
    * when the batch stores no row or the database does not answer.
    */
-  async #landed(writes: Write[]): Promise<boolean | undefined> {
+  async #landed(writes: Write[], error: unknown): Promise<boolean | undefined> {
     const probe = writes.find((write) => write.stores !== undefined);
     if (!probe) return undefined;
     const split = probe.key.indexOf('\0');
     try {
+      // A connection lost at COMMIT: its server process may still be committing, and until it
+      // has, the rows read as not landed and a write run again waits for its locks, then finds
+      // the code consumed (a replay). Read back only once that process has finished.
+      const pid = this.#connection ? undefined : backendOfLostConnection(error);
+      if (pid !== undefined && !(await backendDone(this.#db, pid))) return undefined;
       const row = await this.#db
         .selectFrom('oauth_models')
         .select('payload')
@@ -215,7 +225,7 @@ export class TokenWriteBatch {
       });
     } catch (error) {
       if (ran) {
-        const landed = await this.#landed(writes);
+        const landed = await this.#landed(writes, error);
         if (landed === true) {
           const counts = ran;
           writes.forEach((write, i) => write.resolve(counts[i]!));
@@ -225,6 +235,12 @@ export class TokenWriteBatch {
           rejectAll(writes, error);
           return;
         }
+      }
+      // On SQLite a batch locked out (SQLITE_BUSY) would have each write wait busy_timeout again,
+      // synchronously: it fails as the database being busy, as on the direct path.
+      if (this.#connection && isDatabaseUnavailable(error)) {
+        rejectAll(writes, error);
+        return;
       }
       // One by one through Kysely (each its own autocommit, after any open transaction).
       for (const write of writes) {
@@ -247,13 +263,37 @@ export class TokenWriteBatch {
 
   /** After a failed batch: each write alone, so one bad write fails only itself. */
   #oneByOne(writes: Write[]): void {
+    /** A write locked out: the rest would each wait busy_timeout too, and fail with it. */
+    let lockedOut: unknown;
     for (const write of writes) {
+      if (lockedOut !== undefined) {
+        write.reject(lockedOut);
+        continue;
+      }
       try {
         write.resolve(this.#run(write));
       } catch (error) {
+        if (isDatabaseUnavailable(error)) lockedOut = error;
         write.reject(error);
       }
     }
+  }
+}
+
+/** How long a batch whose COMMIT was cut waits for the server process to finish it (ms). */
+const LOST_COMMIT_WAIT_MS = 2000;
+
+/**
+ * Whether PostgreSQL's server process `pid` has no transaction open any more (gone, or idle),
+ * waited for up to {@link LOST_COMMIT_WAIT_MS}: false while it is still committing or blocked.
+ */
+async function backendDone(db: Db, pid: number): Promise<boolean> {
+  const deadline = Date.now() + LOST_COMMIT_WAIT_MS;
+  for (;;) {
+    const { rows } = await sql<{ state: string | null }>`select state from pg_stat_activity where pid = ${pid}`.execute(db);
+    if (rows.length === 0 || rows[0]!.state === 'idle') return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import Database from 'better-sqlite3';
 import Provider from 'oidc-provider';
 import { openDatabase } from '../../src/db/index.js';
 import { createKyselyAdapter, hashModelId, type OidcAdapter } from '../../src/oauth/adapter.js';
@@ -186,6 +187,30 @@ describe('token writes whose COMMIT fails', () => {
     assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'not taken for a replay');
   });
 
+  test('a batch locked out by another process (SQLITE_BUSY past busy_timeout) fails once, as the database being busy: its writes are not each run again to wait as long', { skip: testDatabaseKind() !== 'sqlite' && 'SQLite: another connection holding the write lock' }, async () => {
+    const database = await freshDatabase();
+    const { file } = database.config as { file: string };
+    // Another process holds the write lock (a CLI command, a backup) for longer than busy_timeout.
+    const other = new Database(file);
+    const { db, close } = await openDatabase({ kind: 'sqlite', file }, { timeouts: { connectMs: 200, statementMs: 1000 } });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const Adapter = createKyselyAdapter(db);
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+      const results = await Promise.allSettled(['at-1', 'at-2', 'at-3', 'at-4', 'at-5'].map((id) => tokens.upsert(id, { jti: id, grantId: 'g-1' }, 60)));
+      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      const reasons = new Set(results.map((r) => (r as PromiseRejectedResult).reason as { code?: string }));
+      assert.equal([...reasons][0]?.code, 'SQLITE_BUSY');
+      // Each write tried alone would wait busy_timeout again (synchronously, the event loop stopped), one error each.
+      assert.equal(reasons.size, 1, 'one wait for the lock, one error for the batch');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      await close();
+    }
+    assert.deepEqual(await storedIds(database, 'AccessToken'), []);
+  });
+
   const pgOnly = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a COMMIT whose answer is lost with the connection';
   test('a COMMIT that landed but whose answer was lost: the batch is read back, not run again, so a consumed code is not taken for a replay', { skip: pgOnly }, async () => {
     const database = await freshDatabase();
@@ -228,6 +253,40 @@ describe('token writes whose COMMIT fails', () => {
       assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1'), hashModelId('at-3')].sort());
       assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-3'), null);
       assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
+    } finally {
+      await close();
+      await cutter.close();
+    }
+  });
+
+  test('a connection cut while the server is still committing: the read-back waits for that transaction, so a code it consumed is not taken for a replay', { skip: pgOnly }, async () => {
+    const database = await freshDatabase();
+    // A COMMIT that takes half a second on the server and tells the client it has begun (the
+    // NOTICE, flushed at once): the relay cuts the connection at that first answer, while the
+    // server has yet to commit, as a network fault or a synchronous standby's wait can.
+    await sql`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'committing'; PERFORM pg_sleep(0.5); RETURN NULL; END $$`.execute(database.db);
+    await sql`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON oauth_models DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.payload LIKE '%slowcommit%') EXECUTE FUNCTION slow_commit()`.execute(database.db);
+    const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
+    const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
+    const relayed = new URL(target.href);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(cutter.port);
+    const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+    try {
+      const Adapter = createKyselyAdapter(db);
+      const grants: OidcAdapter = new Adapter('Grant');
+      const codes: OidcAdapter = new Adapter('AuthorizationCode');
+      const tokens: OidcAdapter = new Adapter('AccessToken');
+      await grants.upsert('g-1', { jti: 'g-1' }, 600);
+      await codes.upsert('c-1', { jti: 'c-1', grantId: 'g-1' }, 60);
+
+      cutter.cutNext('after');
+      const exchanged = await Promise.allSettled([codes.consume('c-1'), tokens.upsert('at-1', { jti: 'at-1', grantId: 'g-1', note: 'slowcommit' }, 60)]);
+      assert.equal(cutter.cuts, 1);
+      assert.deepEqual(exchanged.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled']);
+      assert.deepEqual(await storedIds(database, 'Grant'), ['g-1'], 'the grant is not revoked for a lost answer');
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
+      assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null);
     } finally {
       await close();
       await cutter.close();
