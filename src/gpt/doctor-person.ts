@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createUser, deleteUser, findUserByEmail, type User } from '../accounts/users.js';
+import { deleteUsageRows } from '../api/usage.js';
 import type { Db } from '../db/index.js';
 import { listConnectedApps, revokeGrant } from '../oauth/grants.js';
 
@@ -50,6 +51,7 @@ export async function cleanUpPerson(db: Db, person: DoctorPerson, clientId: stri
     if (person.grantsBefore.has(grantId)) continue;
     if (await revokeGrant(db, grantId, { accountId: person.user.id })) revokedGrants++;
   }
-  const deletedPerson = person.throwaway ? await deleteUser(db, person.user.id) : false;
+  // The doctor's own API calls are history too: they go with the throwaway person.
+  const deletedPerson = person.throwaway ? await deleteUser(db, person.user.id, (trx) => deleteUsageRows(trx, person.user.id)) : false;
   return { revokedGrants, deletedPerson };
 }

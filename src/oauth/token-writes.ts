@@ -192,7 +192,9 @@ export class TokenWriteBatch {
    */
   async #landed(writes: Write[], error: unknown): Promise<boolean | undefined> {
     const probe = writes.find((write) => write.stores !== undefined);
-    if (!probe) return undefined;
+    // SQLite with the transaction still open (COMMIT and ROLLBACK both failed): a read now
+    // would see the batch's own uncommitted rows.
+    if (!probe || this.#connection?.inTransaction) return undefined;
     const split = probe.key.indexOf('\0');
     try {
       // A connection lost at COMMIT: its server process may still be committing, and until it
