@@ -30,9 +30,11 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EP
  * PostgreSQL SQLSTATEs that mean "not now" rather than "not this" (Appendix A of the
  * PostgreSQL manual): class 08 connection exceptions; 57P01-57P03 the server shutting
  * down, crashed or starting up; 57014 a statement cancelled by statement_timeout;
- * 55P03 lock_timeout; 25P03 idle-in-transaction timeout; 53300 too many connections.
+ * 55P03 lock_timeout; 25P03 idle-in-transaction timeout; 53300 too many connections;
+ * 40P01 deadlock_detected and 40001 serialization_failure (the transaction chosen to lose a
+ * conflict with another: the same request would pass a moment later).
  */
-const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|57014|55P03|25P03|53300)$/;
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|57014|55P03|25P03|53300|40P01|40001)$/;
 
 /**
  * node-postgres and pg-pool report a lost, refused or timed-out connection as a plain

@@ -41,3 +41,26 @@ test('a transaction whose connection is cut fails with the error that says so, n
   const rows = await sql<{ key: string }>`select key from rate_limits where key = 'cut'`.execute(db);
   assert.deepEqual(rows.rows, [{ key: 'cut' }]);
 });
+
+test('a transaction chosen to lose a deadlock is known as the database being unavailable for the moment (503), not a fault (500)', { skip }, async (t) => {
+  const database = await createTestDatabase();
+  t.after(() => database.drop());
+  const { db } = database;
+  await db.insertInto('rate_limits').values([{ key: 'a', count: 0, window_ends_at: 9_000_000_000_000 }, { key: 'b', count: 0, window_ends_at: 9_000_000_000_000 }]).execute();
+  let bothHoldOne!: () => void;
+  let held = 0;
+  const bothHold = new Promise<void>((resolve) => (bothHoldOne = resolve));
+  // Each locks one row, waits until the other holds its own, then asks for the other's.
+  const crossing = (first: string, second: string) =>
+    db.transaction().execute(async (trx) => {
+      await trx.updateTable('rate_limits').set({ count: 1 }).where('key', '=', first).execute();
+      if (++held === 2) bothHoldOne();
+      await bothHold;
+      await trx.updateTable('rate_limits').set({ count: 2 }).where('key', '=', second).execute();
+    });
+  const results = await Promise.allSettled([crossing('a', 'b'), crossing('b', 'a')]);
+  const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  assert.equal(lost.length, 1, 'PostgreSQL breaks the deadlock by failing one of the two');
+  assert.equal((lost[0]!.reason as { code?: string }).code, '40P01');
+  assert.ok(isDatabaseUnavailable(lost[0]!.reason));
+});
