@@ -324,3 +324,20 @@ test('digestive biscuits are the nearest graham crackers, chocolate ones the cho
   assert.match(first('two digestives'), /^Cookies, graham crackers, plain/);
   assert.match(first('chocolate digestive biscuits'), /^Cookies, graham crackers, chocolate-coated/);
 });
+
+test('a milkshake is a shake of any maker (no thick strawberry one), a fruit crumble a crisp, jam in a pastry a jelly filling', () => {
+  assert.match(first('a strawberry milkshake'), /^Beverages, shake, fast food, strawberry/);
+  assert.equal(first('chocolate milkshake'), 'Milk shakes, thick chocolate');
+  assert.match(first('apple crumble'), /^Desserts, apple crisp/);
+  assert.match(first('beef crumbles'), /^Beef, ground, .*crumbles/);
+  assert.equal(first('a jam doughnut'), 'Doughnuts, yeast-leavened, with jelly filling');
+  assert.equal(first('strawberry jam'), 'Jams and preserves');
+});
+
+test('corn on or off the cob is sweet corn; poppadoms are papad; spring rolls the nearest egg rolls; a mocha the coffee', () => {
+  for (const query of ['a corn cob', 'corn on the cob', 'cob of corn']) assert.match(first(query), /^Corn, sweet, (?:yellow|white), (?:raw|cooked)/, query);
+  assert.equal(first('poppadoms'), 'Papad');
+  assert.match(first('spring rolls'), /^Egg rolls/);
+  assert.match(first('a mocha'), /^Beverages, coffee, .*mocha/);
+  assert.match(first('crackers'), /^Crackers, standard snack-type, regular/);
+});

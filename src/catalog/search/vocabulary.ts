@@ -37,7 +37,7 @@ export const PLAIN_WORDS = stems(
     'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
-    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
+    'style standard home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
@@ -253,6 +253,8 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     pretzel: 'hard pretzels',
     soup: 'chicken noodle soup',
     chocolate: 'milk chocolate',
+    // A mocha ordered alone is the coffee drink, not a mocha-flavoured soymilk.
+    mocha: 'mocha coffee',
   }),
 );
 
