@@ -341,3 +341,18 @@ test('corn on or off the cob is sweet corn; poppadoms are papad; spring rolls th
   assert.match(first('a mocha'), /^Beverages, coffee, .*mocha/);
   assert.match(first('crackers'), /^Crackers, standard snack-type, regular/);
 });
+
+test('fish of no species is cod (it was sturgeon), fried fish the battered fillet; a species or a fish product is still itself', () => {
+  for (const query of ['fish', 'grilled fish', 'a piece of fish', 'fish fillet']) assert.match(first(query), /^Fish, cod, /, query);
+  for (const query of ['fried fish', 'battered fish']) assert.match(first(query), /fish fillet, battered or breaded, fried/, query);
+  assert.match(first('fish sticks'), /^Fish, fish sticks/);
+  assert.match(first('fried catfish'), /^Fish, catfish, channel, cooked, breaded and fried/);
+  assert.match(first('fish oil'), /^Fish oil/);
+  assert.match(first('tilapia'), /^Fish, tilapia/);
+});
+
+test("a candy's chocolate or caramel is what it is made of, not a variety: twix is the caramel one", () => {
+  assert.match(first('twix'), /TWIX Caramel Cookie Bars/);
+  assert.equal(first('some chocolate'), 'Candies, milk chocolate');
+  assert.match(first('frozen yogurt'), /^Frozen yogurts, (?:vanilla|flavors other than chocolate)/);
+});

@@ -126,6 +126,9 @@ function hasDigit(text: string): boolean {
   return false;
 }
 
+/** Flavours that are what a sweet is made of, not a variety of it (see profileFood). */
+const CONFECTION_FLAVOURS = new Set(['chocolate', 'caramel', 'fudge', 'butterscotch', 'toffee', 'mocha'].map(stem));
+const CANDIES_STEM = stem('candies');
 const COMMON_SPECIES = new Set(['beef', 'pork', 'chicken', 'turkey', 'ham'].map(stem));
 const SKIN_ON_BEFORE = new Set(['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including']);
 const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
@@ -355,9 +358,14 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   const measured = new Set<number>();
   for (const word of list) if (hasDigit(word.lower)) measured.add(word.segment);
   const categorySegment = CATEGORY_SEGMENTS.has(first.map((w) => w.lower).join(' '));
+  // Filed as a candy ("Candies, ..."), not a frozen yogurt or pudding of the same group.
+  const candy = foodGroup === 'Sweets' && list[0]?.segment === 0 && list[0].stem === CANDIES_STEM;
   const costs = list.map((word) => {
     if (word.segment === 0 && categorySegment) return WORD_COST.other;
-    const cost = costOf(word, speciesCategory && word.segment === 0);
+    let cost = costOf(word, speciesCategory && word.segment === 0);
+    // A sweet's flavour is what sweets are made of ("TWIX Caramel", "M&M's Milk Chocolate"): no
+    // variety of the candy, as chocolate is of milk.
+    if (cost === WORD_COST.variety && candy && CONFECTION_FLAVOURS.has(word.stem)) cost = WORD_COST.other;
     if (measured.has(word.segment) && !word.note) return Math.min(cost, WORD_COST.plain);
     if (!word.afterWith || word.note) return cost;
     // "with calcium propionate", "in vegetable oil", "with salt": an additive is no other food;

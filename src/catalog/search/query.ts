@@ -17,6 +17,7 @@ import {
   OCCASION_WORDS,
   PACKAGE_WORDS,
   SERVING_CONTAINERS,
+  SHAPED_FORMS,
 } from './vocabulary.js';
 
 /**
@@ -185,7 +186,7 @@ export function parseQuery(query: string): ParsedQuery {
   if (!parsed.some((w) => w.role === 'core')) for (const w of parsed) if (w.role === 'optional') w.role = 'core';
   // A kind of food named alone ("a bowl of cereal", "a handful of nuts") is its everyday one.
   const cores = parsed.filter((w) => w.role === 'core');
-  const everyday = cores.length === 1 ? BARE_KIND_DEFAULTS.get(cores[0]!.stem) : undefined;
+  const everyday = cores.length === 1 && !parsed.some((w) => SHAPED_FORMS.has(w.stem)) ? BARE_KIND_DEFAULTS.get(cores[0]!.stem) : undefined;
   if (everyday !== undefined) {
     const at = parsed.indexOf(cores[0]!);
     const replaced = words(everyday)

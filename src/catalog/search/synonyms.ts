@@ -104,6 +104,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
   // The dish: battered fish, fried, with chips (fries) on the side.
   [/\bfish\s+(?:and|&|n)\s+chips\b/g, 'battered fish fillet fried with french fries', 'chips'],
+  // Fried fish of no species named is that battered fillet too (it was a batter-dipped shark).
+  [/\b(?:deep[-\s]?fried|fried|battered|beer[-\s]battered|breaded)\s+fish(?:\s+fillets?)?\b(?!\s+(?:sticks?|fingers?|sandwich|burger|tacos?))/g, 'battered fish fillet fried', 'fish'],
   [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
   [/\bcuppas?\b/g, 'cup of tea'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],

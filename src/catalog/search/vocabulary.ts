@@ -213,6 +213,12 @@ export const PACKAGE_WORDS = plainSet(
  */
 export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves side sides combo');
 
+/**
+ * Forms that shape a food into a product of its own ("fish sticks", "cheese balls"), unlike a cut of
+ * it (a piece, slice, fillet): after a kind named alone, the kind stays what it says.
+ */
+export const SHAPED_FORMS = stems('stick sticks ball balls cocktail skewer skewers patty patties strip strips cube cubes spear spears');
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
@@ -253,6 +259,8 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     pretzel: 'hard pretzels',
     soup: 'chicken noodle soup',
     chocolate: 'milk chocolate',
+    // A fish named by no species is the white fish most eaten, cod (sturgeon had the most portions).
+    fish: 'cod',
     // A mocha ordered alone is the coffee drink, not a mocha-flavoured soymilk.
     mocha: 'mocha coffee',
   }),
