@@ -356,3 +356,11 @@ test("a candy's chocolate or caramel is what it is made of, not a variety: twix 
   assert.equal(first('some chocolate'), 'Candies, milk chocolate');
   assert.match(first('frozen yogurt'), /^Frozen yogurts, (?:vanilla|flavors other than chocolate)/);
 });
+
+test("a food's own portions say the shapes it comes in: a chocolate bar is a bar of milk chocolate, not a branded bar", () => {
+  for (const query of ['a chocolate bar', 'milk chocolate bar', 'a bar of chocolate']) assert.equal(first(query), 'Candies, milk chocolate', query);
+  assert.match(first('dark chocolate bar'), /chocolate, dark/i);
+  assert.equal(first('white chocolate bar'), 'Candies, white chocolate');
+  assert.match(first('granola bar'), /^Snacks, granola bars, hard, plain/);
+  assert.match(first('a stick of butter'), /^Butter, salted/);
+});

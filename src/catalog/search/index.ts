@@ -316,7 +316,7 @@ export class FoodSearchIndex {
 
     for (let f = 0; f < n; f++) {
       const food = list[f]!;
-      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water);
+      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water, food.portions);
       this.ids.push(food.id);
       this.nameLengths.push(food.name.length);
       this.positionStart[f] = positionStem.length;

@@ -11,6 +11,7 @@ import {
   KIND_NOUNS,
   NEGATING_WORDS,
   OTHER_METHODS,
+  PORTION_SHAPES,
   PLAIN_WORDS,
   PREPARED_WORDS,
   RAW_BY_DEFAULT_GROUPS,
@@ -338,8 +339,25 @@ export function extraTermWords(searchTerms: string | undefined): string[] {
   return kept;
 }
 
-/** Works out what the ranking needs of a food's name, group and other names. */
-export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number): FoodProfile {
+/**
+ * The shapes a food is served in by USDA's own household portions ("1 bar (1.55 oz)" for
+ * "Candies, milk chocolate"): a person asking for "a chocolate bar" asks for a food that comes as
+ * one. Only shape nouns (PORTION_SHAPES), never a measure such as a cup or an ounce.
+ */
+export function portionShapeWords(portions: readonly unknown[] | undefined): string[] {
+  if (!portions) return [];
+  const found: string[] = [];
+  for (const portion of portions) {
+    const measure = (portion as { measure?: unknown } | null)?.measure;
+    if (typeof measure !== 'string') continue;
+    const lead = /^[a-z]+/i.exec(measure)?.[0]?.toLowerCase();
+    if (lead !== undefined && PORTION_SHAPES.has(lead) && !found.includes(lead)) found.push(lead);
+  }
+  return found;
+}
+
+/** Works out what the ranking needs of a food's name, group, other names and portions. */
+export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number, portions?: readonly unknown[]): FoodProfile {
   const list = nameWords(name);
   const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
   const segments = new Map<number, NameWord[]>();
@@ -430,6 +448,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
 
   const stems = list.map((w) => w.stem);
   const extraWords = extraTermWords(searchTerms);
+  for (const word of portionShapeWords(portions)) if (!extraWords.includes(word)) extraWords.push(word);
   return {
     stems,
     flags,

@@ -90,6 +90,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "a cup of decaf": decaffeinated coffee, unless another drink is named.
   [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
+  // "a chocolate bar" is a bar of chocolate, which named alone is milk chocolate; another kind keeps its word.
+  [/(?<!\b(?:milk|dark|white|sweet|semisweet|bittersweet|baking|mint|orange|crispy|protein|granola|cereal|energy|nut|ice\s+cream)\s+)\bchocolate\s+bars?\b/g, 'milk chocolate bar', 'bar'],
   // A fruit crumble is what US cooks call a crisp (USDA: "Desserts, apple crisp"); "beef crumbles" stay crumbles.
   [/\b(apples?|rhubarb|berry|berries|blackberry|blackberries|peach|peaches|plum|plums|pear|pears|cherry|cherries|blueberry|blueberries|strawberry|fruit)\s+crumbles?\b/g, '$1 crisp dessert', 'crumble'],
   // Jam in a pastry is what USDA calls a jelly filling ("a jam doughnut"); jam alone stays "Jams and preserves".

@@ -219,6 +219,9 @@ export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves sid
  */
 export const SHAPED_FORMS = stems('stick sticks ball balls cocktail skewer skewers patty patties strip strips cube cubes spear spears');
 
+/** Shapes of USDA's household portions that name how a food comes ("1 bar", "1 stick"): see profile.ts portionShapeWords. */
+export const PORTION_SHAPES = plainSet('bar bars stick sticks square squares');
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
