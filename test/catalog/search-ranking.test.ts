@@ -364,3 +364,16 @@ test("a food's own portions say the shapes it comes in: a chocolate bar is a bar
   assert.match(first('granola bar'), /^Snacks, granola bars, hard, plain/);
   assert.match(first('a stick of butter'), /^Butter, salted/);
 });
+
+test('a food USDA files under a kind is what its own name says when nothing else has that name: naan is the bread, brownies the cookies', () => {
+  const naan = index.search('garlic naan', 3);
+  assert.match(names.get(naan.hits[0]!.id) ?? '', /^Bread, naan/);
+  assert.equal(naan.closeMatch, true);
+  const brownie = index.search('chocolate brownie', 3);
+  assert.match(names.get(brownie.hits[0]!.id) ?? '', /^Cookies, brownies/);
+  assert.equal(brownie.closeMatch, true);
+  // A kind whose next word is a food of its own stays a product of it.
+  assert.match(first('banana'), /^Bananas, raw/);
+  assert.match(first('custard'), /custard/);
+  assert.match(first('duck'), /^Duck/);
+});

@@ -1,9 +1,9 @@
 import { editDistanceWithin } from './distance.js';
-import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood } from './profile.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, PART_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -153,6 +153,8 @@ const FOOD_BRANDED = 4;
 const FOOD_ALCOHOLIC = 8;
 /** Filed under a kind and named after a food the catalog has in another group ("Salad dressing, coleslaw"). */
 const FOOD_NAMED_AFTER = 16;
+/** Filed under a kind ("Bread, naan", "Cookies, brownies") and named by the segment after it: see markFiledUnderKind. */
+const FOOD_FILED_UNDER_KIND = 32;
 /** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
 const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
@@ -394,6 +396,7 @@ export class FoodSearchIndex {
       const groups = headGroups.get(key);
       if (groups && [...groups].some((g) => g !== (list[f]!.foodGroup))) this.foodKind[f]! |= FOOD_NAMED_AFTER;
     }
+    this.markFiledUnderKind(n, headStem, nextStem, positionStem, positionFlags, positionCost);
     this.positionStart[n] = positionStem.length;
     this.extraStart[n] = extraStem.length;
     this.headStart[n] = headStem.length;
@@ -426,6 +429,43 @@ export class FoodSearchIndex {
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
     this.foodMask = new Uint32Array(n);
+  }
+
+  /**
+   * USDA files some foods under a kind ("Bread, naan", "Cookies, brownies", "Crackers, saltines"):
+   * the kind, one word that would make another food a product of it ("Bread, banana"), then the
+   * food's own name. When that name names no other food of the catalog (there is no naan but the
+   * bread), the food is what its name says: the kind costs no more than a category word, and the
+   * segment after it counts as the one naming the food (score, isClose).
+   */
+  // The segment after the kind must follow it directly ("Sauce, fish, ready-to-serve" names no ready-to-serve).
+  private markFiledUnderKind(n: number, headStem: number[], nextStem: number[], positionStem: number[], positionFlags: number[], positionCost: number[]): void {
+    const range = (start: Int32Array, all: number[], f: number): [number, number] => [start[f]!, f + 1 < n ? start[f + 1]! : all.length];
+    // Every word naming an unbranded food: a food's own name must be none of them ("custard" is a dessert, "beef" a meat).
+    const naming = new Set<number>();
+    for (let f = 0; f < n; f++) {
+      if (this.foodKind[f]! & FOOD_BRANDED) continue;
+      const [a, b] = range(this.headStart, headStem, f);
+      for (let p = a; p < b; p++) naming.add(headStem[p]!);
+      // And the word USDA files it under ("Fish, cod", "Duck, domesticated"): "Sauce, fish" is no fish.
+      naming.add(positionStem[range(this.positionStart, positionStem, f)[0]]!);
+    }
+    for (let f = 0; f < n; f++) {
+      const [a, b] = range(this.headStart, headStem, f);
+      if (b - a !== 1 || !IDENTITY_WORDS.has(this.stemTexts[headStem[a]!]!)) continue;
+      const kind = headStem[a]!;
+      const [c, d] = range(this.nextStart, nextStem, f);
+      if (c === d) continue;
+      let own = true;
+      for (let p = c; p < d && own; p++) if (naming.has(nextStem[p]!)) own = false;
+      if (!own) continue;
+      // The kind is the name's first word, alone before its comma ("Bread, naan"; not "Chicken, broilers or fryers, back").
+      const p = range(this.positionStart, positionStem, f)[0];
+      if (positionStem[p] !== kind || !(positionFlags[p]! & HEAD) || !(p + 1 < positionStem.length && positionFlags[p + 1]! & NEXT)) continue;
+      this.totalCost[f] = this.totalCost[f]! - positionCost[p]! + WORD_COST.category;
+      positionCost[p] = WORD_COST.category;
+      this.foodKind[f]! |= FOOD_FILED_UNDER_KIND;
+    }
   }
 
   get size(): number {
@@ -976,6 +1016,7 @@ export class FoodSearchIndex {
       if (alone && !CUT_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) covered = Math.max(covered, this.best[t]! * terms[t]!.factor);
     }
     if (covered > 0) score += RANKING.headCovered * covered;
+    else if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND) score += RANKING.headCovered * this.coverage(this.nextStem, this.nextStart, f);
     else score += RANKING.nextCovered * this.coverage(this.nextStem, this.nextStart, f);
     // Query words side by side in the name, in the query's order ("fried rice", "sour cream").
     for (let t = 0; t + 1 < terms.length; t++) {
@@ -1131,6 +1172,7 @@ export class FoodSearchIndex {
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
+    if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
   }
 
