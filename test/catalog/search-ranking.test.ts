@@ -377,3 +377,12 @@ test('a food USDA files under a kind is what its own name says when nothing else
   assert.match(first('custard'), /custard/);
   assert.match(first('duck'), /^Duck/);
 });
+
+test("a flavour only a brand's products or a dry mix have is no reason to leave the plain food out: a fudge brownie is a brownie", () => {
+  const result = index.search('fudge brownie', 3);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Cookies, brownies, (?:commercially prepared|prepared from recipe)$/);
+  assert.equal(result.hits[0]!.match, 'partial');
+  assert.match(first('keebler brownies'), /KEEBLER/);
+  assert.match(first('brownie mix'), /^Cookies, brownies, dry mix/);
+  assert.match(first('protein shake'), /Protein Shake|protein/i);
+});

@@ -3,7 +3,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -830,8 +830,43 @@ export class FoodSearchIndex {
     let { best, headTerm, headWord } = rank();
     // "bacon and eggs" is two foods, not the sandwich that has both: the dish must be named by both.
     if (phase === 'all' && firstMask !== 0 && firstMask !== requiredMask && best.length > 0 && !this.namesBoth(best[0]!.index, terms) && firstOnly()) ({ best, headTerm, headWord } = rank());
-    const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
+    // A qualifier only a brand's products or a dry mix have ("fudge brownie"): the plain food competes too.
+    let relaxed = false;
+    if (phase === 'all' && headTerm >= 0 && best.length > 0) {
+      const widened = this.withoutProductOnlyWords(terms, requiredMask, headTerm, found);
+      if (widened) {
+        found = widened;
+        relaxed = true;
+        ({ best, headTerm, headWord } = rank());
+      }
+    }
+    const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most' || relaxed) }));
     return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+  }
+
+  /**
+   * When every food having all the query's words is a product of a brand the query did not name
+   * or a form still to be made up (a dry mix), and the words other than the one naming the food
+   * are flavours or varieties (vocabulary.ts VARIETY_WORDS) only those products add ("fudge brownie": KEEBLER's FUDGE SHOPPE brownies and fudge
+   * brownie mixes), those words stop being required: the foods of the naming word are returned
+   * with the others (to be ranked by the same score, the products keeping what the words earn
+   * them), and the words' terms are marked not required (the result is a partial match). Null
+   * when the query is not such a case.
+   */
+  private withoutProductOnlyWords(terms: Term[], requiredMask: number, headTerm: number, found: number[]): number[] | null {
+    if (!(requiredMask & (1 << headTerm)) || (requiredMask & ~(1 << headTerm)) === 0) return null;
+    // Only flavours and varieties ("fudge", "caramel"), not what makes another product ("protein shake", "sparkling water").
+    for (let t = 0; t < terms.length; t++) if (t !== headTerm && requiredMask & (1 << t) && !VARIETY_WORDS.has(terms[t]!.word.stem)) return null;
+    for (const f of found) if (!(this.foodKind[f]! & FOOD_BRANDED) && this.foodState[f] !== STATE_UNPREPARED) return null;
+    // Not when the query names the brand ("keebler brownies"): then its products are what was asked.
+    for (const f of found) {
+      this.matchTerms(f, terms);
+      if (this.brandAsked) return null;
+    }
+    const widened = this.candidates(terms, 1 << headTerm);
+    if (widened.length <= found.length) return null;
+    for (let t = 0; t < terms.length; t++) if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core') terms[t]!.required = false;
+    return widened;
   }
 
   /**
