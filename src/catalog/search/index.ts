@@ -258,6 +258,8 @@ export class FoodSearchIndex {
   private readonly bestKind = new Int8Array(MAX_TERMS);
   private readonly bestFlags = new Int16Array(MAX_TERMS);
   private readonly bestPosition = new Int32Array(MAX_TERMS);
+  /** The stem id of "mix" (a dry mix), or -1. */
+  private mixStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
   /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
@@ -425,6 +427,7 @@ export class FoodSearchIndex {
     // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
+    this.mixStem = this.stemIds.get(stem('mix')) ?? -1;
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
@@ -1198,6 +1201,7 @@ export class FoodSearchIndex {
     // Masala" for "tikka masala", "KASHI Pizza, Greek Tzatziki" for "tzatziki"): the query's words only
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
+    if (this.isAnotherProduct(f, terms, headTerm)) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
@@ -1209,6 +1213,30 @@ export class FoodSearchIndex {
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
     if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /**
+   * Whether food `f`, though it has the query's words, is another thing than was asked: a stand-in
+   * the query did not ask for ("Vegetarian meatloaf or patties" for "meatloaf"), or, its naming
+   * segment not covered by the query, a dish of another food the asked word only came with ("Potato
+   * salad with egg" for "egg salad"), or a product the naming segment says it is ("AUSTIN, Grilled
+   * Cheese on Wafer Crackers" for "grilled cheese sandwich" is not caught), or a dry mix for a dish ("carrot cake").
+   */
+  private isAnotherProduct(f: number, terms: Term[], headTerm: number): boolean {
+    const gen = this.generation;
+    const start = this.positionStart[f]!;
+    const end = this.positionStart[f + 1]!;
+    for (let p = start; p < end; p++) if (this.positionCost[p] === WORD_COST.negating && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
+    // A mix still to be made up, when no mix was asked: the cake is not its packet.
+    if (this.foodState[f] === STATE_UNPREPARED) {
+      for (let p = start; p < end; p++) if (this.positionStem[p] === this.mixStem && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
+    }
+    if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return false;
+    if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return false;
+    for (let t = 0; t < terms.length; t++) {
+      if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT) return true;
+    }
+    return false;
   }
 
   /** Whether food `f` names a brand and another kind in its naming segment, and the query matched nothing there. */
