@@ -394,3 +394,9 @@ test('no close match for a stand-in, a dish the asked word only came with, or a 
     assert.equal(index.search(query, 3).closeMatch, true, query);
   }
 });
+
+test("a food word before a dish's name, found after the dish's own \"with\", names the dish: a bean burrito is the burrito with beans", () => {
+  assert.match(first('bean burrito'), /^Fast foods, burrito, with beans$/);
+  assert.equal(first('maple syrup'), 'Syrups, maple');
+  assert.equal(first('maple syrup on pancakes'), 'Syrups, maple');
+});

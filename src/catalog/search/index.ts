@@ -1040,7 +1040,12 @@ export class FoodSearchIndex {
     const dish = headTerm >= 0 && (this.bestFlags[headTerm]! & (HEAD | MODIFIER | ACCOMPANIMENT)) === HEAD;
     for (let t = 0; t < terms.length; t++) {
       const factor = dish && terms[t]!.word.role === 'side' && this.bestFlags[t]! & ACCOMPANIMENT ? RANKING.namedSideWord : terms[t]!.factor;
-      score += this.best[t]! * terms[t]!.weight * factor;
+      let matched = this.best[t]!;
+      // "bean burrito" and "Burrito, with beans": a food word before the dish's name, found after the
+      // dish's own "with" in its naming segment or the next, is what the dish is made with, as much the
+      // food's name as its naming word (not "with 2% maple" further on: "maple syrup" is no pancake syrup).
+      if (dish && t !== headTerm && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT && this.bestFlags[t]! & (HEAD | NEXT) && !(this.bestFlags[t]! & NOTE)) matched *= RANKING.headPosition / RANKING.accompanimentPosition;
+      score += matched * terms[t]!.weight * factor;
     }
     if (dish) score += this.sideRefund;
     // The words naming the food all asked for (or its brand named): it is the food asked.
