@@ -400,3 +400,16 @@ test("a food word before a dish's name, found after the dish's own \"with\", nam
   assert.equal(first('maple syrup'), 'Syrups, maple');
   assert.equal(first('maple syrup on pancakes'), 'Syrups, maple');
 });
+
+test('an omelette with its filling is the omelet; a pot noodle the instant ramen; cream alone fluid cream; soldiers toast; a tin of tomatoes canned', () => {
+  for (const query of ['cheese omelette', 'a ham omelette', 'ham and cheese omelet', 'an omelette']) assert.equal(first(query), 'Egg, whole, cooked, omelet', query);
+  assert.match(first('a pot noodle'), /^Soup, ramen noodle/);
+  assert.match(first('a splash of cream'), /^Cream, fluid/);
+  assert.equal(first('sour cream'), 'Cream, sour, cultured');
+  assert.match(first('ice cream'), /^Ice creams, vanilla/);
+  const eggs = index.search('boiled egg and soldiers', 3);
+  assert.equal(names.get(eggs.hits[0]!.id), 'Egg, whole, cooked, hard-boiled');
+  assert.equal(eggs.closeMatch, true);
+  assert.match(first('a tin of chopped tomatoes'), /^Tomatoes, .*canned/);
+  assert.match(first('tomatoes'), /^Tomatoes, red, ripe, raw/);
+});

@@ -55,6 +55,11 @@ export interface ParsedQuery {
   firstHead: number;
 }
 
+/**
+ * What "canned" implied by a can or a tin counts: as much as a word of the food, more than "sliced"
+ * implied by slices ("a tin of chopped tomatoes" is canned tomatoes, not fresh ones chopped).
+ */
+const CANNED_WEIGHT = 1.2;
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
 /** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
 const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
@@ -180,7 +185,7 @@ export function parseQuery(query: string): ParsedQuery {
   if (parsed.length > 0) parsed[parsed.length - 1]!.last = true;
   for (const form of implied) {
     const s = stem(form);
-    if (!seen.has(s)) parsed.push({ text: form, stem: s, role: 'optional', secondConjunct: false, last: false, weight: 0.5 });
+    if (!seen.has(s)) parsed.push({ text: form, stem: s, role: 'optional', secondConjunct: false, last: false, weight: form === 'canned' ? CANNED_WEIGHT : 0.5 });
   }
   // A query of qualifiers only ("plain", "raw") names what it says.
   if (!parsed.some((w) => w.role === 'core')) for (const w of parsed) if (w.role === 'optional') w.role = 'core';

@@ -90,6 +90,13 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "a cup of decaf": decaffeinated coffee, unless another drink is named.
   [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
+  // What an omelette is filled with is what it came with ("a cheese omelette": the omelet, with cheese);
+  // USDA has one omelet, and the foods with egg and cheese are breakfast sandwiches.
+  [/\b(?!(?:a|an|the|one|two|three|my|plain|egg|eggs|big|small|large|little|spanish|french|fluffy|folded|some|of|and|with)\b)([a-z]+(?:\s+(?:and|&|n)\s+[a-z]+)?)\s+omel(?:et|ette)s?\b/g, 'omelet with $1', 'omel'],
+  // A Pot Noodle is the instant noodle snack, USDA's ramen noodle soup.
+  [/\bpot\s+noodles?\b/g, 'ramen noodle soup', 'noodle'],
+  // Soldiers beside an egg are strips of toast.
+  [/\b(?:toast(?:ed)?\s+)?soldiers\b/g, 'toast', 'soldier'],
   // "a chocolate bar" is a bar of chocolate, which named alone is milk chocolate; another kind keeps its word.
   [/(?<!\b(?:milk|dark|white|sweet|semisweet|bittersweet|baking|mint|orange|crispy|protein|granola|cereal|energy|nut|ice\s+cream)\s+)\bchocolate\s+bars?\b/g, 'milk chocolate bar', 'bar'],
   // A fruit crumble is what US cooks call a crisp (USDA: "Desserts, apple crisp"); "beef crumbles" stay crumbles.

@@ -264,6 +264,8 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     chocolate: 'milk chocolate',
     // A fish named by no species is the white fish most eaten, cod (sturgeon had the most portions).
     fish: 'cod',
+    // Cream named alone is fluid cream for coffee or fruit, not sour cream.
+    cream: 'fluid cream',
     // A mocha ordered alone is the coffee drink, not a mocha-flavoured soymilk.
     mocha: 'mocha coffee',
   }),
