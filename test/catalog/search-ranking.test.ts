@@ -386,6 +386,11 @@ test("a flavour only a brand's products or a dry mix have is no reason to leave 
   assert.match(first('keebler brownies'), /KEEBLER/);
   assert.match(first('brownie mix'), /^Cookies, brownies, dry mix/);
   assert.match(first('protein shake'), /Protein Shake|protein/i);
+  // A food of another flavour is no close match for the one let go: SR28 has no chocolate muffin.
+  assert.equal(index.search('a chocolate muffin', 3).closeMatch, false);
+  const eclair = index.search('a chocolate eclair', 3);
+  assert.equal(eclair.hits[0]!.match, 'exact');
+  assert.equal(eclair.closeMatch, true);
 });
 
 test('no close match for a stand-in, a dish the asked word only came with, or a dry mix for a dish; still close when asked', () => {

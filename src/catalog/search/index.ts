@@ -843,8 +843,26 @@ export class FoodSearchIndex {
         ({ best, headTerm, headWord } = rank());
       }
     }
-    const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most' || relaxed) }));
-    return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+    const hits = best.map((r) => {
+      let match = this.matchOf(r.index, terms, coreUnknown || phase === 'most');
+      // matchOf has matched the food's words: one lacking a word let go is a partial match.
+      if (relaxed && match === 'exact' && terms.some((term, t) => term.word.role === 'core' && !term.required && this.bestKind[t] === -1)) match = 'partial';
+      return { id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match };
+    });
+    // A flavour let go is missing; the plain food is close ("fudge brownie": brownies), one of another flavour is not ("chocolate muffin": blueberry).
+    const close = best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && this.namesAnotherVariety(best[0]!.index));
+    return { hits, closeMatch: close };
+  }
+
+  /** Whether food \`f\`'s naming segment or the next has a word of its own the query did not ask ("Muffins, blueberry"). */
+  private namesAnotherVariety(f: number): boolean {
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+      const flags = this.positionFlags[p]!;
+      if (!(flags & (HEAD | NEXT)) || flags & (NOTE | ACCOMPANIMENT | ALIAS)) continue;
+      // A word of its own (what an ordinary word costs; kept in 32 bits), not a variety such as "frozen".
+      if (Math.abs(this.positionCost[p]! - WORD_COST.other) < 1e-3 && this.stemGeneration[this.positionStem[p]!] !== this.generation) return true;
+    }
+    return false;
   }
 
   /**
