@@ -418,3 +418,8 @@ test('an omelette with its filling is the omelet; a pot noodle the instant ramen
   assert.match(first('a tin of chopped tomatoes'), /^Tomatoes, .*canned/);
   assert.match(first('tomatoes'), /^Tomatoes, red, ripe, raw/);
 });
+
+test('cider by the glass is the hard cider; cider vinegar is still the vinegar', () => {
+  assert.match(first('a glass of cider'), /hard cider/);
+  assert.equal(first('cider vinegar'), 'Vinegar, cider');
+});

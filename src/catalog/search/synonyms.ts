@@ -117,6 +117,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(?:deep[-\s]?fried|fried|battered|beer[-\s]battered|breaded)\s+fish(?:\s+fillets?)?\b(?!\s+(?:sticks?|fingers?|sandwich|burger|tacos?))/g, 'battered fish fillet fried', 'fish'],
   [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
   [/\bcuppas?\b/g, 'cup of tea'],
+  // Cider drunk by the glass is the hard cider; apple cider and cider vinegar keep their words.
+  [/(?<!\b(?:apple|hard)\s+)\bciders?\b(?!\s+vinegar)/g, 'hard cider', 'cider'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],
   [/\bback\s+bacon\b/g, 'canadian bacon'],
   [/\bgammon\b/g, 'ham'],
