@@ -22,6 +22,8 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'everyday (issue 10, third round)', file: path.join(repoRoot, 'bench', 'search-everyday.json'), blind: false },
   { name: 'fresh (issue 10, fourth round)', file: path.join(repoRoot, 'bench', 'search-fresh.json'), blind: false },
   { name: 'probe (issue 10, seventh round)', file: path.join(repoRoot, 'bench', 'search-probe.json'), blind: false },
+  { name: 'eighth (issue 10, eighth round)', file: path.join(repoRoot, 'bench', 'search-eighth.json'), blind: false },
+  { name: 'eighth, second batch', file: path.join(repoRoot, 'bench', 'search-eighth-b.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
   { name: 'blind3 (issue 10, session 13)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: true },

@@ -171,7 +171,8 @@ test('a dish named by a word the catalog lacks is no close match, though the cat
     assert.equal(index.search(query, 3).closeMatch, false, query);
   }
   // The dishes it has stay close; a variety of a plain food the catalog lacks still finds the food.
-  for (const query of ['apple pie', 'pumpkin pie', 'maple syrup', 'green tea', 'beef stew', 'carrot cake', 'basmati rice']) {
+  // (Carrot cake was here: SR28 has only its dry mix, which is no close match since the eighth round.)
+  for (const query of ['apple pie', 'pumpkin pie', 'maple syrup', 'green tea', 'beef stew', 'basmati rice']) {
     assert.equal(index.search(query, 3).closeMatch, true, query);
   }
 });
@@ -323,4 +324,102 @@ test('a salad of a fruit or vegetable eaten raw is that food, raw, a close match
 test('digestive biscuits are the nearest graham crackers, chocolate ones the chocolate-coated', () => {
   assert.match(first('two digestives'), /^Cookies, graham crackers, plain/);
   assert.match(first('chocolate digestive biscuits'), /^Cookies, graham crackers, chocolate-coated/);
+});
+
+test('a milkshake is a shake of any maker (no thick strawberry one), a fruit crumble a crisp, jam in a pastry a jelly filling', () => {
+  assert.match(first('a strawberry milkshake'), /^Beverages, shake, fast food, strawberry/);
+  assert.equal(first('chocolate milkshake'), 'Milk shakes, thick chocolate');
+  assert.match(first('apple crumble'), /^Desserts, apple crisp/);
+  assert.match(first('beef crumbles'), /^Beef, ground, .*crumbles/);
+  assert.equal(first('a jam doughnut'), 'Doughnuts, yeast-leavened, with jelly filling');
+  assert.equal(first('strawberry jam'), 'Jams and preserves');
+});
+
+test('corn on or off the cob is sweet corn; poppadoms are papad; spring rolls the nearest egg rolls; a mocha the coffee', () => {
+  for (const query of ['a corn cob', 'corn on the cob', 'cob of corn']) assert.match(first(query), /^Corn, sweet, (?:yellow|white), (?:raw|cooked)/, query);
+  assert.equal(first('poppadoms'), 'Papad');
+  assert.match(first('spring rolls'), /^Egg rolls/);
+  assert.match(first('a mocha'), /^Beverages, coffee, .*mocha/);
+  assert.match(first('crackers'), /^Crackers, standard snack-type, regular/);
+});
+
+test('fish of no species is cod (it was sturgeon), fried fish the battered fillet; a species or a fish product is still itself', () => {
+  for (const query of ['fish', 'grilled fish', 'a piece of fish', 'fish fillet']) assert.match(first(query), /^Fish, cod, /, query);
+  for (const query of ['fried fish', 'battered fish']) assert.match(first(query), /fish fillet, battered or breaded, fried/, query);
+  assert.match(first('fish sticks'), /^Fish, fish sticks/);
+  assert.match(first('fried catfish'), /^Fish, catfish, channel, cooked, breaded and fried/);
+  assert.match(first('fish oil'), /^Fish oil/);
+  assert.match(first('tilapia'), /^Fish, tilapia/);
+});
+
+test("a candy's chocolate or caramel is what it is made of, not a variety: twix is the caramel one", () => {
+  assert.match(first('twix'), /TWIX Caramel Cookie Bars/);
+  assert.equal(first('some chocolate'), 'Candies, milk chocolate');
+  assert.match(first('frozen yogurt'), /^Frozen yogurts, (?:vanilla|flavors other than chocolate)/);
+});
+
+test("a food's own portions say the shapes it comes in: a chocolate bar is a bar of milk chocolate, not a branded bar", () => {
+  for (const query of ['a chocolate bar', 'milk chocolate bar', 'a bar of chocolate']) assert.equal(first(query), 'Candies, milk chocolate', query);
+  assert.match(first('dark chocolate bar'), /chocolate, dark/i);
+  assert.equal(first('white chocolate bar'), 'Candies, white chocolate');
+  assert.match(first('granola bar'), /^Snacks, granola bars, hard, plain/);
+  assert.match(first('a stick of butter'), /^Butter, salted/);
+});
+
+test('a food USDA files under a kind is what its own name says when nothing else has that name: naan is the bread, brownies the cookies', () => {
+  const naan = index.search('garlic naan', 3);
+  assert.match(names.get(naan.hits[0]!.id) ?? '', /^Bread, naan/);
+  assert.equal(naan.closeMatch, true);
+  const brownie = index.search('chocolate brownie', 3);
+  assert.match(names.get(brownie.hits[0]!.id) ?? '', /^Cookies, brownies/);
+  assert.equal(brownie.closeMatch, true);
+  // A kind whose next word is a food of its own stays a product of it.
+  assert.match(first('banana'), /^Bananas, raw/);
+  assert.match(first('custard'), /custard/);
+  assert.match(first('duck'), /^Duck/);
+});
+
+test("a flavour only a brand's products or a dry mix have is no reason to leave the plain food out: a fudge brownie is a brownie", () => {
+  const result = index.search('fudge brownie', 3);
+  assert.match(names.get(result.hits[0]!.id) ?? '', /^Cookies, brownies, (?:commercially prepared|prepared from recipe)$/);
+  assert.equal(result.hits[0]!.match, 'partial');
+  assert.match(first('keebler brownies'), /KEEBLER/);
+  assert.match(first('brownie mix'), /^Cookies, brownies, dry mix/);
+  assert.match(first('protein shake'), /Protein Shake|protein/i);
+  // A food of another flavour is no close match for the one let go: SR28 has no chocolate muffin.
+  assert.equal(index.search('a chocolate muffin', 3).closeMatch, false);
+  const eclair = index.search('a chocolate eclair', 3);
+  assert.equal(eclair.hits[0]!.match, 'exact');
+  assert.equal(eclair.closeMatch, true);
+});
+
+test('no close match for a stand-in, a dish the asked word only came with, or a dry mix for a dish; still close when asked', () => {
+  for (const query of ['a slice of meatloaf', 'egg salad', 'carrot cake']) assert.equal(index.search(query, 3).closeMatch, false, query);
+  for (const query of ['veggie burger', 'vegan sausage', 'brownie mix', 'pancake mix', 'potato salad', 'bean burrito', 'jello']) {
+    assert.equal(index.search(query, 3).closeMatch, true, query);
+  }
+});
+
+test("a food word before a dish's name, found after the dish's own \"with\", names the dish: a bean burrito is the burrito with beans", () => {
+  assert.match(first('bean burrito'), /^Fast foods, burrito, with beans$/);
+  assert.equal(first('maple syrup'), 'Syrups, maple');
+  assert.equal(first('maple syrup on pancakes'), 'Syrups, maple');
+});
+
+test('an omelette with its filling is the omelet; a pot noodle the instant ramen; cream alone fluid cream; soldiers toast; a tin of tomatoes canned', () => {
+  for (const query of ['cheese omelette', 'a ham omelette', 'ham and cheese omelet', 'an omelette']) assert.equal(first(query), 'Egg, whole, cooked, omelet', query);
+  assert.match(first('a pot noodle'), /^Soup, ramen noodle/);
+  assert.match(first('a splash of cream'), /^Cream, fluid/);
+  assert.equal(first('sour cream'), 'Cream, sour, cultured');
+  assert.match(first('ice cream'), /^Ice creams, vanilla/);
+  const eggs = index.search('boiled egg and soldiers', 3);
+  assert.equal(names.get(eggs.hits[0]!.id), 'Egg, whole, cooked, hard-boiled');
+  assert.equal(eggs.closeMatch, true);
+  assert.match(first('a tin of chopped tomatoes'), /^Tomatoes, .*canned/);
+  assert.match(first('tomatoes'), /^Tomatoes, red, ripe, raw/);
+});
+
+test('cider by the glass is the hard cider; cider vinegar is still the vinegar', () => {
+  assert.match(first('a glass of cider'), /hard cider/);
+  assert.equal(first('cider vinegar'), 'Vinegar, cider');
 });

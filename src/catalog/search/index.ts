@@ -1,9 +1,9 @@
 import { editDistanceWithin } from './distance.js';
-import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood } from './profile.js';
+import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, PART_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -153,6 +153,8 @@ const FOOD_BRANDED = 4;
 const FOOD_ALCOHOLIC = 8;
 /** Filed under a kind and named after a food the catalog has in another group ("Salad dressing, coleslaw"). */
 const FOOD_NAMED_AFTER = 16;
+/** Filed under a kind ("Bread, naan", "Cookies, brownies") and named by the segment after it: see markFiledUnderKind. */
+const FOOD_FILED_UNDER_KIND = 32;
 /** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
 const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
@@ -256,6 +258,8 @@ export class FoodSearchIndex {
   private readonly bestKind = new Int8Array(MAX_TERMS);
   private readonly bestFlags = new Int16Array(MAX_TERMS);
   private readonly bestPosition = new Int32Array(MAX_TERMS);
+  /** The stem id of "mix" (a dry mix), or -1. */
+  private mixStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
   /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
@@ -316,7 +320,7 @@ export class FoodSearchIndex {
 
     for (let f = 0; f < n; f++) {
       const food = list[f]!;
-      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water);
+      const profile = profileFood(food.name, food.foodGroup, food.searchTerms, food.water ?? food.nutrients?.water, food.portions);
       this.ids.push(food.id);
       this.nameLengths.push(food.name.length);
       this.positionStart[f] = positionStem.length;
@@ -394,6 +398,7 @@ export class FoodSearchIndex {
       const groups = headGroups.get(key);
       if (groups && [...groups].some((g) => g !== (list[f]!.foodGroup))) this.foodKind[f]! |= FOOD_NAMED_AFTER;
     }
+    this.markFiledUnderKind(n, headStem, nextStem, positionStem, positionFlags, positionCost);
     this.positionStart[n] = positionStem.length;
     this.extraStart[n] = extraStem.length;
     this.headStart[n] = headStem.length;
@@ -422,10 +427,48 @@ export class FoodSearchIndex {
     // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
+    this.mixStem = this.stemIds.get(stem('mix')) ?? -1;
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
     this.foodMask = new Uint32Array(n);
+  }
+
+  /**
+   * USDA files some foods under a kind ("Bread, naan", "Cookies, brownies", "Crackers, saltines"):
+   * the kind, one word that would make another food a product of it ("Bread, banana"), then the
+   * food's own name. When that name names no other food of the catalog (there is no naan but the
+   * bread), the food is what its name says: the kind costs no more than a category word, and the
+   * segment after it counts as the one naming the food (score, isClose).
+   */
+  // The segment after the kind must follow it directly ("Sauce, fish, ready-to-serve" names no ready-to-serve).
+  private markFiledUnderKind(n: number, headStem: number[], nextStem: number[], positionStem: number[], positionFlags: number[], positionCost: number[]): void {
+    const range = (start: Int32Array, all: number[], f: number): [number, number] => [start[f]!, f + 1 < n ? start[f + 1]! : all.length];
+    // Every word naming an unbranded food: a food's own name must be none of them ("custard" is a dessert, "beef" a meat).
+    const naming = new Set<number>();
+    for (let f = 0; f < n; f++) {
+      if (this.foodKind[f]! & FOOD_BRANDED) continue;
+      const [a, b] = range(this.headStart, headStem, f);
+      for (let p = a; p < b; p++) naming.add(headStem[p]!);
+      // And the word USDA files it under ("Fish, cod", "Duck, domesticated"): "Sauce, fish" is no fish.
+      naming.add(positionStem[range(this.positionStart, positionStem, f)[0]]!);
+    }
+    for (let f = 0; f < n; f++) {
+      const [a, b] = range(this.headStart, headStem, f);
+      if (b - a !== 1 || !IDENTITY_WORDS.has(this.stemTexts[headStem[a]!]!)) continue;
+      const kind = headStem[a]!;
+      const [c, d] = range(this.nextStart, nextStem, f);
+      if (c === d) continue;
+      let own = true;
+      for (let p = c; p < d && own; p++) if (naming.has(nextStem[p]!)) own = false;
+      if (!own) continue;
+      // The kind is the name's first word, alone before its comma ("Bread, naan"; not "Chicken, broilers or fryers, back").
+      const p = range(this.positionStart, positionStem, f)[0];
+      if (positionStem[p] !== kind || !(positionFlags[p]! & HEAD) || !(p + 1 < positionStem.length && positionFlags[p + 1]! & NEXT)) continue;
+      this.totalCost[f] = this.totalCost[f]! - positionCost[p]! + WORD_COST.category;
+      positionCost[p] = WORD_COST.category;
+      this.foodKind[f]! |= FOOD_FILED_UNDER_KIND;
+    }
   }
 
   get size(): number {
@@ -790,8 +833,61 @@ export class FoodSearchIndex {
     let { best, headTerm, headWord } = rank();
     // "bacon and eggs" is two foods, not the sandwich that has both: the dish must be named by both.
     if (phase === 'all' && firstMask !== 0 && firstMask !== requiredMask && best.length > 0 && !this.namesBoth(best[0]!.index, terms) && firstOnly()) ({ best, headTerm, headWord } = rank());
-    const hits = best.map((r) => ({ id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match: this.matchOf(r.index, terms, coreUnknown || phase === 'most') }));
-    return { hits, closeMatch: best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) };
+    // A qualifier only a brand's products or a dry mix have ("fudge brownie"): the plain food competes too.
+    let relaxed = false;
+    if (phase === 'all' && headTerm >= 0 && best.length > 0) {
+      const widened = this.withoutProductOnlyWords(terms, requiredMask, headTerm, found);
+      if (widened) {
+        found = widened;
+        relaxed = true;
+        ({ best, headTerm, headWord } = rank());
+      }
+    }
+    const hits = best.map((r) => {
+      let match = this.matchOf(r.index, terms, coreUnknown || phase === 'most');
+      // matchOf has matched the food's words: one lacking a word let go is a partial match.
+      if (relaxed && match === 'exact' && terms.some((term, t) => term.word.role === 'core' && !term.required && this.bestKind[t] === -1)) match = 'partial';
+      return { id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match };
+    });
+    // A flavour let go is missing; the plain food is close ("fudge brownie": brownies), one of another flavour is not ("chocolate muffin": blueberry).
+    const close = best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && this.namesAnotherVariety(best[0]!.index));
+    return { hits, closeMatch: close };
+  }
+
+  /** Whether food \`f\`'s naming segment or the next has a word of its own the query did not ask ("Muffins, blueberry"). */
+  private namesAnotherVariety(f: number): boolean {
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+      const flags = this.positionFlags[p]!;
+      if (!(flags & (HEAD | NEXT)) || flags & (NOTE | ACCOMPANIMENT | ALIAS)) continue;
+      // A word of its own (what an ordinary word costs; kept in 32 bits), not a variety such as "frozen".
+      if (Math.abs(this.positionCost[p]! - WORD_COST.other) < 1e-3 && this.stemGeneration[this.positionStem[p]!] !== this.generation) return true;
+    }
+    return false;
+  }
+
+  /**
+   * When every food having all the query's words is a product of a brand the query did not name
+   * or a form still to be made up (a dry mix), and the words other than the one naming the food
+   * are flavours or varieties (vocabulary.ts VARIETY_WORDS) only those products add ("fudge brownie": KEEBLER's FUDGE SHOPPE brownies and fudge
+   * brownie mixes), those words stop being required: the foods of the naming word are returned
+   * with the others (to be ranked by the same score, the products keeping what the words earn
+   * them), and the words' terms are marked not required (the result is a partial match). Null
+   * when the query is not such a case.
+   */
+  private withoutProductOnlyWords(terms: Term[], requiredMask: number, headTerm: number, found: number[]): number[] | null {
+    if (!(requiredMask & (1 << headTerm)) || (requiredMask & ~(1 << headTerm)) === 0) return null;
+    // Only flavours and varieties ("fudge", "caramel"), not what makes another product ("protein shake", "sparkling water").
+    for (let t = 0; t < terms.length; t++) if (t !== headTerm && requiredMask & (1 << t) && !VARIETY_WORDS.has(terms[t]!.word.stem)) return null;
+    for (const f of found) if (!(this.foodKind[f]! & FOOD_BRANDED) && this.foodState[f] !== STATE_UNPREPARED) return null;
+    // Not when the query names the brand ("keebler brownies"): then its products are what was asked.
+    for (const f of found) {
+      this.matchTerms(f, terms);
+      if (this.brandAsked) return null;
+    }
+    const widened = this.candidates(terms, 1 << headTerm);
+    if (widened.length <= found.length) return null;
+    for (let t = 0; t < terms.length; t++) if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core') terms[t]!.required = false;
+    return widened;
   }
 
   /**
@@ -962,7 +1058,12 @@ export class FoodSearchIndex {
     const dish = headTerm >= 0 && (this.bestFlags[headTerm]! & (HEAD | MODIFIER | ACCOMPANIMENT)) === HEAD;
     for (let t = 0; t < terms.length; t++) {
       const factor = dish && terms[t]!.word.role === 'side' && this.bestFlags[t]! & ACCOMPANIMENT ? RANKING.namedSideWord : terms[t]!.factor;
-      score += this.best[t]! * terms[t]!.weight * factor;
+      let matched = this.best[t]!;
+      // "bean burrito" and "Burrito, with beans": a food word before the dish's name, found after the
+      // dish's own "with" in its naming segment or the next, is what the dish is made with, as much the
+      // food's name as its naming word (not "with 2% maple" further on: "maple syrup" is no pancake syrup).
+      if (dish && t !== headTerm && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT && this.bestFlags[t]! & (HEAD | NEXT) && !(this.bestFlags[t]! & NOTE)) matched *= RANKING.headPosition / RANKING.accompanimentPosition;
+      score += matched * terms[t]!.weight * factor;
     }
     if (dish) score += this.sideRefund;
     // The words naming the food all asked for (or its brand named): it is the food asked.
@@ -976,6 +1077,7 @@ export class FoodSearchIndex {
       if (alone && !CUT_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) covered = Math.max(covered, this.best[t]! * terms[t]!.factor);
     }
     if (covered > 0) score += RANKING.headCovered * covered;
+    else if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND) score += RANKING.headCovered * this.coverage(this.nextStem, this.nextStart, f);
     else score += RANKING.nextCovered * this.coverage(this.nextStem, this.nextStart, f);
     // Query words side by side in the name, in the query's order ("fried rice", "sour cream").
     for (let t = 0; t + 1 < terms.length; t++) {
@@ -1122,6 +1224,7 @@ export class FoodSearchIndex {
     // Masala" for "tikka masala", "KASHI Pizza, Greek Tzatziki" for "tzatziki"): the query's words only
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
+    if (this.isAnotherProduct(f, terms, headTerm)) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
@@ -1131,7 +1234,32 @@ export class FoodSearchIndex {
     if (DISH_NOUNS.has(headWord.stem) && unknown.some((w) => w.role === 'core' && w !== cut)) return false;
     if (DISH_NOUNS.has(headWord.stem) && terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1)) return false;
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
+    if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /**
+   * Whether food `f`, though it has the query's words, is another thing than was asked: a stand-in
+   * the query did not ask for ("Vegetarian meatloaf or patties" for "meatloaf"), or, its naming
+   * segment not covered by the query, a dish of another food the asked word only came with ("Potato
+   * salad with egg" for "egg salad"), or a product the naming segment says it is ("AUSTIN, Grilled
+   * Cheese on Wafer Crackers" for "grilled cheese sandwich" is not caught), or a dry mix for a dish ("carrot cake").
+   */
+  private isAnotherProduct(f: number, terms: Term[], headTerm: number): boolean {
+    const gen = this.generation;
+    const start = this.positionStart[f]!;
+    const end = this.positionStart[f + 1]!;
+    for (let p = start; p < end; p++) if (this.positionCost[p] === WORD_COST.negating && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
+    // A mix still to be made up, when no mix was asked: the cake is not its packet.
+    if (this.foodState[f] === STATE_UNPREPARED) {
+      for (let p = start; p < end; p++) if (this.positionStem[p] === this.mixStem && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
+    }
+    if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return false;
+    if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return false;
+    for (let t = 0; t < terms.length; t++) {
+      if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT) return true;
+    }
+    return false;
   }
 
   /** Whether food `f` names a brand and another kind in its naming segment, and the query matched nothing there. */

@@ -11,6 +11,7 @@ import {
   KIND_NOUNS,
   NEGATING_WORDS,
   OTHER_METHODS,
+  PORTION_SHAPES,
   PLAIN_WORDS,
   PREPARED_WORDS,
   RAW_BY_DEFAULT_GROUPS,
@@ -126,6 +127,9 @@ function hasDigit(text: string): boolean {
   return false;
 }
 
+/** Flavours that are what a sweet is made of, not a variety of it (see profileFood). */
+const CONFECTION_FLAVOURS = new Set(['chocolate', 'caramel', 'fudge', 'butterscotch', 'toffee', 'mocha'].map(stem));
+const CANDIES_STEM = stem('candies');
 const COMMON_SPECIES = new Set(['beef', 'pork', 'chicken', 'turkey', 'ham'].map(stem));
 const SKIN_ON_BEFORE = new Set(['and', 'with', 'without', 'in', 'wo', 'includes', 'include', 'including']);
 const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
@@ -335,8 +339,25 @@ export function extraTermWords(searchTerms: string | undefined): string[] {
   return kept;
 }
 
-/** Works out what the ranking needs of a food's name, group and other names. */
-export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number): FoodProfile {
+/**
+ * The shapes a food is served in by USDA's own household portions ("1 bar (1.55 oz)" for
+ * "Candies, milk chocolate"): a person asking for "a chocolate bar" asks for a food that comes as
+ * one. Only shape nouns (PORTION_SHAPES), never a measure such as a cup or an ounce.
+ */
+export function portionShapeWords(portions: readonly unknown[] | undefined): string[] {
+  if (!portions) return [];
+  const found: string[] = [];
+  for (const portion of portions) {
+    const measure = (portion as { measure?: unknown } | null)?.measure;
+    if (typeof measure !== 'string') continue;
+    const lead = /^[a-z]+/i.exec(measure)?.[0]?.toLowerCase();
+    if (lead !== undefined && PORTION_SHAPES.has(lead) && !found.includes(lead)) found.push(lead);
+  }
+  return found;
+}
+
+/** Works out what the ranking needs of a food's name, group, other names and portions. */
+export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number, portions?: readonly unknown[]): FoodProfile {
   const list = nameWords(name);
   const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
   const segments = new Map<number, NameWord[]>();
@@ -355,9 +376,14 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
   const measured = new Set<number>();
   for (const word of list) if (hasDigit(word.lower)) measured.add(word.segment);
   const categorySegment = CATEGORY_SEGMENTS.has(first.map((w) => w.lower).join(' '));
+  // Filed as a candy ("Candies, ..."), not a frozen yogurt or pudding of the same group.
+  const candy = foodGroup === 'Sweets' && list[0]?.segment === 0 && list[0].stem === CANDIES_STEM;
   const costs = list.map((word) => {
     if (word.segment === 0 && categorySegment) return WORD_COST.other;
-    const cost = costOf(word, speciesCategory && word.segment === 0);
+    let cost = costOf(word, speciesCategory && word.segment === 0);
+    // A sweet's flavour is what sweets are made of ("TWIX Caramel", "M&M's Milk Chocolate"): no
+    // variety of the candy, as chocolate is of milk.
+    if (cost === WORD_COST.variety && candy && CONFECTION_FLAVOURS.has(word.stem)) cost = WORD_COST.other;
     if (measured.has(word.segment) && !word.note) return Math.min(cost, WORD_COST.plain);
     if (!word.afterWith || word.note) return cost;
     // "with calcium propionate", "in vegetable oil", "with salt": an additive is no other food;
@@ -422,6 +448,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
 
   const stems = list.map((w) => w.stem);
   const extraWords = extraTermWords(searchTerms);
+  for (const word of portionShapeWords(portions)) if (!extraWords.includes(word)) extraWords.push(word);
   return {
     stems,
     flags,

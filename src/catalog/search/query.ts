@@ -17,6 +17,7 @@ import {
   OCCASION_WORDS,
   PACKAGE_WORDS,
   SERVING_CONTAINERS,
+  SHAPED_FORMS,
 } from './vocabulary.js';
 
 /**
@@ -54,6 +55,11 @@ export interface ParsedQuery {
   firstHead: number;
 }
 
+/**
+ * What "canned" implied by a can or a tin counts: as much as a word of the food, more than "sliced"
+ * implied by slices ("a tin of chopped tomatoes" is canned tomatoes, not fresh ones chopped).
+ */
+const CANNED_WEIGHT = 1.2;
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
 /** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
 const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
@@ -179,13 +185,13 @@ export function parseQuery(query: string): ParsedQuery {
   if (parsed.length > 0) parsed[parsed.length - 1]!.last = true;
   for (const form of implied) {
     const s = stem(form);
-    if (!seen.has(s)) parsed.push({ text: form, stem: s, role: 'optional', secondConjunct: false, last: false, weight: 0.5 });
+    if (!seen.has(s)) parsed.push({ text: form, stem: s, role: 'optional', secondConjunct: false, last: false, weight: form === 'canned' ? CANNED_WEIGHT : 0.5 });
   }
   // A query of qualifiers only ("plain", "raw") names what it says.
   if (!parsed.some((w) => w.role === 'core')) for (const w of parsed) if (w.role === 'optional') w.role = 'core';
   // A kind of food named alone ("a bowl of cereal", "a handful of nuts") is its everyday one.
   const cores = parsed.filter((w) => w.role === 'core');
-  const everyday = cores.length === 1 ? BARE_KIND_DEFAULTS.get(cores[0]!.stem) : undefined;
+  const everyday = cores.length === 1 && !parsed.some((w) => SHAPED_FORMS.has(w.stem)) ? BARE_KIND_DEFAULTS.get(cores[0]!.stem) : undefined;
   if (everyday !== undefined) {
     const at = parsed.indexOf(cores[0]!);
     const replaced = words(everyday)

@@ -44,7 +44,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bhot\s+chocolate\b/g, 'hot chocolate cocoa'],
   // Chicken soup named alone is chicken noodle soup, the everyday one.
   [/(?<!\b(?:cream\s+of|creamy|cream)\s+)\bchicken\s+soups?\b/g, 'chicken noodle soup', 'soup'],
-  [/\bcorn\s+on\s+the\s+cob\b/g, 'sweet corn'],
+  // Corn eaten off the cob is sweet corn; USDA names the cob only for frozen kernels.
+  [/\bcorn\s+on\s+(?:the\s+)?cobs?\b|\bcorn\s+cobs?\b|\bcobs?\s+of\s+corn\b/g, 'sweet corn', 'cob'],
   // British names for the same foods.
   [/\bsemi[-\s]?skimmed\s+milk\b/g, 'reduced fat milk 2%'],
   [/\bskimmed\s+milk\b/g, 'nonfat milk'],
@@ -89,14 +90,35 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "a cup of decaf": decaffeinated coffee, unless another drink is named.
   [/\bdecaf\b(?!\s+(?:coffee|tea|espresso|latte|cola|coke|soda|diet))/g, 'decaffeinated coffee', 'decaf'],
   [/\bsweets\b/g, 'candies'],
+  // What an omelette is filled with is what it came with ("a cheese omelette": the omelet, with cheese);
+  // USDA has one omelet, and the foods with egg and cheese are breakfast sandwiches.
+  [/\b(?!(?:a|an|the|one|two|three|my|plain|egg|eggs|big|small|large|little|spanish|french|fluffy|folded|some|of|and|with)\b)([a-z]+(?:\s+(?:and|&|n)\s+[a-z]+)?)\s+omel(?:et|ette)s?\b/g, 'omelet with $1', 'omel'],
+  // A Pot Noodle is the instant noodle snack, USDA's ramen noodle soup.
+  [/\bpot\s+noodles?\b/g, 'ramen noodle soup', 'noodle'],
+  // Soldiers beside an egg are strips of toast.
+  [/\b(?:toast(?:ed)?\s+)?soldiers\b/g, 'toast', 'soldier'],
+  // "a chocolate bar" is a bar of chocolate, which named alone is milk chocolate; another kind keeps its word.
+  [/(?<!\b(?:milk|dark|white|sweet|semisweet|bittersweet|baking|mint|orange|crispy|protein|granola|cereal|energy|nut|ice\s+cream)\s+)\bchocolate\s+bars?\b/g, 'milk chocolate bar', 'bar'],
+  // A fruit crumble is what US cooks call a crisp (USDA: "Desserts, apple crisp"); "beef crumbles" stay crumbles.
+  [/\b(apples?|rhubarb|berry|berries|blackberry|blackberries|peach|peaches|plum|plums|pear|pears|cherry|cherries|blueberry|blueberries|strawberry|fruit)\s+crumbles?\b/g, '$1 crisp dessert', 'crumble'],
+  // Jam in a pastry is what USDA calls a jelly filling ("a jam doughnut"); jam alone stays "Jams and preserves".
+  [/\bjam(?=\s+(?:filled\s+)?(?:doughnuts?|donuts?|tarts?|pastr(?:y|ies)|turnovers?|danish(?:es)?)\b)/g, 'jelly', 'jam'],
+  // Poppadoms, in any of their spellings, are USDA's papad.
+  [/\b(?:pop+[ae]d[ou]ms?|pap+[ae]d[ou]ms?|pap+[ae]dams?)\b/g, 'papad', 'p'],
+  // A spring roll from a takeaway is the nearest of USDA's foods to an egg roll (fried, in a wheat wrapper).
+  [/\bspring\s+rolls?\b/g, 'egg rolls', 'roll'],
   // A digestive biscuit is the nearest thing to USDA's graham crackers (sweet, wholemeal).
   [/\b(chocolate\s+)?digestives?(?:\s+biscuits?)?\b/g, '$1graham crackers', 'digestive'],
   [/\bfizzy\s+drinks?\b/g, 'carbonated beverage'],
   [/\bfish\s+fingers?\b/g, 'fish sticks'],
   // The dish: battered fish, fried, with chips (fries) on the side.
   [/\bfish\s+(?:and|&|n)\s+chips\b/g, 'battered fish fillet fried with french fries', 'chips'],
+  // Fried fish of no species named is that battered fillet too (it was a batter-dipped shark).
+  [/\b(?:deep[-\s]?fried|fried|battered|beer[-\s]battered|breaded)\s+fish(?:\s+fillets?)?\b(?!\s+(?:sticks?|fingers?|sandwich|burger|tacos?))/g, 'battered fish fillet fried', 'fish'],
   [/(?<!ginger\s+)\b(?:lager|ale|bitter)s?\b(?!\s+(?:melon|chocolate|gourd))/g, 'beer'],
   [/\bcuppas?\b/g, 'cup of tea'],
+  // Cider drunk by the glass is the hard cider; apple cider and cider vinegar keep their words.
+  [/(?<!\b(?:apple|hard)\s+)\bciders?\b(?!\s+vinegar)/g, 'hard cider', 'cider'],
   [/\bstreaky\s+bacon\b/g, 'bacon'],
   [/\bback\s+bacon\b/g, 'canadian bacon'],
   [/\bgammon\b/g, 'ham'],
@@ -141,7 +163,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
   [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread', 'toast'],
   [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread', 'toast'],
-  [/\bmilkshakes?\b/g, 'milk shake'],
+  [/\bmilkshakes?\b/g, 'shake'],
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],

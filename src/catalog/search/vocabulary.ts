@@ -37,7 +37,7 @@ export const PLAIN_WORDS = stems(
     'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
-    'style home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
+    'style standard home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
@@ -213,6 +213,15 @@ export const PACKAGE_WORDS = plainSet(
  */
 export const SERVING_CONTAINERS = plainSet('cup cups pot pots sleeve sleeves side sides combo');
 
+/**
+ * Forms that shape a food into a product of its own ("fish sticks", "cheese balls"), unlike a cut of
+ * it (a piece, slice, fillet): after a kind named alone, the kind stays what it says.
+ */
+export const SHAPED_FORMS = stems('stick sticks ball balls cocktail skewer skewers patty patties strip strips cube cubes spear spears');
+
+/** Shapes of USDA's household portions that name how a food comes ("1 bar", "1 stick"): see profile.ts portionShapeWords. */
+export const PORTION_SHAPES = plainSet('bar bars stick sticks square squares');
+
 /** Sizes: they pick a portion, not a food ("a large egg", "medium banana"). */
 export const SIZE_WORDS = stems('small medium large big little jumbo giant regular extra single double triple baby');
 
@@ -253,6 +262,12 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     pretzel: 'hard pretzels',
     soup: 'chicken noodle soup',
     chocolate: 'milk chocolate',
+    // A fish named by no species is the white fish most eaten, cod (sturgeon had the most portions).
+    fish: 'cod',
+    // Cream named alone is fluid cream for coffee or fruit, not sour cream.
+    cream: 'fluid cream',
+    // A mocha ordered alone is the coffee drink, not a mocha-flavoured soymilk.
+    mocha: 'mocha coffee',
   }),
 );
 
