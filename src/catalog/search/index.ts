@@ -225,6 +225,8 @@ export class FoodSearchIndex {
   private readonly groupNamedBy: Array<ReadonlySet<string>> = [new Set()];
   /** Whether a stem is mostly written as a brand ("cheerios", "kellogg"), not a food word that brands also use ("pizza"). */
   private brandStem: Uint8Array;
+  /** Whether a stem names an unbranded food's kind ("pizza" in "Pizza, cheese topping"): a product line ("USDA Commodity", "Red and White") does not. */
+  private readonly kindStem: Uint8Array;
   /** stem id -> foods whose name or other names have it, in index order. */
   private readonly postings: Int32Array[] = [];
   /** Every distinct word as written, sorted (prefix look-ups), with its stem id. */
@@ -303,6 +305,7 @@ export class FoodSearchIndex {
     const surface = new Set<string>();
     const postingLists: number[][] = [];
     const namedAfterFoods = new Set<number>();
+    const kindStems: number[] = [];
     const idOf = (s: string): number => {
       let id = this.stemIds.get(s);
       if (id === undefined) {
@@ -343,7 +346,10 @@ export class FoodSearchIndex {
         post(id);
       }
       this.headStart[f] = headStem.length;
-      for (const s of profile.headNeeded) headStem.push(idOf(s));
+      for (const s of profile.headNeeded) {
+        headStem.push(idOf(s));
+        if (!profile.branded) kindStems.push(idOf(s));
+      }
       this.nextStart[f] = nextStem.length;
       for (const s of profile.nextNeeded) nextStem.push(idOf(s));
       this.headBrandStart[f] = headBrandStem.length;
@@ -419,6 +425,8 @@ export class FoodSearchIndex {
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
     this.brandStem = new Uint8Array(this.stemTexts.length);
+    this.kindStem = new Uint8Array(this.stemTexts.length);
+    for (const id of kindStems) this.kindStem[id] = 1;
     // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
@@ -1139,10 +1147,11 @@ export class FoodSearchIndex {
     if (this.headBrandStart[f] === this.headBrandStart[f + 1] || this.headStart[f] === this.headStart[f + 1]) return false;
     if (this.brandAsked || this.coverage(this.headStem, this.headStart, f) > 0) return false;
     for (let t = 0; t < terms.length; t++) if (this.bestKind[t]! !== -1 && this.bestFlags[t]! & HEAD) return false;
-    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG").
+    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG"),
+    // and one naming unbranded foods too, not a product line's ("USDA Commodity", "CAMPBELL'S Red and White").
     for (let p = this.headStart[f]!, end = this.headStart[f + 1]!; p < end; p++) {
       const stemId = this.headStem[p]!;
-      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS) return true;
+      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS && this.kindStem[stemId] === 1) return true;
     }
     return false;
   }

@@ -155,7 +155,7 @@ export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry 
  */
 export const KIND_NOUNS = stems(
   'nuts nut seeds seed kernels kernel fruit fruits berries leaves beans breast breasts thigh thighs wing wings leg legs drumstick ' +
-    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles',
+    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles pastry pastries',
 );
 
 /** What is added to a food as an ingredient of its recipe or a nutrient: "with salt", "with calcium propionate", "with added vitamin D". */
