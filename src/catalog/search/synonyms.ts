@@ -15,7 +15,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bstring\s+beans?\b/g, 'snap green beans'],
   [/\bjell-?o\b/g, 'gelatin dessert'],
   [/\bdiet\s+(?=coke|cola|soda|pepsi|pop|soft|drink)/g, 'low calorie '],
-  [/\b(coke|cola|pepsi)\s+zero\b|\bzero\s+sugar\s+(coke|cola|pepsi)\b/g, 'low calorie cola'],
+  // Pepsi Max, Coke Zero, Diet Coke's British name Coke Light: the sugar-free colas.
+  [/\b(coke|cola|pepsi)\s+(?:zero|max|light)\b|\bzero\s+sugar\s+(coke|cola|pepsi)\b/g, 'low calorie cola'],
   [/\bfat[-\s]?free\s+milk\b/g, 'nonfat milk'],
   // How the animal was raised is not in USDA's names.
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
@@ -141,7 +142,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
   [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread', 'toast'],
   [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread', 'toast'],
-  [/\bmilkshakes?\b/g, 'milk shake'],
+  // Every shake is a milk shake: USDA names the fast-food ones "shake" alone ("Beverages, shake, fast food, strawberry").
+  [/\bmilk\s*shakes?\b/g, 'shake', 'shake'],
   // Brands people name for a kind of food USDA lists generically.
   [/\bcoca[-\s]?cola\b/g, 'cola carbonated'],
   [/\boreos?\b/g, 'chocolate sandwich cookies with creme filling'],
@@ -152,7 +154,55 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcups?\s+of\s+joe\b/g, 'cup of coffee', 'joe'],
   [/\bnutella\b/g, 'chocolate hazelnut spread'],
   [/\bcheetos\b/g, 'cheese flavor puffs'],
-  [/\bdoritos\b/g, 'tortilla chips'],
+  // Doritos' flagship flavour is nacho cheese.
+  [/\bdoritos\b/g, 'nacho cheese tortilla chips'],
+  // Session 13 (blind3's misses, by family): brands and British names of everyday foods that USDA
+  // lists generically or under their American name.
+  // Crisps and biscuits.
+  [/\bwalkers(?:\s+(?:crisps|ready\s+salted))?\b/g, 'potato chips', 'walkers'],
+  [/\b(?:wotsits|quavers|cheesy\s+puffs)\b/g, 'cheese flavor puffs'],
+  [/\bhob\s*nobs?\b/g, 'oatmeal cookies', 'nob'],
+  [/\bcustard\s+creams?\b/g, 'vanilla sandwich cookies with creme filling', 'custard'],
+  [/\bbourbon\s+biscuits?\b/g, 'chocolate sandwich cookies with creme filling', 'bourbon'],
+  [/\bginger\s*nuts?(?:\s+biscuits?)?\b/g, 'gingersnaps', 'ginger'],
+  [/\bpork\s+(?:rinds?|scratchings|crackling)\b/g, 'pork skins snacks', 'pork'],
+  [/\bchicharr?on(?:e?s)?\b/g, 'pork skins snacks', 'chichar'],
+  [/\btriscuits?\b/g, 'whole-wheat crackers', 'triscuit'],
+  [/\bwheat\s+thins\b/g, 'wheat crackers', 'thins'],
+  [/\bmoon\s*pies?\b/g, 'chocolate coated marshmallow cookies', 'moon'],
+  // Cereals by their British names (the same Kellogg's cereals in the US).
+  [/\bcoco\s+pops\b/g, 'cocoa krispies', 'coco'],
+  [/\bfrosties\b/g, 'frosted flakes', 'frosties'],
+  [/\b(?:sugar|honey(?:\s+monster)?)\s+puffs\b/g, 'honey smacks', 'puffs'],
+  // Chocolate bars: a British Mars bar is the American Milky Way, a Bounty the Mounds bar.
+  [/\bmars\s+bars?\b/g, 'milky way bar', 'mars'],
+  [/\bbount(?:y|ies)(?:\s+bars?)?\b/g, 'mounds candy bar', 'bount'],
+  [/\bcadbury'?s?\s+dairy\s+milk\b/g, 'milk chocolate', 'dairy'],
+  // Beers by brand are beer (light when they say so); cider named alone is the drink, not the vinegar.
+  [/\b(?:corona|heineken|stella(?:\s+artois)?|carlsberg|peroni|modelo|coors|miller|becks|fosters|amstel|tsingtao|asahi|sapporo|kirin|michelob|pabst)(?:\s+(?:extra|premier|especial|lager|beer|pilsner))*\b/g, 'beer'],
+  [/(?<!\bapple\s+)\bcider\b(?!\s+vinegar)/g, 'hard cider', 'cider'],
+  // Coffee chains' bottled and iced drinks; the chain itself is not in the catalog.
+  [/\bfrappuccinos?\b/g, 'coffee ready to drink milk based sweetened', 'frappuccino'],
+  [/\bstarbucks\b/g, ' ', 'starbucks'],
+  [/\bkrispy\s+kreme(?:\s+original)?(?:\s+glazed)?(?:\s+(?:doughnuts?|donuts?))?\b/g, 'glazed doughnut', 'kreme'],
+  [/\bmcdoubles?\b/g, 'mcdonalds double cheeseburger', 'mcdouble'],
+  // Noodles and rice made of a vegetable are that vegetable.
+  [/\b(zucchini|courgettes?|squash|carrots?|cauliflower|broccoli)\s+(?:noodles|rice|spaghetti|pasta)\b/g, '$1'],
+  [/\b(?:zoodles|courgetti)\b/g, 'zucchini'],
+  // Instant noodles in a pot or cup are USDA's dry ramen noodle soup.
+  [/\b(?:pot\s+noodles?|cup\s+(?:of\s+)?noodles|instant\s+(?:noodles|ramen))\b/g, 'ramen noodle soup', 'noodle'],
+  // Dishes by another name: dal is cooked lentils, polenta cooked cornmeal (grits), meatloaf a ground-beef loaf,
+  // tempura battered and fried, a cheesesteak the steak and cheese sub, lamb cutlets its rib chops.
+  [/\b(?:dal|dhal|daal|dahl)\b/g, 'lentils'],
+  [/\bpolenta\b/g, 'corn grits', 'polenta'],
+  [/\bmeat\s*loaf\b/g, 'ground beef loaf', 'loaf'],
+  [/\b([a-z]{3,})\s+tempura\b/g, '$1 breaded fried', 'tempura'],
+  [/\b(?:philly\s+)?cheese\s*steaks?(?:\s+sandwich(?:es)?)?\b/g, 'steak and cheese submarine sandwich', 'steak'],
+  [/\blamb\s+cutlets?\b/g, 'lamb rib', 'cutlet'],
+  // British bakery names.
+  [/\bcrusty\s+(?:white\s+)?(?:rolls?|cobs?|baps?)\b/g, 'hard roll', 'crusty'],
+  [/\bvictoria\s+sponge(?:\s+cake)?\b/g, 'sponge cake', 'victoria'],
+  [/\b(?:egg\s+)?custard\s+tarts?\b/g, 'egg custard pie', 'tart'],
   [/\bbaby\s*foods?\b/g, 'babyfood'],
   [/\bgreen\s+onions?\b/g, 'onions spring scallions'],
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],
