@@ -234,6 +234,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsarnies?\b/g, 'sandwich', 'sarnie'],
   [/\blong\s+blacks?\b/g, 'brewed coffee', 'black'],
   [/\bshort\s+blacks?\b/g, 'espresso', 'black'],
+  // Southern sweet tea is black tea, sweetened, bought or made ready to drink.
+  [/\bsweet\s+teas?\b/g, 'black tea ready to drink sweetened', 'sweet'],
   [/\bbaby\s*foods?\b/g, 'babyfood'],
   [/\bgreen\s+onions?\b/g, 'onions spring scallions'],
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],

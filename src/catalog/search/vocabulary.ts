@@ -97,6 +97,12 @@ export const COOKED_REQUEST_WORDS = stems(
 );
 
 /**
+ * Query words that say the food was cooked and still name something a food may have ("buttered corn":
+ * cooked corn, with butter; "buttered popcorn": the butter-flavoured one): the word stays a food word.
+ */
+export const COOKED_FOOD_WORDS = stems('buttered');
+
+/**
  * Food groups whose raw form must be cooked before it is eaten: a person naming one
  * without "raw" or "dry" means it ready to eat (rice cooked, chicken roasted).
  */
