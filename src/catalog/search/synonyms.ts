@@ -103,6 +103,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bgammon\b/g, 'ham'],
   [/\bking\s+prawns?\b/g, 'shrimp'],
   [/\bblack\s+pudding\b/g, 'blood sausage'],
+  // Spaghetti bolognese is the spaghetti with meat sauce, the sauce after its "with" as USDA names it.
+  [/\b(spaghetti|pasta|penne|tagliatelle|linguine)\s+bolognese\b/g, '$1 with meat sauce', 'bolognese'],
   [/\bbolognese\b/g, 'meat sauce'],
   // The Chinese restaurant dishes of a meat with a green vegetable are USDA's "<meat> and vegetables".
   [/\b(beef|chicken|shrimp|prawns?)\s+(?:with|and|&|n)\s+(?:broccoli|snow\s+peas|pea\s+pods|mixed\s+vegetables|chinese\s+vegetables)\b/g, '$1 and vegetables', 'broccoli'],
@@ -236,6 +238,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bshort\s+blacks?\b/g, 'espresso', 'black'],
   // Southern sweet tea is black tea, sweetened, bought or made ready to drink.
   [/\bsweet\s+teas?\b/g, 'black tea ready to drink sweetened', 'sweet'],
+  // British fruit squash or cordial is a fruit drink diluted, not the vegetable.
+  [/\b(orange|lemon|lime|blackcurrant|apple)\s+(?:squash|cordial)\b/g, '$1 drink', 'squash'],
+  // Egg fried rice is the takeaway's plain fried rice.
+  [/\begg\s+fried\s+rice\b/g, 'fried rice', 'rice'],
+  [/\bbabybels?\b/g, 'edam cheese', 'babybel'],
   [/\bbaby\s*foods?\b/g, 'babyfood'],
   [/\bgreen\s+onions?\b/g, 'onions spring scallions'],
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],
