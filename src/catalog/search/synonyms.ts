@@ -17,6 +17,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bdiet\s+(?=coke|cola|soda|pepsi|pop|soft|drink)/g, 'low calorie '],
   // Pepsi Max, Coke Zero, Diet Coke's British name Coke Light: the sugar-free colas.
   [/\b(coke|cola|pepsi)\s+(?:zero|max|light)\b|\bzero\s+sugar\s+(coke|cola|pepsi)\b/g, 'low calorie cola'],
+  // Pepsi is a cola; as a word it would also begin "PEPSICO" (a diet Pepsi is no low-calorie Gatorade).
+  [/\bpepsi(?:\s+cola)?\b/g, 'cola', 'pepsi'],
   [/\bfat[-\s]?free\s+milk\b/g, 'nonfat milk'],
   // How the animal was raised is not in USDA's names.
   [/\b(?:free[-\s]range|cage[-\s]free|pasture[-\s]raised|corn[-\s]fed)\b/g, ' '],
@@ -243,6 +245,13 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Egg fried rice is the takeaway's plain fried rice.
   [/\begg\s+fried\s+rice\b/g, 'fried rice', 'rice'],
   [/\bbabybels?\b/g, 'edam cheese', 'babybel'],
+  // Spirits USDA lists only as the generic distilled spirit, or as whiskey.
+  [/\b(?:tequila|brandy|cognac|mezcal)\b(?!\s+sunrise)/g, 'distilled all 80 proof'],
+  [/\bbourbon\b|\bscotch\b(?!\s+(?:eggs?|pancakes?|broth))/g, 'whiskey'],
+  [/\bcollard\s+greens\b/g, 'collards', 'collard'],
+  [/\bquaker\s+(?:oats|oatmeal)\b/g, 'oats cooked with water', 'quaker'],
+  // M&M's ("mms" once normalised) named alone are the milk chocolate ones, not another M&M MARS product.
+  [/(?<!\b(?:peanut|butter|crispy|pretzel|almond|dark|mint|caramel|minis?)\s+)\bmms\b(?!\s+(?:peanut|crispy|pretzel|almond|dark|mint|caramel|minis?)\b)/g, 'mms milk chocolate candies', 'mms'],
   [/\bbaby\s*foods?\b/g, 'babyfood'],
   [/\bgreen\s+onions?\b/g, 'onions spring scallions'],
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],
