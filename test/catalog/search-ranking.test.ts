@@ -376,3 +376,9 @@ test('"buttered" says the food was cooked: buttered corn is boiled corn', () => 
   assert.match(first('buttered corn on the cob'), /^Corn, sweet, .*cooked/);
   assert.match(first('corn on the cob'), /^Corn, sweet, .*raw/);
 });
+
+test('a bacon roll or bap is bacon, eaten on bread; a sausage roll is still no close match', () => {
+  for (const query of ['a bacon roll', 'a bacon bap', 'a bacon butty']) assert.match(first(query), /^Pork, cured, bacon/, query);
+  assert.equal(index.search('a sausage roll', 3).closeMatch, false);
+  assert.match(first('english breakfast tea'), /^Beverages, tea, black/);
+});

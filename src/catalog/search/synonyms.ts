@@ -55,7 +55,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "soya milk", "soya beans": USDA writes soy, and joins some ("soymilk", "soybeans").
   [/\bsoya\b/g, 'soy', 'soya'],
   // Black teas by their blend or by how they are drunk.
-  [/\b(?:earl\s+gr[ae]y|english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
+  [/\b(?:earl\s+gr[ae]y|(?<!\bfull\s+)english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
   // Ribs of pork named alone are its spareribs; back ribs its backribs.
   [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs', 'rib'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
@@ -181,7 +181,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Chocolate bars: a British Mars bar is the American Milky Way, a Bounty the Mounds bar.
   [/\bmars\s+bars?\b/g, 'milky way bar', 'mars'],
   [/\bbount(?:y|ies)(?:\s+bars?)?\b/g, 'mounds candy bar', 'bount'],
-  [/\bcadbury'?s?\s+dairy\s+milk\b/g, 'milk chocolate', 'dairy'],
+  [/\bcadbury'?s?\s+dairy\s+milk\b|\bdairy\s+milk\s+(?:bars?|chocolate)\b/g, 'milk chocolate', 'dairy'],
   // Beers by brand are beer (light when they say so); cider named alone is the drink, not the vinegar.
   [/\b(?:corona|heineken|stella(?:\s+artois)?|carlsberg|peroni|modelo|coors|miller|becks|fosters|amstel|tsingtao|asahi|sapporo|kirin|michelob|pabst)(?:\s+(?:extra|premier|especial|lager|beer|pilsner))*\b/g, 'beer'],
   [/(?<!\bapple\s+)\bcider\b(?!\s+vinegar)/g, 'hard cider', 'cider'],
@@ -242,6 +242,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsweet\s+teas?\b/g, 'black tea ready to drink sweetened', 'sweet'],
   // British fruit squash or cordial is a fruit drink diluted, not the vegetable.
   [/\b(orange|lemon|lime|blackcurrant|apple)\s+(?:squash|cordial)\b/g, '$1 drink', 'squash'],
+  [/\b(glass|cup|bottle|jug)\s+of\s+(?:squash|cordial)\b/g, '$1 of orange drink', 'of'],
+  // A bacon or ham roll (or bap, already the roll here) is the filling in a bread roll, as a butty is (a sausage roll is a pastry, an egg roll Chinese).
+  [/\b(bacon|ham)\s+(?:hamburger\s+)?rolls?\b/g, '$1 on a roll', 'roll'],
   // Egg fried rice is the takeaway's plain fried rice.
   [/\begg\s+fried\s+rice\b/g, 'fried rice', 'rice'],
   [/\bbabybels?\b/g, 'edam cheese', 'babybel'],
