@@ -26,7 +26,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'eighth, second batch', file: path.join(repoRoot, 'bench', 'search-eighth-b.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
-  { name: 'blind3 (issue 10, session 13)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: true },
+  { name: 'blind3 (issue 10, session 13; tuned on from round 9)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: false },
   { name: 'blind4 (issue 10, session 13)', file: path.join(repoRoot, 'bench', 'search-blind4.json'), blind: true },
 ];
 

@@ -423,3 +423,61 @@ test('cider by the glass is the hard cider; cider vinegar is still the vinegar',
   assert.match(first('a glass of cider'), /hard cider/);
   assert.equal(first('cider vinegar'), 'Vinegar, cider');
 });
+
+test('the word naming the food before a cut, "without" or "pastry" is the food: a close match', () => {
+  for (const [query, name] of [
+    ['chicken fajitas', /chicken fajita strips/],
+    ['chicken parmesan', /chicken parmesan without pasta$/],
+    ['a cheese danish', /^Danish pastry, cheese/],
+  ] as const) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+    assert.match(names.get(result.hits[0]!.id) ?? '', name, query);
+  }
+});
+
+test("a brand's product line is no other kind: CAMPBELL'S Red and White French onion soup is close; a KASHI pizza for tikka masala is not", () => {
+  const soup = index.search('french onion soup', 3);
+  assert.equal(soup.closeMatch, true);
+  assert.match(names.get(soup.hits[0]!.id) ?? '', /French Onion Soup/);
+  assert.equal(index.search('chicken tikka masala', 3).closeMatch, false);
+});
+
+test('British cereal, chocolate-bar and crisp names are the American products', () => {
+  assert.match(first('a bowl of coco pops'), /COCOA KRISPIES/);
+  assert.match(first('frosties'), /FROSTED FLAKES/);
+  assert.match(first('a mars bar'), /MILKY WAY Bar/);
+  assert.match(first('a bounty'), /MOUNDS/);
+  assert.match(first('a packet of walkers'), /^Snacks, potato chips, plain/);
+  assert.match(first('pork scratchings'), /^Snacks, pork skins/);
+  assert.match(first('hobnobs'), /^Cookies, oatmeal/);
+});
+
+test('drinks by brand: Pepsi is cola (not PEPSICO Gatorade), beer brands are beer, cider the drink unless vinegar', () => {
+  assert.match(first('a diet pepsi'), /^Beverages, carbonated, low calorie, cola/);
+  assert.match(first('a can of pepsi max'), /^Beverages, carbonated, low calorie, cola/);
+  assert.match(first('a bottle of heineken'), /^Alcoholic beverage, beer, regular/);
+  assert.match(first('a pint of cider'), /hard cider/);
+  assert.match(first('cider vinegar'), /^Vinegar, cider/);
+  assert.match(first('a shot of tequila'), /^Alcoholic beverage, distilled, all/);
+});
+
+test('noodles or rice made of a vegetable are the vegetable; dal is lentils, polenta grits', () => {
+  assert.match(first('zucchini noodles'), /zucchini/);
+  const rice = index.search('cauliflower rice', 3);
+  assert.equal(rice.closeMatch, true);
+  assert.match(names.get(rice.hits[0]!.id) ?? '', /^Cauliflower/);
+  assert.match(first('a bowl of dal'), /^Lentils, .*cooked/);
+  assert.match(first('polenta'), /^Cereals, corn grits, .*cooked/);
+});
+
+test('"buttered" says the food was cooked: buttered corn is boiled corn', () => {
+  assert.match(first('buttered corn on the cob'), /^Corn, sweet, .*cooked/);
+  assert.match(first('corn on the cob'), /^Corn, sweet, .*raw/);
+});
+
+test('a bacon roll or bap is bacon, eaten on bread; a sausage roll is still no close match', () => {
+  for (const query of ['a bacon roll', 'a bacon bap', 'a bacon butty']) assert.match(first(query), /^Pork, cured, bacon/, query);
+  assert.equal(index.search('a sausage roll', 3).closeMatch, false);
+  assert.match(first('english breakfast tea'), /^Beverages, tea, black/);
+});

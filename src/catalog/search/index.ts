@@ -115,6 +115,8 @@ export const RANKING = {
 
 /** A word of this many foods' names or more is a kind of food, not a maker's name. */
 const KIND_WORD_FOODS = 20;
+/** ... and names this many unbranded foods as their noun ("Pizza, ..."), not a colour or a product line ("Red and White"). */
+const KIND_NOUN_FOODS = 3;
 
 const MATCH_EXACT = 0;
 const MATCH_SYNONYM = 1;
@@ -227,6 +229,8 @@ export class FoodSearchIndex {
   private readonly groupNamedBy: Array<ReadonlySet<string>> = [new Set()];
   /** Whether a stem is mostly written as a brand ("cheerios", "kellogg"), not a food word that brands also use ("pizza"). */
   private brandStem: Uint8Array;
+  /** How many unbranded foods a stem names as the noun of their naming segment ("pizza" in "Pizza, cheese topping"): a product line's words ("USDA Commodity", "Red and White") name none or one. */
+  private readonly kindStem: Uint8Array;
   /** stem id -> foods whose name or other names have it, in index order. */
   private readonly postings: Int32Array[] = [];
   /** Every distinct word as written, sorted (prefix look-ups), with its stem id. */
@@ -307,6 +311,7 @@ export class FoodSearchIndex {
     const surface = new Set<string>();
     const postingLists: number[][] = [];
     const namedAfterFoods = new Set<number>();
+    const kindStems: number[] = [];
     const idOf = (s: string): number => {
       let id = this.stemIds.get(s);
       if (id === undefined) {
@@ -348,6 +353,8 @@ export class FoodSearchIndex {
       }
       this.headStart[f] = headStem.length;
       for (const s of profile.headNeeded) headStem.push(idOf(s));
+      // The noun naming an unbranded food ("Pizza, cheese topping": pizza; "Turkey, white": not "white" alone).
+      if (!profile.branded && profile.headNeeded.length > 0) kindStems.push(idOf(profile.headNeeded[profile.headNeeded.length - 1]!));
       this.nextStart[f] = nextStem.length;
       for (const s of profile.nextNeeded) nextStem.push(idOf(s));
       this.headBrandStart[f] = headBrandStem.length;
@@ -424,6 +431,8 @@ export class FoodSearchIndex {
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
     this.brandStem = new Uint8Array(this.stemTexts.length);
+    this.kindStem = new Uint8Array(this.stemTexts.length);
+    for (const id of kindStems) if (this.kindStem[id]! < 255) this.kindStem[id]!++;
     // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
@@ -1267,10 +1276,11 @@ export class FoodSearchIndex {
     if (this.headBrandStart[f] === this.headBrandStart[f + 1] || this.headStart[f] === this.headStart[f + 1]) return false;
     if (this.brandAsked || this.coverage(this.headStem, this.headStart, f) > 0) return false;
     for (let t = 0; t < terms.length; t++) if (this.bestKind[t]! !== -1 && this.bestFlags[t]! & HEAD) return false;
-    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG").
+    // The other kind is a word many foods have ("Pizza"), not a company's ("GEROLSTEINER BRUNNEN GmbH & Co. KG"),
+    // and one naming unbranded foods too, not a product line's ("USDA Commodity", "CAMPBELL'S Red and White").
     for (let p = this.headStart[f]!, end = this.headStart[f + 1]!; p < end; p++) {
       const stemId = this.headStem[p]!;
-      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS) return true;
+      if (this.stemTexts[stemId]!.length >= 3 && this.postings[stemId]!.length >= KIND_WORD_FOODS && this.kindStem[stemId]! >= KIND_NOUN_FOODS) return true;
     }
     return false;
   }

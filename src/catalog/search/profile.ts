@@ -7,6 +7,7 @@ import {
   CATEGORY_WORDS,
   COOK_BEFORE_EATING_GROUPS,
   DIET_WORDS,
+  FORM_WORDS,
   IDENTITY_WORDS,
   KIND_NOUNS,
   NEGATING_WORDS,
@@ -252,9 +253,11 @@ function nameWords(name: string): NameWord[] {
  * or a noun of kind or part ("cashew nuts", "Turkey breast").
  */
 function qualifies(next: string): boolean {
-  if (next === '' || STOPWORDS.has(next) || next === 'not' || next === 'non' || hasDigit(next.charAt(0))) return false;
+  // Nor before "without" ("chicken parmesan without pasta"): what follows is what the food lacks.
+  if (next === '' || STOPWORDS.has(next) || next === 'not' || next === 'non' || next === 'without' || hasDigit(next.charAt(0))) return false;
   const s = stem(next);
-  return !(KIND_NOUNS.has(s) || PLAIN_WORDS.has(s) || BASIC_METHODS.has(s) || OTHER_METHODS.has(s) || PREPARED_WORDS.has(s) || UNPREPARED_WORDS.has(s));
+  // A cut or shape ("chicken fajita strips", "fish sticks") says how the food before it was cut: that word is the food.
+  return !(KIND_NOUNS.has(s) || FORM_WORDS.has(s) || PLAIN_WORDS.has(s) || BASIC_METHODS.has(s) || OTHER_METHODS.has(s) || PREPARED_WORDS.has(s) || UNPREPARED_WORDS.has(s));
 }
 
 /** The cost class of an unasked word, from the word and its neighbours. */

@@ -4,6 +4,7 @@ import {
   AND_WORDS,
   BARE_KIND_DEFAULTS,
   CONTAINER_FORMS,
+  COOKED_FOOD_WORDS,
   COOKED_REQUEST_WORDS,
   COUNT_WORDS,
   FORM_WORDS,
@@ -165,6 +166,8 @@ export function parseQuery(query: string): ParsedQuery {
       if (RAW_REQUEST_WORDS.has(s) && !cookingPhrase) {
         state = 'raw';
         role = 'optional';
+      } else if (COOKED_FOOD_WORDS.has(s)) {
+        if (state === 'unspecified') state = 'cooked';
       } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';

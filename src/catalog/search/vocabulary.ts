@@ -97,6 +97,12 @@ export const COOKED_REQUEST_WORDS = stems(
 );
 
 /**
+ * Query words that say the food was cooked and still name something a food may have ("buttered corn":
+ * cooked corn, with butter; "buttered popcorn": the butter-flavoured one): the word stays a food word.
+ */
+export const COOKED_FOOD_WORDS = stems('buttered');
+
+/**
  * Food groups whose raw form must be cooked before it is eaten: a person naming one
  * without "raw" or "dry" means it ready to eat (rice cooked, chicken roasted).
  */
@@ -155,7 +161,7 @@ export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry 
  */
 export const KIND_NOUNS = stems(
   'nuts nut seeds seed kernels kernel fruit fruits berries leaves beans breast breasts thigh thighs wing wings leg legs drumstick ' +
-    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles',
+    'drumsticks loin tenderloin fillet fillets rib ribs shoulder belly noodle noodles pastry pastries',
 );
 
 /** What is added to a food as an ingredient of its recipe or a nutrient: "with salt", "with calcium propionate", "with added vitamin D". */
