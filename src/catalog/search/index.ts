@@ -234,21 +234,25 @@ export class FoodSearchIndex {
   private readonly surfaceByLength: number[][] = [];
   private readonly surfaceMask: Int32Array;
   private readonly expansionCache = new Map<string, Expansion>();
+  /** compoundSplit's answers, kept as expansions are. */
+  private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
   private stemGeneration: Uint32Array;
   private stemSlot: Int32Array;
-  private slotMask: number[] = [];
-  private slotWeight: number[] = [];
-  private slotKind: number[] = [];
-  private slotBest: number[] = [];
+  // Typed arrays grown as a query needs more slots (plain arrays emptied and refilled on
+  // every query were reallocated each time).
+  private slotCapacity = 0;
+  private slotMask = new Int32Array(0);
+  private slotWeight = new Float64Array(0);
+  private slotKind = new Int8Array(0);
+  private slotBest = new Float64Array(0);
   /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
-  private slotRefund: number[] = [];
-  /** Per slot: its best weight as a food word (core or optional), and as a side word ("with Y"), unscaled. */
-  private slotFood: number[] = [];
-  private slotSide: number[] = [];
+  private slotRefund = new Float64Array(0);
+  /** Per slot: its best weight as a side word ("with Y"), unscaled. */
+  private slotSide = new Float64Array(0);
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
@@ -564,13 +568,7 @@ export class FoodSearchIndex {
     }
     const gen = this.generation;
     let slots = 0;
-    this.slotMask.length = 0;
-    this.slotWeight.length = 0;
-    this.slotKind.length = 0;
-    this.slotBest.length = 0;
-    this.slotRefund.length = 0;
-    this.slotFood.length = 0;
-    this.slotSide.length = 0;
+    const used = terms.length;
     for (let t = 0; t < terms.length; t++) {
       const { stems, weights, kinds } = terms[t]!.expansion;
       for (let i = 0; i < stems.length; i++) {
@@ -579,14 +577,15 @@ export class FoodSearchIndex {
         if (this.stemGeneration[stemId] === gen) slot = this.stemSlot[stemId]!;
         else {
           slot = slots++;
+          if (slot >= this.slotCapacity) this.growSlots(slot + 1);
           this.stemGeneration[stemId] = gen;
           this.stemSlot[stemId] = slot;
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
           this.slotRefund[slot] = 0;
-          this.slotFood[slot] = 0;
           this.slotSide[slot] = 0;
-          for (let k = 0; k < MAX_TERMS; k++) {
+          // Only the columns of this query's terms are read (a term's bit is set before its column is).
+          for (let k = 0; k < used; k++) {
             this.slotWeight[slot * MAX_TERMS + k] = 0;
             this.slotKind[slot * MAX_TERMS + k] = 0;
           }
@@ -600,9 +599,25 @@ export class FoodSearchIndex {
         if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
         if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
         if (terms[t]!.word.role === 'side') this.slotSide[slot] = Math.max(this.slotSide[slot]!, weights[i]!);
-        else this.slotFood[slot] = Math.max(this.slotFood[slot]!, counted);
       }
     }
+  }
+
+  private growSlots(needed: number): void {
+    let capacity = Math.max(64, this.slotCapacity * 2);
+    while (capacity < needed) capacity *= 2;
+    const grow = <T extends Int32Array | Float64Array | Int8Array>(old: T, make: (n: number) => T, width: number): T => {
+      const next = make(capacity * width);
+      next.set(old);
+      return next;
+    };
+    this.slotMask = grow(this.slotMask, (n) => new Int32Array(n), 1);
+    this.slotBest = grow(this.slotBest, (n) => new Float64Array(n), 1);
+    this.slotRefund = grow(this.slotRefund, (n) => new Float64Array(n), 1);
+    this.slotSide = grow(this.slotSide, (n) => new Float64Array(n), 1);
+    this.slotWeight = grow(this.slotWeight, (n) => new Float64Array(n), MAX_TERMS);
+    this.slotKind = grow(this.slotKind, (n) => new Int8Array(n), MAX_TERMS);
+    this.slotCapacity = capacity;
   }
 
   /**
@@ -850,18 +865,38 @@ export class FoodSearchIndex {
     let text: string | undefined;
     for (const word of parsed.words) {
       const w = word.text;
-      if (word.role !== 'core' || w.length < 6 || /\d/.test(w) || this.knows(w)) continue;
-      if (word.last && this.wordsStartingWith(w).length > 0) continue;
+      if (word.role !== 'core' || w.length < 6) continue;
+      const split = this.compoundSplit(w, word.last);
+      if (split !== '') text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), split);
+    }
+    return text === undefined ? parsed : parseQuery(text);
+  }
+
+  /**
+   * The two known words an unknown word of 6 letters or more is written for ("a b"), or ''
+   * when it is none. Depends only on the word and whether it is the last typed, so it is
+   * kept with the word, as its expansion is (trying every split costs a stem look-up each).
+   */
+  private compoundSplit(w: string, last: boolean): string {
+    const key = last ? `${w}|` : w;
+    const kept = this.compoundCache.get(key);
+    if (kept !== undefined) return kept;
+    let split = '';
+    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0)) {
       for (let i = 3; i <= w.length - 3; i++) {
         const a = w.slice(0, i);
         const b = w.slice(i);
         if (!STOPWORDS.has(a) && !STOPWORDS.has(b) && this.knows(a) && this.knows(b)) {
-          text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), `${a} ${b}`);
+          split = `${a} ${b}`;
           break;
         }
       }
     }
-    return text === undefined ? parsed : parseQuery(text);
+    if (this.expansionCacheSize > 0) {
+      if (this.compoundCache.size >= this.expansionCacheSize) this.compoundCache.delete(this.compoundCache.keys().next().value!);
+      this.compoundCache.set(key, split);
+    }
+    return split;
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
