@@ -143,6 +143,12 @@ interface Term {
 }
 
 const MAX_TERMS = 16;
+/** Below the last kept score by more than this, a bound rules a food out (far above any rounding of the sums). */
+const BOUND_MARGIN = 1e-6;
+/** Bounds are worth their pass from this many candidates a result on. */
+const BOUND_FROM = 4;
+/** Terms a ceiling tells apart (a table of 2^n); any more count as present. */
+const MASKED_TERMS = 8;
 const STATE_NEUTRAL = 0;
 const STATE_UNPREPARED = 1;
 const STATE_PREPARED = 2;
@@ -245,6 +251,9 @@ export class FoodSearchIndex {
   // Typed arrays grown as a query needs more slots (plain arrays emptied and refilled on
   // every query were reallocated each time).
   private slotCapacity = 0;
+  private slotCount = 0;
+  /** Per candidate of a query: its score bound (rank). */
+  private bounds = new Float64Array(0);
   private slotMask = new Int32Array(0);
   private slotWeight = new Float64Array(0);
   private slotKind = new Int8Array(0);
@@ -601,6 +610,7 @@ export class FoodSearchIndex {
         if (terms[t]!.word.role === 'side') this.slotSide[slot] = Math.max(this.slotSide[slot]!, weights[i]!);
       }
     }
+    this.slotCount = slots;
   }
 
   private growSlots(needed: number): void {
@@ -789,16 +799,48 @@ export class FoodSearchIndex {
       }
       const headTerm = terms.findIndex((t) => t.word === headWord);
       const best: Array<{ index: number; score: number }> = [];
-      for (const f of found) {
+      const consider = (f: number): void => {
         let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
         // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
         if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
-        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
+        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) return;
         // Keep the best `limit` in order: a short insertion beats sorting every candidate.
         let at = best.length;
         while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
         best.splice(at, 0, { index: f, score });
         if (best.length > limit) best.pop();
+      };
+      if (found.length <= limit * BOUND_FROM) {
+        for (const f of found) consider(f);
+        return { best, headTerm, headWord };
+      }
+      // Most of a broad word's foods ("beef": 1,144) cannot enter the best `limit`: each gets a
+      // bound on its score first (never below it), the foods of the highest bounds are scored
+      // first, and then a food only when its bound reaches the last score kept. Scoring in
+      // another order keeps the same results (ranksBefore is a total order).
+      const ceilings = this.ceilings(terms, leadingTerm, phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0);
+      const brandPossible = this.brandPossible(terms);
+      if (this.bounds.length < found.length) this.bounds = new Float64Array(Math.max(found.length, this.bounds.length * 2));
+      const bounds = this.bounds;
+      const seeds: number[] = [];
+      for (let i = 0; i < found.length; i++) {
+        const f = found[i]!;
+        const bound = this.scoreBound(f, ceilings, parsed.state, namedGroups, alcohol, filingAsked, brandPossible);
+        bounds[i] = bound;
+        if (seeds.length === limit && bound <= bounds[seeds[limit - 1]!]!) continue;
+        let at = seeds.length;
+        while (at > 0 && bound > bounds[seeds[at - 1]!]!) at--;
+        seeds.splice(at, 0, i);
+        if (seeds.length > limit) seeds.pop();
+      }
+      for (const i of seeds) {
+        consider(found[i]!);
+        bounds[i] = -Infinity;
+      }
+      for (let i = 0; i < found.length; i++) {
+        const bound = bounds[i]!;
+        if (bound === -Infinity || (best.length === limit && bound < best[limit - 1]!.score - BOUND_MARGIN)) continue;
+        consider(found[i]!);
       }
       return { best, headTerm, headWord };
     };
@@ -897,6 +939,91 @@ export class FoodSearchIndex {
       this.compoundCache.set(key, split);
     }
     return split;
+  }
+
+  /**
+   * The most a food having the terms of a mask can score, before its own prior and costs,
+   * for every mask of the terms (an array indexed by mask; `extra` added to each): every
+   * term it has at its best weight in the best position, the head covered by the query's
+   * best slot, each pair of them side by side, the leading word first (see score).
+   */
+  private ceilings(terms: Term[], leadingTerm: number, extra: number): Float64Array {
+    const n = Math.min(terms.length, MASKED_TERMS);
+    let cover = 0;
+    for (let slot = 0; slot < this.slotCount; slot++) cover = Math.max(cover, this.slotBest[slot]!);
+    const tops: number[] = [];
+    for (const term of terms) {
+      let top = 0;
+      for (const w of term.expansion.weights) top = Math.max(top, w);
+      tops.push(top);
+      cover = Math.max(cover, top * term.factor);
+    }
+    const ceilings = new Float64Array(1 << n);
+    for (let mask = 0; mask < 1 << n; mask++) {
+      // Terms past MASKED_TERMS are counted as present.
+      const has = (t: number): boolean => t >= n || (mask & (1 << t)) !== 0;
+      // The leading word is looked up by stem whether or not it matched a term (so always counted).
+      let ceiling = extra + RANKING.headCovered * cover + (leadingTerm >= 0 ? RANKING.leadingWord * tops[leadingTerm]! : 0);
+      for (let t = 0; t < terms.length; t++) {
+        if (!has(t)) continue;
+        const term = terms[t]!;
+        const factor = term.word.role === 'side' ? Math.max(term.factor, RANKING.namedSideWord) : term.factor;
+        ceiling += tops[t]! * term.weight * factor;
+        if (t + 1 < terms.length && has(t + 1)) ceiling += RANKING.adjacentWords * Math.min(tops[t]!, tops[t + 1]!);
+      }
+      ceilings[mask] = ceiling;
+    }
+    return ceilings;
+  }
+
+  /**
+   * A bound on food `f`'s score (never below it): the ceiling of the terms its words can
+   * match, every matched word's cost given back (refund and a dish's side refund together
+   * give back at most a word's cost) and the rest taken off, its prior, and what it surely
+   * loses.
+   */
+  private scoreBound(f: number, ceilings: Float64Array, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    const gen = this.generation;
+    const limit = ceilings.length - 1;
+    let mask = 0;
+    let matched = 0;
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+      const stemId = this.positionStem[p]!;
+      if (this.stemGeneration[stemId] !== gen || this.positionFlags[p]! & NEGATED) continue;
+      matched += this.positionCost[p]!;
+      mask |= this.slotMask[this.stemSlot[stemId]!]!;
+    }
+    for (let p = this.extraStart[f]!, end = this.extraStart[f + 1]!; p < end; p++) {
+      const stemId = this.extraStem[p]!;
+      if (this.stemGeneration[stemId] === gen) mask |= this.slotMask[this.stemSlot[stemId]!]!;
+    }
+    // As score takes the costs off (the same total, kept as a float32), so rounding cannot part them.
+    return ceilings[mask & limit]! - (this.totalCost[f]! - matched) + this.prior[f]! - this.surePenalty(f, state, namedGroups, alcohol, filingAsked, brandPossible);
+  }
+
+  /** Whether a brand could be asked by this query (some stem of it is mostly written as a brand): else no food's brand is. */
+  private brandPossible(terms: Term[]): boolean {
+    for (const term of terms) for (const stemId of term.expansion.stems) if (this.brandStem[stemId]) return true;
+    return false;
+  }
+
+  /** What score surely takes off food `f` whatever its words matched (headAsQualifier aside, which only lowers it more). */
+  private surePenalty(f: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    let penalty = 0;
+    const kind = this.foodKind[f]!;
+    if (kind & FOOD_BRANDED && !brandPossible) penalty += RANKING.unaskedBrand;
+    if (kind & FOOD_ALCOHOLIC && !alcohol) penalty += RANKING.unaskedAlcohol;
+    if (kind & FOOD_NAMED_AFTER && !filingAsked) penalty += RANKING.namedAfterFood;
+    const group = this.groupOf[f]!;
+    if (group !== 0 && !brandPossible && !(namedGroups & (1 << group))) penalty += this.groupCost[f]!;
+    const foodState = this.foodState[f]!;
+    if (state === 'unspecified') {
+      if (foodState === STATE_UNPREPARED) penalty += RANKING.unpreparedForm;
+      else if (foodState === STATE_PREPARED && kind & FOOD_RAW_DEFAULT) penalty += RANKING.cookedProduce;
+    } else if (state === 'raw') {
+      if (foodState === STATE_PREPARED) penalty += RANKING.otherForm;
+    } else if (foodState === STATE_UNPREPARED || foodState === STATE_RAW) penalty += RANKING.otherForm;
+    return penalty;
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
