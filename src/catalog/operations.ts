@@ -1,5 +1,5 @@
 import { nutrientTierFor } from '../accounts/plans.js';
-import { fitJsonList, fitList, RESPONSE_BUDGET_CHARS, withJson } from '../api/budget.js';
+import { fitJsonList, fitList, withJson } from '../api/budget.js';
 import type { Caller } from '../api/caller.js';
 import type { Activity } from '../api/activity.js';
 import type { Operation, OperationRef } from '../api/operation.js';
@@ -8,7 +8,7 @@ import type { Catalog, FoodSearchResult } from './catalog.js';
 import type { NutrientTier } from './nutrients.js';
 import { RecentValues } from './recent-values.js';
 import type { MatchKind } from './search/index.js';
-import { foodJsonOpenBytes, foodJsonSchema, foodJsonText, presentedFood, type FoodJson } from './present.js';
+import { foodJsonSchema, foodJsonText, presentedFood, type FoodJson } from './present.js';
 
 export const MAX_QUERY_LENGTH = 200;
 export const MAX_SEARCH_LIMIT = 10;
@@ -159,77 +159,12 @@ function replyKey(deps: CatalogOperationsDeps, tier: string, input: SearchFoodsI
 /** The reply to a search (found from the catalog at `version`), kept among the recent ones. */
 function searchReply(deps: CatalogOperationsDeps, tier: NutrientTier, input: SearchFoodsInput, version: number, found: FoodSearchResult): SearchReply {
   const { appUrl } = deps;
-  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
-  const bytes = searchReplyBytes(deps, tier, found, signal);
-  if (bytes !== undefined) {
-    const reply: SearchReply = { body: bytes, matches: found.results.length, closeMatch: found.closeMatch };
-    // Kept in a Buffer of its own, not a view that would hold a whole slab of answers.
-    recentRepliesOf(deps.catalog).keepMade(replyKey(deps, tier, input), version, () => ({ ...reply, body: Buffer.from(bytes) }));
-    return reply;
-  }
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
+  const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
   const body = fitJsonList(pieces, signal, deps.responseBudget);
   const reply: SearchReply = { body, matches: found.results.length, closeMatch: found.closeMatch };
   recentRepliesOf(deps.catalog).keepMade(replyKey(deps, tier, input), version, () => ({ ...reply, body: Buffer.from(body) }));
   return reply;
-}
-
-/** `,"match":"exact"}` and the others, as searchItemText ends an item. */
-const MATCH_ENDS = new Map<MatchKind, Buffer>((['exact', 'partial', 'fuzzy'] as const).map((m) => [m, Buffer.from(`,"match":${JSON.stringify(m)}}`)]));
-const DATA_OPEN = Buffer.from('{"data":[');
-
-/**
- * The reply fitJsonList would make, as its UTF-8 bytes copied together from each food's
- * bytes encoded once (foodJsonOpenBytes): no text to put together and encode per answer.
- * Undefined when the whole list is over the budget (fitJsonList trims it, as text).
- */
-function searchReplyBytes(deps: CatalogOperationsDeps, tier: NutrientTier, found: FoodSearchResult, signal: Record<string, unknown>): Buffer | undefined {
-  const tail = JSON.stringify(signal).slice(1, -1);
-  const rest = `]${tail === '' ? '' : `,${tail}`}}`;
-  const items: Buffer[] = [];
-  const ends: Buffer[] = [];
-  // The budget counts characters, as fitJsonList does: each piece's text length.
-  let chars = DATA_OPEN.length + rest.length;
-  let length = DATA_OPEN.length + Buffer.byteLength(rest);
-  for (let i = 0; i < found.results.length; i++) {
-    const { food, match } = found.results[i]!;
-    const item = foodJsonOpenBytes(food, deps.appUrl, tier);
-    const end = MATCH_ENDS.get(match)!;
-    items.push(item);
-    ends.push(end);
-    chars += foodJsonText(food, deps.appUrl, tier).length - 1 + end.length + (i > 0 ? 1 : 0);
-    length += item.length + end.length + (i > 0 ? 1 : 0);
-  }
-  if (chars > (deps.responseBudget ?? RESPONSE_BUDGET_CHARS)) return undefined;
-  const body = replyBuffer(length);
-  let at = DATA_OPEN.copy(body, 0);
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) body[at++] = 0x2c; // ','
-    at += items[i]!.copy(body, at);
-    at += ends[i]!.copy(body, at);
-  }
-  body.write(rest, at, 'utf8');
-  return body;
-}
-
-/**
- * Room for replies, cut from slabs as Node's own small-Buffer pool does (a Buffer of its own
- * per 6-9 KB answer costs an allocation and its release): a slab goes with its last reply.
- */
-const SLAB_BYTES = 128 * 1024;
-let slab = Buffer.allocUnsafeSlow(0);
-let slabUsed = 0;
-
-function replyBuffer(length: number): Buffer {
-  if (length > SLAB_BYTES / 4) return Buffer.allocUnsafeSlow(length);
-  if (slabUsed + length > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const view = slab.subarray(slabUsed, slabUsed + length);
-  // Views start on 8-byte boundaries, as the pool's do.
-  slabUsed = (slabUsed + length + 7) & ~7;
-  return view;
 }
 
 /**

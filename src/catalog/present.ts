@@ -36,15 +36,13 @@ interface Presented {
   appUrl: string;
   json: Partial<Record<NutrientTier, FoodJson>>;
   text: Partial<Record<NutrientTier, string>>;
-  /** The text's UTF-8 bytes but its closing brace, made on first use (search replies add fields after it). */
-  open: Partial<Record<NutrientTier, Buffer>>;
 }
 
 const presented = new WeakMap<Food, Presented>();
 
 function presentedOf(food: Food, appUrl: string): Presented {
   let entry = presented.get(food);
-  if (!entry || entry.appUrl !== appUrl) presented.set(food, (entry = { appUrl, json: {}, text: {}, open: {} }));
+  if (!entry || entry.appUrl !== appUrl) presented.set(food, (entry = { appUrl, json: {}, text: {} }));
   return entry;
 }
 
@@ -62,20 +60,6 @@ export function presentedFood(food: Food, appUrl: string, tier: NutrientTier): R
 export function foodJsonText(food: Food, appUrl: string, tier: NutrientTier): string {
   const entry = presentedOf(food, appUrl);
   return (entry.text[tier] ??= JSON.stringify(presentedFood(food, appUrl, tier)));
-}
-
-/**
- * foodJsonText as UTF-8 bytes without its closing brace, encoded once per food and tier:
- * a search reply is copied together from these (no text to encode per answer).
- */
-export function foodJsonOpenBytes(food: Food, appUrl: string, tier: NutrientTier): Buffer {
-  const entry = presentedOf(food, appUrl);
-  let bytes = entry.open[tier];
-  if (bytes === undefined) {
-    const text = foodJsonText(food, appUrl, tier);
-    entry.open[tier] = bytes = Buffer.from(text.slice(0, -1));
-  }
-  return bytes;
 }
 
 /** Serializes a food's API JSON for every tier ahead of its first request (the catalog in memory does it as it loads). */

@@ -65,7 +65,7 @@ describe('search reply bytes', () => {
     assert.equal(compared, queries.length * 2 * 3);
   });
 
-  test('the reply copied together as bytes is the document trimmed to the response budget, at the budget and one character under it', async () => {
+  test('the reply is the document trimmed to the response budget, at the budget and one character under it', async () => {
     const caller = { user: { plan: 'pro' } as User, clientId: 'c', grantId: undefined, scopes: new Set<string>() };
     let trimmed = 0;
     for (const query of ['chicken breast', 'crème brûlée', 'latte', 'zzqxv', 'Brocoli']) {
