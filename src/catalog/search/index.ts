@@ -149,6 +149,8 @@ const BOUND_MARGIN = 1e-6;
 const BOUND_FROM = 4;
 /** Terms a ceiling tells apart (a table of 2^n); any more count as present. */
 const MASKED_TERMS = 8;
+/** About how many words a name has, for choosing how to bound (postings or names). */
+const POSITIONS_GUESS = 12;
 const STATE_NEUTRAL = 0;
 const STATE_UNPREPARED = 1;
 const STATE_PREPARED = 2;
@@ -233,6 +235,7 @@ export class FoodSearchIndex {
   private brandStem: Uint8Array;
   /** stem id -> foods whose name or other names have it, in index order. */
   private readonly postings: Int32Array[] = [];
+  private readonly postingCost: Float64Array[] = [];
   /** Every distinct word as written, sorted (prefix look-ups), with its stem id. */
   private readonly surfaceWords: string[];
   private readonly surfaceStem: Int32Array;
@@ -255,6 +258,7 @@ export class FoodSearchIndex {
   /** Per candidate of a query: its score bound (rank). */
   private bounds = new Float64Array(0);
   private slotMask = new Int32Array(0);
+  private slotStem = new Int32Array(0);
   private slotWeight = new Float64Array(0);
   private slotKind = new Int8Array(0);
   private slotBest = new Float64Array(0);
@@ -265,6 +269,9 @@ export class FoodSearchIndex {
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
+  /** Per candidate (rank): the terms its words can match, and the cost of those words. */
+  private foodMatchMask: Int32Array;
+  private foodMatched: Float64Array;
   private readonly best = new Float64Array(MAX_TERMS);
   private readonly bestKind = new Int8Array(MAX_TERMS);
   private readonly bestFlags = new Int16Array(MAX_TERMS);
@@ -431,6 +438,17 @@ export class FoodSearchIndex {
       (this.surfaceByLength[word.length] ??= []).push(i);
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
+    // Per posting: the cost of the stem's words in that food's name (not negated), as score refunds them.
+    const cursor = new Int32Array(this.stemTexts.length);
+    for (const postings of this.postings) this.postingCost.push(new Float64Array(postings.length));
+    for (let f = 0; f < n; f++) {
+      for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+        const stemId = this.positionStem[p]!;
+        const postings = this.postings[stemId]!;
+        while (postings[cursor[stemId]!]! < f) cursor[stemId]!++;
+        if (!(this.positionFlags[p]! & NEGATED)) this.postingCost[stemId]![cursor[stemId]!]! += this.positionCost[p]!;
+      }
+    }
     this.brandStem = new Uint8Array(this.stemTexts.length);
     // 1: mostly written as a brand; 2: only ever written as one ("mcdonalds"), not a food word brands also use ("burger" in "BURGER KING").
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
@@ -439,6 +457,8 @@ export class FoodSearchIndex {
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
     this.foodMask = new Uint32Array(n);
+    this.foodMatchMask = new Int32Array(n);
+    this.foodMatched = new Float64Array(n);
   }
 
   get size(): number {
@@ -589,6 +609,7 @@ export class FoodSearchIndex {
           if (slot >= this.slotCapacity) this.growSlots(slot + 1);
           this.stemGeneration[stemId] = gen;
           this.stemSlot[stemId] = slot;
+          this.slotStem[slot] = stemId;
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
           this.slotRefund[slot] = 0;
@@ -622,6 +643,7 @@ export class FoodSearchIndex {
       return next;
     };
     this.slotMask = grow(this.slotMask, (n) => new Int32Array(n), 1);
+    this.slotStem = grow(this.slotStem, (n) => new Int32Array(n), 1);
     this.slotBest = grow(this.slotBest, (n) => new Float64Array(n), 1);
     this.slotRefund = grow(this.slotRefund, (n) => new Float64Array(n), 1);
     this.slotSide = grow(this.slotSide, (n) => new Float64Array(n), 1);
@@ -761,6 +783,8 @@ export class FoodSearchIndex {
     let requiredMask = 0;
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required) requiredMask |= 1 << t;
     let found = this.candidates(terms, requiredMask);
+    // The pass that marked `found` (foodGeneration): a later pass that found nothing leaves it standing.
+    let foundPass = this.foodPass;
     let phase: 'all' | 'first' | 'most' = 'all';
     let firstMask = 0;
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
@@ -770,6 +794,7 @@ export class FoodSearchIndex {
       const firstFound = this.candidates(terms, firstMask);
       if (firstFound.length === 0) return false;
       found = firstFound;
+      foundPass = this.foodPass;
       phase = 'first';
       for (const term of terms) if (term.word.secondConjunct) {
         term.required = false;
@@ -781,6 +806,7 @@ export class FoodSearchIndex {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
       if (!firstOnly()) {
         found = this.bestCoverage(terms, requiredMask, terms.findIndex((t) => t.word === parsed.words[parsed.head]));
+        foundPass = this.foodPass;
         phase = 'most';
       }
     }
@@ -823,9 +849,17 @@ export class FoodSearchIndex {
       if (this.bounds.length < found.length) this.bounds = new Float64Array(Math.max(found.length, this.bounds.length * 2));
       const bounds = this.bounds;
       const seeds: number[] = [];
+      // What each food's words match and cost: from the postings of the query's stems when
+      // they list fewer foods than the candidates have name words, else from each name.
+      let listed = 0;
+      for (let slot = 0; slot < this.slotCount; slot++) listed += this.postings[this.slotStem[slot]!]!.length;
+      const fromPostings = listed < found.length * POSITIONS_GUESS;
+      if (fromPostings) this.matchFromPostings(found, foundPass);
       for (let i = 0; i < found.length; i++) {
         const f = found[i]!;
-        const bound = this.scoreBound(f, ceilings, parsed.state, namedGroups, alcohol, filingAsked, brandPossible);
+        const bound = fromPostings
+          ? this.foodCeiling(f, ceilings, this.foodMatchMask[f]!, this.foodMatched[f]!, parsed.state, namedGroups, alcohol, filingAsked, brandPossible)
+          : this.scoreBound(f, ceilings, parsed.state, namedGroups, alcohol, filingAsked, brandPossible);
         bounds[i] = bound;
         if (seeds.length === limit && bound <= bounds[seeds[limit - 1]!]!) continue;
         let at = seeds.length;
@@ -998,7 +1032,36 @@ export class FoodSearchIndex {
       if (this.stemGeneration[stemId] === gen) mask |= this.slotMask[this.stemSlot[stemId]!]!;
     }
     // As score takes the costs off (the same total, kept as a float32), so rounding cannot part them.
-    return ceilings[mask & limit]! - (this.totalCost[f]! - matched) + this.prior[f]! - this.surePenalty(f, state, namedGroups, alcohol, filingAsked, brandPossible);
+    return this.foodCeiling(f, ceilings, mask, matched, state, namedGroups, alcohol, filingAsked, brandPossible);
+  }
+
+  private foodCeiling(f: number, ceilings: Float64Array, mask: number, matched: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    return ceilings[mask & (ceilings.length - 1)]! - (this.totalCost[f]! - matched) + this.prior[f]! - this.surePenalty(f, state, namedGroups, alcohol, filingAsked, brandPossible);
+  }
+
+  /**
+   * scoreBound's mask and matched cost of every candidate (foodMatchMask, foodMatched), from
+   * the postings of the query's stems: a stem only negated in a name still sets its terms'
+   * bits there (a looser bound, never a lower one). The candidates are foods of `pass`
+   * (foodGeneration).
+   */
+  private matchFromPostings(found: readonly number[], pass: number): void {
+    for (const f of found) {
+      this.foodMatchMask[f] = 0;
+      this.foodMatched[f] = 0;
+    }
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const stemId = this.slotStem[slot]!;
+      const postings = this.postings[stemId]!;
+      const costs = this.postingCost[stemId]!;
+      const bits = this.slotMask[slot]!;
+      for (let i = 0; i < postings.length; i++) {
+        const f = postings[i]!;
+        if (this.foodGeneration[f] !== pass) continue;
+        this.foodMatchMask[f]! |= bits;
+        this.foodMatched[f]! += costs[i]!;
+      }
+    }
   }
 
   /** Whether a brand could be asked by this query (some stem of it is mostly written as a brand): else no food's brand is. */
