@@ -171,6 +171,12 @@ export interface FoodSearchIndexOptions {
    * (the search benchmark measures both). Default EXPANSION_CACHE_SIZE.
    */
   expansionCacheSize?: number;
+  /**
+   * Whether candidates are ruled out by a bound on their score before they are scored
+   * (default true). The results are the same either way; false scores every candidate, the
+   * plain path the tests compare the bounded one with.
+   */
+  boundScores?: boolean;
 }
 
 /**
@@ -246,6 +252,7 @@ export class FoodSearchIndex {
   /** compoundSplit's answers, kept as expansions are. */
   private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
+  private readonly boundScores: boolean;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -283,6 +290,7 @@ export class FoodSearchIndex {
 
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
+    this.boundScores = options.boundScores ?? true;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -836,7 +844,7 @@ export class FoodSearchIndex {
         best.splice(at, 0, { index: f, score });
         if (best.length > limit) best.pop();
       };
-      if (found.length <= limit * BOUND_FROM) {
+      if (!this.boundScores || found.length <= limit * BOUND_FROM) {
         for (const f of found) consider(f);
         return { best, headTerm, headWord };
       }
@@ -1018,7 +1026,6 @@ export class FoodSearchIndex {
    */
   private scoreBound(f: number, ceilings: Float64Array, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
     const gen = this.generation;
-    const limit = ceilings.length - 1;
     let mask = 0;
     let matched = 0;
     for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
