@@ -791,8 +791,6 @@ export class FoodSearchIndex {
     let requiredMask = 0;
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required) requiredMask |= 1 << t;
     let found = this.candidates(terms, requiredMask);
-    // The pass that marked `found` (foodGeneration): a later pass that found nothing leaves it standing.
-    let foundPass = this.foodPass;
     let phase: 'all' | 'first' | 'most' = 'all';
     let firstMask = 0;
     for (let t = 0; t < terms.length; t++) if (terms[t]!.required && !terms[t]!.word.secondConjunct) firstMask |= 1 << t;
@@ -802,7 +800,6 @@ export class FoodSearchIndex {
       const firstFound = this.candidates(terms, firstMask);
       if (firstFound.length === 0) return false;
       found = firstFound;
-      foundPass = this.foodPass;
       phase = 'first';
       for (const term of terms) if (term.word.secondConjunct) {
         term.required = false;
@@ -814,7 +811,6 @@ export class FoodSearchIndex {
       // "X and Y" with no dish of both: X is what was eaten first named; Y counts as a side.
       if (!firstOnly()) {
         found = this.bestCoverage(terms, requiredMask, terms.findIndex((t) => t.word === parsed.words[parsed.head]));
-        foundPass = this.foodPass;
         phase = 'most';
       }
     }
@@ -862,7 +858,7 @@ export class FoodSearchIndex {
       let listed = 0;
       for (let slot = 0; slot < this.slotCount; slot++) listed += this.postings[this.slotStem[slot]!]!.length;
       const fromPostings = listed < found.length * POSITIONS_GUESS;
-      if (fromPostings) this.matchFromPostings(found, foundPass);
+      if (fromPostings) this.matchFromPostings(found);
       for (let i = 0; i < found.length; i++) {
         const f = found[i]!;
         const bound = fromPostings
@@ -1049,11 +1045,13 @@ export class FoodSearchIndex {
   /**
    * scoreBound's mask and matched cost of every candidate (foodMatchMask, foodMatched), from
    * the postings of the query's stems: a stem only negated in a name still sets its terms'
-   * bits there (a looser bound, never a lower one). The candidates are foods of `pass`
-   * (foodGeneration).
+   * bits there (a looser bound, never a lower one). The candidates get a pass of their own
+   * (foodGeneration), whatever pass found them.
    */
-  private matchFromPostings(found: readonly number[], pass: number): void {
+  private matchFromPostings(found: readonly number[]): void {
+    const pass = this.nextFoodPass();
     for (const f of found) {
+      this.foodGeneration[f] = pass;
       this.foodMatchMask[f] = 0;
       this.foodMatched[f] = 0;
     }
