@@ -6,7 +6,7 @@ import { getFoodJson, getFoodOperation, searchActivity, searchFoodsJsonNow, sear
 /**
  * GET /api/foods/search and GET /api/foods/{id}: a schema and one call each. The replies
  * are JSON text put together from each food's JSON serialized once (searchFoodsJson), so
- * Fastify sends them as they are (text when made for the answer, bytes when kept: see
+ * Fastify sends them as they are (text when made for the answer, bytes when handed out again: see
  * SearchReply); the response schemas still document them in OpenAPI.
  * Text and bytes skip the preSerialization step that notes what a call did (note-activity.ts), so
  * each route notes its activity for the history itself.

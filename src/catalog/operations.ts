@@ -94,7 +94,7 @@ export function searchActivity(input: SearchFoodsInput, matches: number, closeMa
 /**
  * searchFoodsJson's reply: the JSON, and what the history says of it (searchActivity). The
  * same bytes either way: text when made for this answer (Node writes it with the headers
- * in one go, no Buffer made), bytes when kept (encoded once, then written as they are).
+ * in one go, no Buffer made), bytes when handed out again (encoded once, then written as they are).
  */
 export interface SearchReply {
   body: string | Buffer;
@@ -143,12 +143,18 @@ export async function searchFoodsJson(deps: CatalogOperationsDeps, caller: Calle
 export function searchFoodsJsonNow(deps: CatalogOperationsDeps, caller: Caller, input: SearchFoodsInput): SearchReply | Promise<SearchReply> {
   const tier = nutrientTierFor(caller.user.plan);
   const replies = recentRepliesOf(deps.catalog);
-  const kept = replies.get(replyKey(deps, tier, input));
-  if (kept) return kept;
+  const key = replyKey(deps, tier, input);
+  const kept = replies.get(key);
+  if (kept) {
+    // Kept as text (most kept replies of a stream of distinct questions are never asked
+    // again before they are dropped), encoded once when first handed out again.
+    if (typeof kept.body === 'string') kept.body = Buffer.from(kept.body);
+    return kept;
+  }
   const version = replies.version;
   const found = deps.catalog.searchFoodsNow(checkedQuery(input), input.limit ?? DEFAULT_SEARCH_LIMIT);
-  if (found instanceof Promise) return found.then((read) => searchReply(deps, tier, input, version, read));
-  return searchReply(deps, tier, input, version, found);
+  if (found instanceof Promise) return found.then((read) => searchReply(deps, tier, key, version, read));
+  return searchReply(deps, tier, key, version, found);
 }
 
 /** The key of a search reply among the recent ones: everything the text depends on. */
@@ -157,13 +163,13 @@ function replyKey(deps: CatalogOperationsDeps, tier: string, input: SearchFoodsI
 }
 
 /** The reply to a search (found from the catalog at `version`), kept among the recent ones. */
-function searchReply(deps: CatalogOperationsDeps, tier: NutrientTier, input: SearchFoodsInput, version: number, found: FoodSearchResult): SearchReply {
+function searchReply(deps: CatalogOperationsDeps, tier: NutrientTier, key: string, version: number, found: FoodSearchResult): SearchReply {
   const { appUrl } = deps;
   const pieces = found.results.map(({ food, match }) => searchItemText(foodJsonText(food, appUrl, tier), match));
   const signal = found.note === undefined ? { close_match: found.closeMatch } : { close_match: found.closeMatch, note: found.note };
   const body = fitJsonList(pieces, signal, deps.responseBudget);
   const reply: SearchReply = { body, matches: found.results.length, closeMatch: found.closeMatch };
-  recentRepliesOf(deps.catalog).keepMade(replyKey(deps, tier, input), version, () => ({ ...reply, body: Buffer.from(body) }));
+  recentRepliesOf(deps.catalog).keepMade(key, version, () => ({ ...reply }));
   return reply;
 }
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
 import type { User } from '../../src/accounts/users.js';
 import { restSchema } from '../../src/api/rest-route.js';
-import { searchFoods, searchFoodsOperation, type SearchFoodsInput } from '../../src/catalog/operations.js';
+import { searchFoods, searchFoodsJson, searchFoodsOperation, type SearchFoodsInput } from '../../src/catalog/operations.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { issueApiToken } from '../oauth/oauth-helpers.js';
 
@@ -63,6 +63,27 @@ describe('search reply bytes', () => {
       }
     }
     assert.equal(compared, queries.length * 2 * 3);
+  });
+
+  test('the reply is the document trimmed to the response budget, at the budget and one character under it', async () => {
+    const caller = { user: { plan: 'pro' } as User, clientId: 'c', grantId: undefined, scopes: new Set<string>() };
+    let trimmed = 0;
+    for (const query of ['chicken breast', 'crème brûlée', 'latte', 'zzqxv', 'Brocoli']) {
+      const input: SearchFoodsInput = { query, limit: 10 };
+      const whole = JSON.stringify(await searchFoods({ catalog: t.server.catalog, appUrl: t.config.appUrl }, caller, input)).length;
+      for (const responseBudget of [whole + 1, whole, whole - 1, Math.floor(whole / 2), 50]) {
+        const deps = { catalog: t.server.catalog, appUrl: t.config.appUrl, responseBudget };
+        const expected = Buffer.from(JSON.stringify(await searchFoods(deps, caller, input)), 'utf8');
+        if (responseBudget < whole) trimmed += expected.toString('utf8').endsWith(',"truncated":true}') ? 1 : 0;
+        // Made, kept on the second sight, handed back on the third.
+        for (let time = 1; time <= 3; time++) {
+          const reply = await searchFoodsJson(deps, caller, input);
+          const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+          assert.ok(bytes.equals(expected), `${query}, budget ${responseBudget} of ${whole}, time ${time}`);
+        }
+      }
+    }
+    assert.ok(trimmed >= 10, `the budgets under the whole reply trimmed it (${trimmed})`);
   });
 
   test('a catalog change is in the next reply, even for a question kept', async () => {

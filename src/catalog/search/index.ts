@@ -145,6 +145,14 @@ interface Term {
 }
 
 const MAX_TERMS = 16;
+/** Below the last kept score by more than this, a bound rules a food out (far above any rounding of the sums). */
+const BOUND_MARGIN = 1e-6;
+/** Bounds are worth their pass from this many candidates a result on. */
+const BOUND_FROM = 4;
+/** Terms a ceiling tells apart (a table of 2^n); any more count as present. */
+const MASKED_TERMS = 8;
+/** About how many words a name has, for choosing how to bound (postings or names). */
+const POSITIONS_GUESS = 12;
 const STATE_NEUTRAL = 0;
 const STATE_UNPREPARED = 1;
 const STATE_PREPARED = 2;
@@ -167,6 +175,12 @@ export interface FoodSearchIndexOptions {
    * (the search benchmark measures both). Default EXPANSION_CACHE_SIZE.
    */
   expansionCacheSize?: number;
+  /**
+   * Whether candidates are ruled out by a bound on their score before they are scored
+   * (default true). The results are the same either way; false scores every candidate, the
+   * plain path the tests compare the bounded one with.
+   */
+  boundScores?: boolean;
 }
 
 /**
@@ -233,6 +247,7 @@ export class FoodSearchIndex {
   private readonly kindStem: Uint8Array;
   /** stem id -> foods whose name or other names have it, in index order. */
   private readonly postings: Int32Array[] = [];
+  private readonly postingCost: Float64Array[] = [];
   /** Every distinct word as written, sorted (prefix look-ups), with its stem id. */
   private readonly surfaceWords: string[];
   private readonly surfaceStem: Int32Array;
@@ -240,24 +255,36 @@ export class FoodSearchIndex {
   private readonly surfaceByLength: number[][] = [];
   private readonly surfaceMask: Int32Array;
   private readonly expansionCache = new Map<string, Expansion>();
+  /** compoundSplit's answers, kept as expansions are. */
+  private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
+  private readonly boundScores: boolean;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
   private stemGeneration: Uint32Array;
   private stemSlot: Int32Array;
-  private slotMask: number[] = [];
-  private slotWeight: number[] = [];
-  private slotKind: number[] = [];
-  private slotBest: number[] = [];
+  // Typed arrays grown as a query needs more slots (plain arrays emptied and refilled on
+  // every query were reallocated each time).
+  private slotCapacity = 0;
+  private slotCount = 0;
+  /** Per candidate of a query: its score bound (rank). */
+  private bounds = new Float64Array(0);
+  private slotMask = new Int32Array(0);
+  private slotStem = new Int32Array(0);
+  private slotWeight = new Float64Array(0);
+  private slotKind = new Int8Array(0);
+  private slotBest = new Float64Array(0);
   /** How much of a matched word's cost its best term gives back: what the term counts (a side word counts little). */
-  private slotRefund: number[] = [];
-  /** Per slot: its best weight as a food word (core or optional), and as a side word ("with Y"), unscaled. */
-  private slotFood: number[] = [];
-  private slotSide: number[] = [];
+  private slotRefund = new Float64Array(0);
+  /** Per slot: its best weight as a side word ("with Y"), unscaled. */
+  private slotSide = new Float64Array(0);
   private foodPass = 0;
   private foodGeneration: Uint32Array;
   private foodMask: Uint32Array;
+  /** Per candidate (rank): the terms its words can match, and the cost of those words. */
+  private foodMatchMask: Int32Array;
+  private foodMatched: Float64Array;
   private readonly best = new Float64Array(MAX_TERMS);
   private readonly bestKind = new Int8Array(MAX_TERMS);
   private readonly bestFlags = new Int16Array(MAX_TERMS);
@@ -271,6 +298,7 @@ export class FoodSearchIndex {
 
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
+    this.boundScores = options.boundScores ?? true;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -430,6 +458,17 @@ export class FoodSearchIndex {
       (this.surfaceByLength[word.length] ??= []).push(i);
     }
     while (this.postings.length < this.stemTexts.length) this.postings.push(new Int32Array(0));
+    // Per posting: the cost of the stem's words in that food's name (not negated), as score refunds them.
+    const cursor = new Int32Array(this.stemTexts.length);
+    for (const postings of this.postings) this.postingCost.push(new Float64Array(postings.length));
+    for (let f = 0; f < n; f++) {
+      for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+        const stemId = this.positionStem[p]!;
+        const postings = this.postings[stemId]!;
+        while (postings[cursor[stemId]!]! < f) cursor[stemId]!++;
+        if (!(this.positionFlags[p]! & NEGATED)) this.postingCost[stemId]![cursor[stemId]!]! += this.positionCost[p]!;
+      }
+    }
     this.brandStem = new Uint8Array(this.stemTexts.length);
     this.kindStem = new Uint8Array(this.stemTexts.length);
     for (const id of kindStems) if (this.kindStem[id]! < 255) this.kindStem[id]!++;
@@ -441,6 +480,8 @@ export class FoodSearchIndex {
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
     this.foodMask = new Uint32Array(n);
+    this.foodMatchMask = new Int32Array(n);
+    this.foodMatched = new Float64Array(n);
   }
 
   /**
@@ -616,13 +657,7 @@ export class FoodSearchIndex {
     }
     const gen = this.generation;
     let slots = 0;
-    this.slotMask.length = 0;
-    this.slotWeight.length = 0;
-    this.slotKind.length = 0;
-    this.slotBest.length = 0;
-    this.slotRefund.length = 0;
-    this.slotFood.length = 0;
-    this.slotSide.length = 0;
+    const used = terms.length;
     for (let t = 0; t < terms.length; t++) {
       const { stems, weights, kinds } = terms[t]!.expansion;
       for (let i = 0; i < stems.length; i++) {
@@ -631,14 +666,16 @@ export class FoodSearchIndex {
         if (this.stemGeneration[stemId] === gen) slot = this.stemSlot[stemId]!;
         else {
           slot = slots++;
+          if (slot >= this.slotCapacity) this.growSlots(slot + 1);
           this.stemGeneration[stemId] = gen;
           this.stemSlot[stemId] = slot;
+          this.slotStem[slot] = stemId;
           this.slotMask[slot] = 0;
           this.slotBest[slot] = 0;
           this.slotRefund[slot] = 0;
-          this.slotFood[slot] = 0;
           this.slotSide[slot] = 0;
-          for (let k = 0; k < MAX_TERMS; k++) {
+          // Only the columns of this query's terms are read (a term's bit is set before its column is).
+          for (let k = 0; k < used; k++) {
             this.slotWeight[slot * MAX_TERMS + k] = 0;
             this.slotKind[slot * MAX_TERMS + k] = 0;
           }
@@ -652,9 +689,27 @@ export class FoodSearchIndex {
         if (counted > this.slotBest[slot]!) this.slotBest[slot] = counted;
         if (terms[t]!.factor > this.slotRefund[slot]!) this.slotRefund[slot] = Math.min(1, terms[t]!.factor);
         if (terms[t]!.word.role === 'side') this.slotSide[slot] = Math.max(this.slotSide[slot]!, weights[i]!);
-        else this.slotFood[slot] = Math.max(this.slotFood[slot]!, counted);
       }
     }
+    this.slotCount = slots;
+  }
+
+  private growSlots(needed: number): void {
+    let capacity = Math.max(64, this.slotCapacity * 2);
+    while (capacity < needed) capacity *= 2;
+    const grow = <T extends Int32Array | Float64Array | Int8Array>(old: T, make: (n: number) => T, width: number): T => {
+      const next = make(capacity * width);
+      next.set(old);
+      return next;
+    };
+    this.slotMask = grow(this.slotMask, (n) => new Int32Array(n), 1);
+    this.slotStem = grow(this.slotStem, (n) => new Int32Array(n), 1);
+    this.slotBest = grow(this.slotBest, (n) => new Float64Array(n), 1);
+    this.slotRefund = grow(this.slotRefund, (n) => new Float64Array(n), 1);
+    this.slotSide = grow(this.slotSide, (n) => new Float64Array(n), 1);
+    this.slotWeight = grow(this.slotWeight, (n) => new Float64Array(n), MAX_TERMS);
+    this.slotKind = grow(this.slotKind, (n) => new Int8Array(n), MAX_TERMS);
+    this.slotCapacity = capacity;
   }
 
   /**
@@ -826,16 +881,56 @@ export class FoodSearchIndex {
       }
       const headTerm = terms.findIndex((t) => t.word === headWord);
       const best: Array<{ index: number; score: number }> = [];
-      for (const f of found) {
+      const consider = (f: number): void => {
         let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
         // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
         if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
-        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) continue;
+        if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) return;
         // Keep the best `limit` in order: a short insertion beats sorting every candidate.
         let at = best.length;
         while (at > 0 && this.ranksBefore(score, f, best[at - 1]!)) at--;
         best.splice(at, 0, { index: f, score });
         if (best.length > limit) best.pop();
+      };
+      if (!this.boundScores || found.length <= limit * BOUND_FROM) {
+        for (const f of found) consider(f);
+        return { best, headTerm, headWord };
+      }
+      // Most of a broad word's foods ("beef": 1,144) cannot enter the best `limit`: each gets a
+      // bound on its score first (never below it), the foods of the highest bounds are scored
+      // first, and then a food only when its bound reaches the last score kept. Scoring in
+      // another order keeps the same results (ranksBefore is a total order).
+      const ceilings = this.ceilings(terms, leadingTerm, phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0);
+      const brandPossible = this.brandPossible(terms);
+      if (this.bounds.length < found.length) this.bounds = new Float64Array(Math.max(found.length, this.bounds.length * 2));
+      const bounds = this.bounds;
+      const seeds: number[] = [];
+      // What each food's words match and cost: from the postings of the query's stems when
+      // they list fewer foods than the candidates have name words, else from each name.
+      let listed = 0;
+      for (let slot = 0; slot < this.slotCount; slot++) listed += this.postings[this.slotStem[slot]!]!.length;
+      const fromPostings = listed < found.length * POSITIONS_GUESS;
+      if (fromPostings) this.matchFromPostings(found);
+      for (let i = 0; i < found.length; i++) {
+        const f = found[i]!;
+        const bound = fromPostings
+          ? this.foodCeiling(f, ceilings, this.foodMatchMask[f]!, this.foodMatched[f]!, parsed.state, namedGroups, alcohol, filingAsked, brandPossible)
+          : this.scoreBound(f, ceilings, parsed.state, namedGroups, alcohol, filingAsked, brandPossible);
+        bounds[i] = bound;
+        if (seeds.length === limit && bound <= bounds[seeds[limit - 1]!]!) continue;
+        let at = seeds.length;
+        while (at > 0 && bound > bounds[seeds[at - 1]!]!) at--;
+        seeds.splice(at, 0, i);
+        if (seeds.length > limit) seeds.pop();
+      }
+      for (const i of seeds) {
+        consider(found[i]!);
+        bounds[i] = -Infinity;
+      }
+      for (let i = 0; i < found.length; i++) {
+        const bound = bounds[i]!;
+        if (bound === -Infinity || (best.length === limit && bound < best[limit - 1]!.score - BOUND_MARGIN)) continue;
+        consider(found[i]!);
       }
       return { best, headTerm, headWord };
     };
@@ -955,18 +1050,153 @@ export class FoodSearchIndex {
     let text: string | undefined;
     for (const word of parsed.words) {
       const w = word.text;
-      if (word.role !== 'core' || w.length < 6 || /\d/.test(w) || this.knows(w)) continue;
-      if (word.last && this.wordsStartingWith(w).length > 0) continue;
+      if (word.role !== 'core' || w.length < 6) continue;
+      const split = this.compoundSplit(w, word.last);
+      if (split !== '') text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), split);
+    }
+    return text === undefined ? parsed : parseQuery(text);
+  }
+
+  /**
+   * The two known words an unknown word of 6 letters or more is written for ("a b"), or ''
+   * when it is none. Depends only on the word and whether it is the last typed, so it is
+   * kept with the word, as its expansion is (trying every split costs a stem look-up each).
+   */
+  private compoundSplit(w: string, last: boolean): string {
+    const key = last ? `${w}|` : w;
+    const kept = this.compoundCache.get(key);
+    if (kept !== undefined) return kept;
+    let split = '';
+    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0)) {
       for (let i = 3; i <= w.length - 3; i++) {
         const a = w.slice(0, i);
         const b = w.slice(i);
         if (!STOPWORDS.has(a) && !STOPWORDS.has(b) && this.knows(a) && this.knows(b)) {
-          text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), `${a} ${b}`);
+          split = `${a} ${b}`;
           break;
         }
       }
     }
-    return text === undefined ? parsed : parseQuery(text);
+    if (this.expansionCacheSize > 0) {
+      if (this.compoundCache.size >= this.expansionCacheSize) this.compoundCache.delete(this.compoundCache.keys().next().value!);
+      this.compoundCache.set(key, split);
+    }
+    return split;
+  }
+
+  /**
+   * The most a food having the terms of a mask can score, before its own prior and costs,
+   * for every mask of the terms (an array indexed by mask; `extra` added to each): every
+   * term it has at its best weight in the best position, the head covered by the query's
+   * best slot, each pair of them side by side, the leading word first (see score).
+   */
+  private ceilings(terms: Term[], leadingTerm: number, extra: number): Float64Array {
+    const n = Math.min(terms.length, MASKED_TERMS);
+    let cover = 0;
+    for (let slot = 0; slot < this.slotCount; slot++) cover = Math.max(cover, this.slotBest[slot]!);
+    const tops: number[] = [];
+    for (const term of terms) {
+      let top = 0;
+      for (const w of term.expansion.weights) top = Math.max(top, w);
+      tops.push(top);
+      cover = Math.max(cover, top * term.factor);
+    }
+    const ceilings = new Float64Array(1 << n);
+    for (let mask = 0; mask < 1 << n; mask++) {
+      // Terms past MASKED_TERMS are counted as present.
+      const has = (t: number): boolean => t >= n || (mask & (1 << t)) !== 0;
+      // The leading word is looked up by stem whether or not it matched a term (so always counted).
+      let ceiling = extra + RANKING.headCovered * cover + (leadingTerm >= 0 ? RANKING.leadingWord * tops[leadingTerm]! : 0);
+      for (let t = 0; t < terms.length; t++) {
+        if (!has(t)) continue;
+        const term = terms[t]!;
+        const factor = term.word.role === 'side' ? Math.max(term.factor, RANKING.namedSideWord) : term.factor;
+        ceiling += tops[t]! * term.weight * factor;
+        if (t + 1 < terms.length && has(t + 1)) ceiling += RANKING.adjacentWords * Math.min(tops[t]!, tops[t + 1]!);
+      }
+      ceilings[mask] = ceiling;
+    }
+    return ceilings;
+  }
+
+  /**
+   * A bound on food `f`'s score (never below it): the ceiling of the terms its words can
+   * match, every matched word's cost given back (refund and a dish's side refund together
+   * give back at most a word's cost) and the rest taken off, its prior, and what it surely
+   * loses.
+   */
+  private scoreBound(f: number, ceilings: Float64Array, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    const gen = this.generation;
+    let mask = 0;
+    let matched = 0;
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+      const stemId = this.positionStem[p]!;
+      if (this.stemGeneration[stemId] !== gen || this.positionFlags[p]! & NEGATED) continue;
+      matched += this.positionCost[p]!;
+      mask |= this.slotMask[this.stemSlot[stemId]!]!;
+    }
+    for (let p = this.extraStart[f]!, end = this.extraStart[f + 1]!; p < end; p++) {
+      const stemId = this.extraStem[p]!;
+      if (this.stemGeneration[stemId] === gen) mask |= this.slotMask[this.stemSlot[stemId]!]!;
+    }
+    // As score takes the costs off (the same total, kept as a float32), so rounding cannot part them.
+    return this.foodCeiling(f, ceilings, mask, matched, state, namedGroups, alcohol, filingAsked, brandPossible);
+  }
+
+  private foodCeiling(f: number, ceilings: Float64Array, mask: number, matched: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    return ceilings[mask & (ceilings.length - 1)]! - (this.totalCost[f]! - matched) + this.prior[f]! - this.surePenalty(f, state, namedGroups, alcohol, filingAsked, brandPossible);
+  }
+
+  /**
+   * scoreBound's mask and matched cost of every candidate (foodMatchMask, foodMatched), from
+   * the postings of the query's stems: a stem only negated in a name still sets its terms'
+   * bits there (a looser bound, never a lower one). The candidates get a pass of their own
+   * (foodGeneration), whatever pass found them.
+   */
+  private matchFromPostings(found: readonly number[]): void {
+    const pass = this.nextFoodPass();
+    for (const f of found) {
+      this.foodGeneration[f] = pass;
+      this.foodMatchMask[f] = 0;
+      this.foodMatched[f] = 0;
+    }
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const stemId = this.slotStem[slot]!;
+      const postings = this.postings[stemId]!;
+      const costs = this.postingCost[stemId]!;
+      const bits = this.slotMask[slot]!;
+      for (let i = 0; i < postings.length; i++) {
+        const f = postings[i]!;
+        if (this.foodGeneration[f] !== pass) continue;
+        this.foodMatchMask[f]! |= bits;
+        this.foodMatched[f]! += costs[i]!;
+      }
+    }
+  }
+
+  /** Whether a brand could be asked by this query (some stem of it is mostly written as a brand): else no food's brand is. */
+  private brandPossible(terms: Term[]): boolean {
+    for (const term of terms) for (const stemId of term.expansion.stems) if (this.brandStem[stemId]) return true;
+    return false;
+  }
+
+  /** What score surely takes off food `f` whatever its words matched (headAsQualifier aside, which only lowers it more). */
+  private surePenalty(f: number, state: RequestedState, namedGroups: number, alcohol: boolean, filingAsked: boolean, brandPossible: boolean): number {
+    let penalty = 0;
+    const kind = this.foodKind[f]!;
+    if (kind & FOOD_BRANDED && !brandPossible) penalty += RANKING.unaskedBrand;
+    if (kind & FOOD_ALCOHOLIC && !alcohol) penalty += RANKING.unaskedAlcohol;
+    if (kind & FOOD_NAMED_AFTER && !filingAsked) penalty += RANKING.namedAfterFood;
+    const group = this.groupOf[f]!;
+    if (group !== 0 && !brandPossible && !(namedGroups & (1 << group))) penalty += this.groupCost[f]!;
+    const foodState = this.foodState[f]!;
+    if (state === 'unspecified') {
+      if (foodState === STATE_UNPREPARED) penalty += RANKING.unpreparedForm;
+      else if (foodState === STATE_PREPARED && kind & FOOD_RAW_DEFAULT) penalty += RANKING.cookedProduce;
+    } else if (state === 'raw') {
+      if (foodState === STATE_PREPARED) penalty += RANKING.otherForm;
+    } else if (foodState === STATE_UNPREPARED || foodState === STATE_RAW) penalty += RANKING.otherForm;
+    return penalty;
   }
 
   /** Higher score first; on a tie the shorter name, then the smaller id, so results never shuffle. */
