@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { errors } from 'oidc-provider';
-import { publishChanges, type Change } from '../changes/feed.js';
+import Provider, { errors } from 'oidc-provider';
+import { changeFeedFor, publishChanges, type Change } from '../changes/feed.js';
+import { SharedCache } from '../changes/shared-cache.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 import { tokenWriteBatch, type PendingRow } from './token-writes.js';
@@ -95,6 +96,43 @@ export const BATCHED_MODELS: ReadonlySet<string> = new Set(['AccessToken', 'Refr
  * first, in this process or another, or it is gone) is refused as a reuse.
  */
 const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
+/**
+ * The models whose save at the token endpoint is committed before the answer rather than
+ * before the provider goes on (see {@link tokenWritesOf}): the access and refresh tokens
+ * a token request issues. Not the consume, whose outcome decides whether tokens are issued.
+ */
+const SAVED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken']);
+
+/** The token saves a request (oidc-provider's Koa context) has queued and not yet seen committed. */
+const queuedSaves = new WeakMap<object, Array<Promise<number>>>();
+
+/**
+ * Waits for the token saves the request `ctx` queued (the access and refresh tokens of a
+ * token request), rejecting as the first that failed. Called by provider.ts around the
+ * provider's routes, before the answer is written: no answer names a token that is not in
+ * the database. oidc-provider saves the access token, then the refresh token, each awaited;
+ * committed this way both go in one batch of the group commit instead of one batch each.
+ */
+export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
+  const saves = queuedSaves.get(ctx);
+  if (!saves) return undefined;
+  queuedSaves.delete(ctx);
+  return Promise.all(saves);
+}
+
+/** Longest a Grant read is reused without reading it again (it is dropped sooner by any change to it). */
+export const CACHED_GRANT_TTL_MS = 60_000;
+
+/** A Grant row as the adapter's cache keeps it (adapter.ts, createKyselyAdapter). */
+interface CachedGrant {
+  payload: string;
+  consumedAt: number | null;
+  /** Epoch seconds (the payload's `exp`), or null for none. */
+  expiresAt: number | null;
+  clientId: string | null;
+  accountId: string | null;
+}
+
 /** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
 const REUSE_SWEEPS_MS = [100, 1000];
 
@@ -204,6 +242,18 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
   const revoking = new Map<string, Promise<void>>();
   // The group commit of the token endpoint's writes (token-writes.ts).
   const batch = tokenWriteBatch(db);
+  // Grants as stored (JSON, expiry), for the token endpoint's second read of every request
+  // (the code's or refresh token's grant). The token row itself is always read from the
+  // database, so a revoked grant's tokens (deleted with it) fail at once everywhere; a
+  // cached Grant is dropped through the change feed when it is saved, deleted or revoked,
+  // its client or its person deleted (at once here, within a second elsewhere), and at its expiry.
+  const grants = new SharedCache<CachedGrant>({
+    feed: changeFeedFor(db),
+    ttlMs: CACHED_GRANT_TTL_MS,
+    capacity: 10_000,
+    tagsOf: (grant, id) => [`grant:${id}`, ...(grant.clientId ? [`client:${grant.clientId}`] : []), ...(grant.accountId ? [`account:${grant.accountId}`] : [])],
+    validUntil: (grant) => (grant.expiresAt === null ? Number.POSITIVE_INFINITY : grant.expiresAt * 1000),
+  });
 
   return class KyselyAdapter implements OidcAdapter {
     readonly name: string;
@@ -231,7 +281,22 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (this.#batched) {
         const { sql, parameters } = upsertModel.bind(db, ...args);
         const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
-        await batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
+        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
+        // At the token endpoint, the answer waits for the commit instead of the provider (provider.ts).
+        const ctx = SAVED_BEFORE_ANSWER.has(this.name) ? Provider.ctx : undefined;
+        if (ctx?.oidc?.route === 'token') {
+          written.catch(() => undefined); // awaited, and reported, before the answer
+          let saves = queuedSaves.get(ctx);
+          if (!saves) queuedSaves.set(ctx, (saves = []));
+          saves.push(written);
+          return;
+        }
+        await written;
+        return;
+      }
+      if (this.name === 'Grant') {
+        // Every instance drops its copy of the grant (the grant cache below).
+        await publishChanges(db, [{ kind: 'grant', key: id }], (trx) => upsertModel(trx, ...args));
         return;
       }
       await upsertModel(db, ...args);
@@ -258,6 +323,18 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
       if (typeof value !== 'string' || value === '') return undefined;
       const at = now();
+      if (this.name === 'Grant' && column === 'id') {
+        const grant = await grants.load(value, async () => {
+          const [row] = (await findModelBy.id(db, this.name, value, at)).rows;
+          if (!row) return undefined;
+          const payload = JSON.parse(row.payload) as AdapterPayload;
+          return { payload: row.payload, consumedAt: toNumber(row.consumed_at), expiresAt: typeof payload.exp === 'number' ? payload.exp : null, clientId: stringOrNull(payload.clientId), accountId: stringOrNull(payload.accountId) };
+        });
+        if (!grant || (grant.expiresAt !== null && grant.expiresAt <= at)) return undefined;
+        const payload = JSON.parse(grant.payload) as AdapterPayload;
+        if (grant.consumedAt !== null) payload.consumed = grant.consumedAt;
+        return payload;
+      }
       // A write still queued for the group commit is what this process sees (read your writes).
       const pending = this.#batched && column === 'id' ? batch.pending(`${this.name}\0${value}`) : undefined;
       if (pending?.payload !== undefined) {
@@ -282,6 +359,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     async consume(id: string): Promise<void> {
       const at = now();
       const storedId = storedModelId(this.name, id);
+      if (this.name === 'Grant') grants.invalidate(`grant:${id}`); // oidc-provider never consumes a Grant; should it, not from a stale copy
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
