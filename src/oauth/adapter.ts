@@ -107,17 +107,23 @@ const SAVED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['AccessToken', 'Refres
 const queuedSaves = new WeakMap<object, Array<Promise<number>>>();
 
 /**
- * Waits for the token saves the request `ctx` queued (the access and refresh tokens of a
- * token request), rejecting as the first that failed. Called by provider.ts around the
- * provider's routes, before the answer is written: no answer names a token that is not in
- * the database. oidc-provider saves the access token, then the refresh token, each awaited;
- * committed this way both go in one batch of the group commit instead of one batch each.
+ * Lets the token saves of the request `ctx` (the access and refresh tokens of a token
+ * request) be committed before its answer rather than one by one before the provider goes
+ * on: the caller, a middleware around the provider's routes (provider.ts), must then wait
+ * for {@link tokenWritesOf} before the answer is written, so no answer names a token that
+ * is not in the database. oidc-provider saves the access token, then the refresh token,
+ * each awaited; this way both go in one batch of the group commit instead of one batch
+ * each. Without it (a provider without that middleware), every save is awaited as it is made.
  */
+export function holdAnswerForTokenSaves(ctx: object): void {
+  queuedSaves.set(ctx, []);
+}
+
+/** The token saves `ctx` queued (see {@link holdAnswerForTokenSaves}), settled: rejects as the first that failed. */
 export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
   const saves = queuedSaves.get(ctx);
-  if (!saves) return undefined;
   queuedSaves.delete(ctx);
-  return Promise.all(saves);
+  return saves && saves.length > 0 ? Promise.all(saves) : undefined;
 }
 
 /** Longest a Grant read is reused without reading it again (it is dropped sooner by any change to it). */
@@ -284,10 +290,9 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row);
         // At the token endpoint, the answer waits for the commit instead of the provider (provider.ts).
         const ctx = SAVED_BEFORE_ANSWER.has(this.name) ? Provider.ctx : undefined;
-        if (ctx?.oidc?.route === 'token') {
+        const saves = ctx?.oidc?.route === 'token' ? queuedSaves.get(ctx) : undefined;
+        if (saves) {
           written.catch(() => undefined); // awaited, and reported, before the answer
-          let saves = queuedSaves.get(ctx);
-          if (!saves) queuedSaves.set(ctx, (saves = []));
           saves.push(written);
           return;
         }

@@ -4,7 +4,7 @@ import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js
 import type { Db } from '../db/index.js';
 import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
-import { createKyselyAdapter, tokenWritesOf } from './adapter.js';
+import { createKyselyAdapter, holdAnswerForTokenSaves, tokenWritesOf } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
 import { createClientsAdapter, findClientCached, secretMatchesHash, touchClient } from './clients.js';
 import { describeAuthorizationError } from './error-page.js';
@@ -269,7 +269,14 @@ export function createProvider(options: LarderProviderOptions): Provider {
  */
 function answerAfterTokenWrites(provider: Provider): void {
   provider.use(async (ctx, next) => {
-    await next();
+    if (ctx.method !== 'POST') return next();
+    holdAnswerForTokenSaves(ctx);
+    try {
+      await next();
+    } catch (error) {
+      tokenWritesOf(ctx)?.catch(() => undefined); // no answer names them
+      throw error;
+    }
     const saves = tokenWritesOf(ctx);
     if (!saves) return;
     try {
