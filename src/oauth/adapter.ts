@@ -1,8 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import Provider, { errors } from 'oidc-provider';
-import { changeFeedFor, publishChanges, type Change } from '../changes/feed.js';
-import { SharedCache } from '../changes/shared-cache.js';
+import { publishChanges, type Change } from '../changes/feed.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 import { tokenWriteBatch, type PendingRow } from './token-writes.js';
@@ -126,19 +125,6 @@ export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
   return saves && saves.length > 0 ? Promise.all(saves) : undefined;
 }
 
-/** Longest a Grant read is reused without reading it again (it is dropped sooner by any change to it). */
-export const CACHED_GRANT_TTL_MS = 60_000;
-
-/** A Grant row as the adapter's cache keeps it (adapter.ts, createKyselyAdapter). */
-interface CachedGrant {
-  payload: string;
-  consumedAt: number | null;
-  /** Epoch seconds (the payload's `exp`), or null for none. */
-  expiresAt: number | null;
-  clientId: string | null;
-  accountId: string | null;
-}
-
 /** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
 const REUSE_SWEEPS_MS = [100, 1000];
 
@@ -248,18 +234,6 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
   const revoking = new Map<string, Promise<void>>();
   // The group commit of the token endpoint's writes (token-writes.ts).
   const batch = tokenWriteBatch(db);
-  // Grants as stored (JSON, expiry), for the token endpoint's second read of every request
-  // (the code's or refresh token's grant). The token row itself is always read from the
-  // database, so a revoked grant's tokens (deleted with it) fail at once everywhere; a
-  // cached Grant is dropped through the change feed when it is saved, deleted or revoked,
-  // its client or its person deleted (at once here, within a second elsewhere), and at its expiry.
-  const grants = new SharedCache<CachedGrant>({
-    feed: changeFeedFor(db),
-    ttlMs: CACHED_GRANT_TTL_MS,
-    capacity: 10_000,
-    tagsOf: (grant, id) => [`grant:${id}`, ...(grant.clientId ? [`client:${grant.clientId}`] : []), ...(grant.accountId ? [`account:${grant.accountId}`] : [])],
-    validUntil: (grant) => (grant.expiresAt === null ? Number.POSITIVE_INFINITY : grant.expiresAt * 1000),
-  });
 
   return class KyselyAdapter implements OidcAdapter {
     readonly name: string;
@@ -299,11 +273,6 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         await written;
         return;
       }
-      if (this.name === 'Grant') {
-        // Every instance drops its copy of the grant (the grant cache below).
-        await publishChanges(db, [{ kind: 'grant', key: id }], (trx) => upsertModel(trx, ...args));
-        return;
-      }
       await upsertModel(db, ...args);
     }
 
@@ -328,18 +297,6 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     async #findBy(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
       if (typeof value !== 'string' || value === '') return undefined;
       const at = now();
-      if (this.name === 'Grant' && column === 'id') {
-        const grant = await grants.load(value, async () => {
-          const [row] = (await findModelBy.id(db, this.name, value, at)).rows;
-          if (!row) return undefined;
-          const payload = JSON.parse(row.payload) as AdapterPayload;
-          return { payload: row.payload, consumedAt: toNumber(row.consumed_at), expiresAt: typeof payload.exp === 'number' ? payload.exp : null, clientId: stringOrNull(payload.clientId), accountId: stringOrNull(payload.accountId) };
-        });
-        if (!grant || (grant.expiresAt !== null && grant.expiresAt <= at)) return undefined;
-        const payload = JSON.parse(grant.payload) as AdapterPayload;
-        if (grant.consumedAt !== null) payload.consumed = grant.consumedAt;
-        return payload;
-      }
       // A write still queued for the group commit is what this process sees (read your writes).
       const pending = this.#batched && column === 'id' ? batch.pending(`${this.name}\0${value}`) : undefined;
       if (pending?.payload !== undefined) {
@@ -364,7 +321,6 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     async consume(id: string): Promise<void> {
       const at = now();
       const storedId = storedModelId(this.name, id);
-      if (this.name === 'Grant') grants.invalidate(`grant:${id}`); // oidc-provider never consumes a Grant; should it, not from a stale copy
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);

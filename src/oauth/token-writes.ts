@@ -40,8 +40,6 @@ export interface PendingRow {
 interface Write {
   sql: string;
   parameters: readonly unknown[];
-  /** The row it writes (model, NUL, stored id). */
-  key: string;
   resolve(changes: number): void;
   reject(error: unknown): void;
 }
@@ -95,7 +93,7 @@ export class TokenWriteBatch {
   write(sql: string, parameters: readonly unknown[], key: string, apply: (row: PendingRow | undefined) => PendingRow): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.#open.rows.set(key, apply(this.pending(key)));
-      this.#open.writes.push({ sql, parameters, key, resolve, reject });
+      this.#open.writes.push({ sql, parameters, resolve, reject });
       // On PostgreSQL a batch in flight flushes the next one when it ends.
       if (!this.#scheduled && !(this.#connection === undefined && this.#behind)) this.#scheduled = setImmediate(() => this.#flush());
     });
@@ -190,40 +188,16 @@ export class TokenWriteBatch {
   }
 
   /**
-   * PostgreSQL: the batch as one statement, one round trip instead of one per write plus
-   * BEGIN and COMMIT: a lone write as it is (its own autocommit), several as the
-   * data-modifying parts of one `WITH` (atomic and durable at its end like a transaction;
-   * each part's `RETURNING` counts the rows it changed, which the caller gets as before).
-   * The parts of one statement all see the snapshot it began with, so a batch that writes
-   * a row twice, or whose statements already return rows, goes as a transaction instead
-   * (undefined). Parts are ordered by their SQL, so few distinct texts are prepared.
+   * PostgreSQL: a batch of one write is sent as it is, its own autocommit: one round trip
+   * instead of three (BEGIN, the write, COMMIT). Larger batches go as a transaction
+   * (undefined). Tried and dropped: every batch as one statement (the writes as the
+   * data-modifying parts of one `WITH`): PostgreSQL's CPU per answer rose by half
+   * (bench/README.md, session 13).
    */
   async #inOneStatement(writes: Write[]): Promise<number[] | undefined> {
-    if (writes.length === 1) {
-      const [write] = writes as [Write];
-      return [Number((await this.#db.executeQuery(CompiledQuery.raw(write.sql, [...write.parameters]))).numAffectedRows ?? 0)];
-    }
-    if (writes.length > ONE_STATEMENT_MAX_WRITES) return undefined;
-    const keys = new Set<string>();
-    for (const write of writes) {
-      if (keys.has(write.key) || /\breturning\b/i.test(write.sql)) return undefined;
-      keys.add(write.key);
-    }
-    const order = writes.map((_, i) => i).sort((a, b) => (writes[a]!.sql < writes[b]!.sql ? -1 : writes[a]!.sql > writes[b]!.sql ? 1 : a - b));
-    const parts: string[] = [];
-    const parameters: unknown[] = [];
-    for (const [n, i] of order.entries()) {
-      const write = writes[i]!;
-      const offset = parameters.length;
-      parts.push(`w${n} as (${write.sql.replace(/\$(\d+)/g, (_, index: string) => `$${Number(index) + offset}`)} returning 1)`);
-      parameters.push(...write.parameters);
-    }
-    const counts = order.map((_, n) => `(select count(*) from w${n})::int as c${n}`).join(', ');
-    const result = await this.#db.executeQuery<Record<string, number>>(CompiledQuery.raw(`with ${parts.join(', ')} select ${counts}`, parameters));
-    const row = result.rows[0]!;
-    const changes: number[] = new Array<number>(writes.length);
-    for (const [n, i] of order.entries()) changes[i] = Number(row[`c${n}`]);
-    return changes;
+    if (writes.length !== 1) return undefined;
+    const [write] = writes as [Write];
+    return [Number((await this.#db.executeQuery(CompiledQuery.raw(write.sql, [...write.parameters]))).numAffectedRows ?? 0)];
   }
 
   /** After a failed batch: each write alone, so one bad write fails only itself. */
@@ -237,9 +211,6 @@ export class TokenWriteBatch {
     }
   }
 }
-
-/** The most writes sent as one statement on PostgreSQL (more go as a transaction; a batch is rarely this big). */
-const ONE_STATEMENT_MAX_WRITES = 256;
 
 const batches = new WeakMap<object, TokenWriteBatch>();
 
