@@ -191,8 +191,8 @@ export class TokenWriteBatch {
    * PostgreSQL: a batch of one write is sent as it is, its own autocommit: one round trip
    * instead of three (BEGIN, the write, COMMIT). Larger batches go as a transaction
    * (undefined). Tried and dropped: every batch as one statement (the writes as the
-   * data-modifying parts of one `WITH`), measured together with a Grant cache since dropped: PostgreSQL CPU per answer rose by half, not measured apart
-   * (bench/README.md, session 13).
+   * data-modifying parts of one `WITH`); measured only together with a Grant cache, since
+   * dropped too, PostgreSQL's CPU per answer rose by half (bench/README.md, session 13).
    */
   async #inOneStatement(writes: Write[]): Promise<number[] | undefined> {
     if (writes.length !== 1) return undefined;
