@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { errors } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import { publishChanges, type Change } from '../changes/feed.js';
 import { preparedQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
@@ -95,6 +95,36 @@ export const BATCHED_MODELS: ReadonlySet<string> = new Set(['AccessToken', 'Refr
  * first, in this process or another, or it is gone) is refused as a reuse.
  */
 const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
+/**
+ * The models whose save at the token endpoint is committed before the answer rather than
+ * before the provider goes on (see {@link tokenWritesOf}): the access and refresh tokens
+ * a token request issues. Not the consume, whose outcome decides whether tokens are issued.
+ */
+const SAVED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken']);
+
+/** The token saves a request (oidc-provider's Koa context) has queued and not yet seen committed. */
+const queuedSaves = new WeakMap<object, Array<Promise<number>>>();
+
+/**
+ * Lets the token saves of the request `ctx` (the access and refresh tokens of a token
+ * request) be committed before its answer rather than one by one before the provider goes
+ * on: the caller, a middleware around the provider's routes (provider.ts), must then wait
+ * for {@link tokenWritesOf} before the answer is written, so no answer names a token that
+ * is not in the database. oidc-provider saves the access token, then the refresh token,
+ * each awaited; this way both go in one batch of the group commit instead of one batch
+ * each. Without it (a provider without that middleware), every save is awaited as it is made.
+ */
+export function holdAnswerForTokenSaves(ctx: object): void {
+  queuedSaves.set(ctx, []);
+}
+
+/** The token saves `ctx` queued (see {@link holdAnswerForTokenSaves}), settled: rejects as the first that failed. */
+export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
+  const saves = queuedSaves.get(ctx);
+  queuedSaves.delete(ctx);
+  return saves && saves.length > 0 ? Promise.all(saves) : undefined;
+}
+
 /** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
 const REUSE_SWEEPS_MS = [100, 1000];
 
@@ -231,7 +261,16 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (this.#batched) {
         const { sql, parameters } = upsertModel.bind(db, ...args);
         const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
-        await batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row, values.payload);
+        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row, values.payload);
+        // At the token endpoint, the answer waits for the commit instead of the provider (provider.ts).
+        const ctx = SAVED_BEFORE_ANSWER.has(this.name) ? Provider.ctx : undefined;
+        const saves = ctx?.oidc?.route === 'token' ? queuedSaves.get(ctx) : undefined;
+        if (saves) {
+          written.catch(() => undefined); // awaited, and reported, before the answer
+          saves.push(written);
+          return;
+        }
+        await written;
         return;
       }
       await upsertModel(db, ...args);

@@ -73,6 +73,8 @@ declare module 'oidc-provider' {
 
   export class Provider {
     constructor(issuer: string, configuration?: Configuration);
+    /** The Koa context of the request being handled (oidc-provider's AsyncLocalStorage), if any. */
+    static readonly ctx: KoaContextWithOIDC | undefined;
     readonly issuer: string;
     proxy: boolean;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;

@@ -4,7 +4,7 @@ import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/errors.js
 import type { Db } from '../db/index.js';
 import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
-import { createKyselyAdapter } from './adapter.js';
+import { createKyselyAdapter, holdAnswerForTokenSaves, tokenWritesOf } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
 import { createClientsAdapter, findClientCached, secretMatchesHash, touchClient } from './clients.js';
 import { describeAuthorizationError } from './error-page.js';
@@ -230,6 +230,7 @@ export function createProvider(options: LarderProviderOptions): Provider {
     };
 
   answerDatabaseOutagesWith503(provider, views);
+  answerAfterTokenWrites(provider);
 
   // RFC 8414 metadata names the scopes of the resources, which oidc-provider only learns
   // per request, and what Larder does beside it: registration (registration.ts, RFC 7591)
@@ -257,6 +258,36 @@ export function createProvider(options: LarderProviderOptions): Provider {
   });
 
   return provider;
+}
+
+/**
+ * The token endpoint's access and refresh tokens are saved by the group commit while the
+ * provider goes on (adapter.ts, tokenWritesOf); the answer waits here, before Koa writes it,
+ * until they are committed. A save that failed turns the answer into the error it would have
+ * been had the provider awaited it: 503 for a database outage (the middleware around this
+ * one), else 500 `server_error`, logged; the tokens of that answer are never sent.
+ */
+function answerAfterTokenWrites(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST') return next();
+    holdAnswerForTokenSaves(ctx);
+    try {
+      await next();
+    } catch (error) {
+      tokenWritesOf(ctx)?.catch(() => undefined); // no answer names them
+      throw error;
+    }
+    const saves = tokenWritesOf(ctx);
+    if (!saves) return;
+    try {
+      await saves;
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      (provider as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit('server_error', ctx, error);
+      ctx.status = 500;
+      ctx.body = { error: 'server_error', error_description: 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.' };
+    }
+  });
 }
 
 /**

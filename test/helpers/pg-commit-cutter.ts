@@ -5,12 +5,14 @@ import net from 'node:net';
  * for faults no real server can be made to show on cue: `'before'` drops the COMMIT and
  * closes both sides (the server rolls back), `'after'` lets the COMMIT through and closes
  * both sides as the server answers (it has committed; the client never hears so). Each
- * `cutNext` applies to the next COMMIT on any connection. It reads the frontend protocol
- * just enough to find a COMMIT, sent as a simple query or as a (named) prepared statement.
+ * `cutNext` applies to the next COMMIT on any connection, or to the next statement whose
+ * text matches the pattern given (an autocommit statement, which commits as it ends). It
+ * reads the frontend protocol just enough to find the statement, sent as a simple query or
+ * as a (named) prepared statement.
  */
 export interface CommitCutter {
   port: number;
-  cutNext(when: 'before' | 'after'): void;
+  cutNext(when: 'before' | 'after', statement?: RegExp): void;
   /** How many COMMITs it has cut. */
   readonly cuts: number;
   close(): Promise<void>;
@@ -20,6 +22,8 @@ const isCommit = (text: string) => /^\s*commit\s*;?\s*$/i.test(text);
 
 export async function startCommitCutter(target: { host: string; port: number }): Promise<CommitCutter> {
   let armed: 'before' | 'after' | undefined;
+  let statementToCut: RegExp | undefined;
+  const isTarget = (text: string | undefined) => text !== undefined && (statementToCut ? statementToCut.test(text) : isCommit(text));
   let cuts = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -33,8 +37,8 @@ export async function startCommitCutter(target: { host: string; port: number }):
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
-    // Statement names prepared on this connection whose text is a COMMIT.
-    const commitNames = new Set<string>();
+    // The text of each statement prepared on this connection, by name ('' the unnamed one).
+    const texts = new Map<string, string>();
     let started = false;
     let pending = Buffer.alloc(0);
     let cutOnReply = false;
@@ -65,17 +69,14 @@ export async function startCommitCutter(target: { host: string; port: number }):
           const end = body.indexOf(0, from);
           return [body.subarray(from, end).toString('utf8'), end + 1];
         };
-        if (type === 'Q' && isCommit(cString(0)[0])) sawCommit = true;
+        if (type === 'Q' && isTarget(cString(0)[0])) sawCommit = true;
         if (type === 'P') {
           const [name, next] = cString(0);
-          if (isCommit(cString(next)[0])) {
-            sawCommit = true;
-            if (name) commitNames.add(name);
-          }
+          texts.set(name, cString(next)[0]);
         }
         if (type === 'B') {
           const [, next] = cString(0);
-          if (commitNames.has(cString(next)[0])) sawCommit = true;
+          if (isTarget(texts.get(cString(next)[0]))) sawCommit = true;
         }
         out.push(message);
       }
@@ -99,8 +100,9 @@ export async function startCommitCutter(target: { host: string; port: number }):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    cutNext(when) {
+    cutNext(when, statement) {
       armed = when;
+      statementToCut = statement;
     },
     get cuts() {
       return cuts;

@@ -237,20 +237,27 @@ describe('token writes whose COMMIT fails', () => {
       assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1')]);
       assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null);
 
-      // A batch with no row to read back by: it fails as a database error, not as a replay.
-      cutter.cutNext('after');
+      // A consume alone (one write goes as its own autocommit, committed as the statement
+      // ends): no row to read back by, so it fails as a database error, not as a replay.
+      cutter.cutNext('after', /^update "oauth_models" set "consumed_at"/);
       const [alone] = await Promise.allSettled([codes.consume('c-2')]);
       assert.equal(cutter.cuts, 2);
       assert.equal(alone!.status, 'rejected');
       assert.notEqual((alone as PromiseRejectedResult).reason?.error, 'invalid_grant', String((alone as PromiseRejectedResult).reason));
       assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
 
+      // A token stored alone, committed, the answer cut: read back, it resolves.
+      cutter.cutNext('after', /insert into "oauth_models"/i);
+      const [stored] = await Promise.allSettled([tokens.upsert('at-2', { jti: 'at-2', grantId: 'g-1' }, 60)]);
+      assert.equal(cutter.cuts, 3);
+      assert.equal(stored!.status, 'fulfilled', String((stored as PromiseRejectedResult).reason));
+
       // A COMMIT that never reached the server: nothing landed, and the writes run again.
       cutter.cutNext('before');
       const again = await Promise.allSettled([codes.consume('c-3'), tokens.upsert('at-3', { jti: 'at-3', grantId: 'g-1' }, 60)]);
-      assert.equal(cutter.cuts, 3);
+      assert.equal(cutter.cuts, 4);
       assert.deepEqual(again.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status)), ['fulfilled', 'fulfilled']);
-      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1'), hashModelId('at-3')].sort());
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-1'), hashModelId('at-2'), hashModelId('at-3')].sort());
       assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-3'), null);
       assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
     } finally {
