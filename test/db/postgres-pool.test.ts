@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openDatabase } from '../../src/db/index.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 import { createTestDatabase, testDatabaseKind } from '../helpers/db.js';
-import { startCommitCutter } from '../helpers/pg-commit-cutter.js';
+import { openThroughCutter } from '../helpers/pg-commit-cutter.js';
 
 // The pool Kysely uses on PostgreSQL (src/db/postgres-pool.ts), with the connection cut under it.
 
@@ -13,13 +12,7 @@ const skip = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a connection cut 
 test('a transaction whose connection is cut fails with the error that says so, not the ROLLBACK after it; the pool goes on', { skip }, async (t) => {
   const database = await createTestDatabase();
   t.after(() => database.drop());
-  const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
-  const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
-  t.after(() => cutter.close());
-  const relayed = new URL(target.href);
-  relayed.hostname = '127.0.0.1';
-  relayed.port = String(cutter.port);
-  const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+  const { db, cutter, close } = await openThroughCutter(database);
   t.after(() => close());
 
   cutter.cutNext('after');

@@ -1,4 +1,6 @@
 import net from 'node:net';
+import { openDatabase, type Db } from '../../src/db/index.js';
+import type { TestDatabase } from './db.js';
 
 /**
  * A TCP relay in front of PostgreSQL that can cut the connection at a transaction's COMMIT,
@@ -110,6 +112,27 @@ export async function startCommitCutter(target: { host: string; port: number }):
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A second handle on a PostgreSQL test database, connected through a fresh relay: what it
+ * runs can be cut at COMMIT (`cutter`); the test's own handle reads the database directly.
+ */
+export async function openThroughCutter(database: TestDatabase): Promise<{ db: Db; cutter: CommitCutter; close(): Promise<void> }> {
+  const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
+  const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
+  const relayed = new URL(target.href);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String(cutter.port);
+  const opened = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+  return {
+    db: opened.db,
+    cutter,
+    async close() {
+      await opened.close();
+      await cutter.close();
     },
   };
 }

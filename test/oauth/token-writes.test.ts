@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import Database from 'better-sqlite3';
 import Provider from 'oidc-provider';
-import { openDatabase } from '../../src/db/index.js';
+import { openDatabase, type Db } from '../../src/db/index.js';
 import { createKyselyAdapter, hashModelId, type OidcAdapter } from '../../src/oauth/adapter.js';
 import { settleTokenWrites, tokenWriteBatch } from '../../src/oauth/token-writes.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
-import { startCommitCutter } from '../helpers/pg-commit-cutter.js';
+import { openThroughCutter } from '../helpers/pg-commit-cutter.js';
 
 // The token endpoint's writes: a group commit (src/oauth/token-writes.ts), straight on the
 // connection on SQLite, one Kysely transaction a batch on PostgreSQL.
@@ -211,21 +211,21 @@ describe('token writes whose COMMIT fails', () => {
     assert.deepEqual(await storedIds(database, 'AccessToken'), []);
   });
 
+  /** The adapters of a code exchange over `db`, with grant g-1 stored. */
+  const grantOver = async (db: Db) => {
+    const Adapter = createKyselyAdapter(db);
+    const codes: OidcAdapter = new Adapter('AuthorizationCode');
+    const tokens: OidcAdapter = new Adapter('AccessToken');
+    await new Adapter('Grant').upsert('g-1', { jti: 'g-1' }, 600);
+    return { codes, tokens };
+  };
+
   const pgOnly = testDatabaseKind() !== 'postgres' && 'PostgreSQL: a COMMIT whose answer is lost with the connection';
   test('a COMMIT that landed but whose answer was lost: the batch is read back, not run again, so a consumed code is not taken for a replay', { skip: pgOnly }, async () => {
     const database = await freshDatabase();
-    const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
-    const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
-    const relayed = new URL(target.href);
-    relayed.hostname = '127.0.0.1';
-    relayed.port = String(cutter.port);
-    const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+    const { db, cutter, close } = await openThroughCutter(database);
     try {
-      const Adapter = createKyselyAdapter(db);
-      const grants: OidcAdapter = new Adapter('Grant');
-      const codes: OidcAdapter = new Adapter('AuthorizationCode');
-      const tokens: OidcAdapter = new Adapter('AccessToken');
-      await grants.upsert('g-1', { jti: 'g-1' }, 600);
+      const { codes, tokens } = await grantOver(db);
       for (const id of ['c-1', 'c-2', 'c-3']) await codes.upsert(id, { jti: id, grantId: 'g-1' }, 60);
 
       // The code exchange's batch: the code consumed and the token stored, committed, the answer cut.
@@ -262,7 +262,6 @@ describe('token writes whose COMMIT fails', () => {
       assert.deepEqual(await storedIds(database, 'Grant'), ['g-1']);
     } finally {
       await close();
-      await cutter.close();
     }
   });
 
@@ -273,18 +272,9 @@ describe('token writes whose COMMIT fails', () => {
     // server has yet to commit, as a network fault or a synchronous standby's wait can.
     await sql`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'committing'; PERFORM pg_sleep(0.5); RETURN NULL; END $$`.execute(database.db);
     await sql`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON oauth_models DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.payload LIKE '%slowcommit%') EXECUTE FUNCTION slow_commit()`.execute(database.db);
-    const target = new URL(process.env.LARDER_TEST_DATABASE_URL!);
-    const cutter = await startCommitCutter({ host: target.hostname, port: Number(target.port || 5432) });
-    const relayed = new URL(target.href);
-    relayed.hostname = '127.0.0.1';
-    relayed.port = String(cutter.port);
-    const { db, close } = await openDatabase({ kind: 'postgres', url: relayed.href, schema: (database.config as { schema: string }).schema });
+    const { db, cutter, close } = await openThroughCutter(database);
     try {
-      const Adapter = createKyselyAdapter(db);
-      const grants: OidcAdapter = new Adapter('Grant');
-      const codes: OidcAdapter = new Adapter('AuthorizationCode');
-      const tokens: OidcAdapter = new Adapter('AccessToken');
-      await grants.upsert('g-1', { jti: 'g-1' }, 600);
+      const { codes, tokens } = await grantOver(db);
       await codes.upsert('c-1', { jti: 'c-1', grantId: 'g-1' }, 60);
 
       cutter.cutNext('after');
@@ -296,7 +286,6 @@ describe('token writes whose COMMIT fails', () => {
       assert.notEqual(await consumedAt(database, 'AuthorizationCode', 'c-1'), null);
     } finally {
       await close();
-      await cutter.close();
     }
   });
 });
