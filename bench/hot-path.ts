@@ -143,7 +143,16 @@ interface Options {
   profile: string | undefined;
 }
 
+const USAGE = 'usage: node dist/bench/hot-path.js [--db=sqlite,postgres] [--rounds=3] [--seconds=3] [--only=health,me,search,mix,mcp,catalog,token] [--json=FILE] [--profile=DIR]';
+
 function parseOptions(argv: string[]): Options {
+  // Anything else (--help, a misspelt option) prints the usage rather than starting the
+  // several-minute run it would otherwise start with the defaults.
+  const unknown = argv.filter((a) => !/^--(db|rounds|seconds|only|json|profile)=/.test(a));
+  if (unknown.length > 0) {
+    console.error(`${unknown.includes('--help') ? '' : `unknown option ${unknown.join(' ')}\n`}${USAGE}`);
+    process.exit(unknown.includes('--help') ? 0 : 2);
+  }
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const dbs = (value('db') ?? 'sqlite,postgres').split(',') as Options['dbs'];
   const only = value('only');
