@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { Db } from './index.js';
+import { writeTransaction } from './write-transaction.js';
 import * as catalog0001 from './migrations/0001_catalog.js';
 import * as oauth0002 from './migrations/0002_oauth.js';
 import * as accounts0003 from './migrations/0003_accounts.js';
@@ -66,44 +67,37 @@ export async function migrateTo(db: Db, name: string): Promise<MigrationResult> 
  * that moment failed this database's migration ("schema t_... does not exist"). Here
  * everything stays in the current schema: one connection, one transaction, PostgreSQL's
  * advisory lock named after the schema (two processes starting at once migrate once),
- * SQLite's BEGIN IMMEDIATE for the same reason.
+ * SQLite's BEGIN IMMEDIATE for the same reason (write-transaction.ts).
  */
 async function runMigrations(db: Db, upTo: string | undefined): Promise<MigrationResult> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const names = Object.keys(migrations).sort();
   try {
-    return await db.connection().execute(async (connection) => {
-      await sql.raw(postgres ? 'begin' : 'begin immediate').execute(connection);
-      try {
-        if (postgres) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.larder_migrations'))`.execute(connection);
-        await connection.schema
-          .createTable(MIGRATION_TABLE)
-          .ifNotExists()
-          .addColumn('name', 'varchar(255)', (column) => column.notNull().primaryKey())
-          .addColumn('timestamp', 'varchar(255)', (column) => column.notNull())
-          .execute();
-        const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(connection);
-        const executed = new Set(rows.map((row) => row.name));
-        const unknown = [...executed].filter((name) => !(name in migrations));
-        if (unknown.length > 0) throw new Error(`the database was migrated by a newer Larder (${unknown.join(', ')}); run that version or newer`);
-        const applied: string[] = [];
-        for (const name of names) {
-          if (upTo !== undefined && name > upTo) break;
-          if (executed.has(name)) continue;
-          try {
-            await migrations[name]!.up(connection as unknown as Kysely<unknown>);
-          } catch (error) {
-            throw new Error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-          }
-          await sql`insert into ${sql.table(MIGRATION_TABLE)} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(connection);
-          applied.push(name);
+    return await writeTransaction(db, async (connection) => {
+      if (postgres) await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.larder_migrations'))`.execute(connection);
+      await connection.schema
+        .createTable(MIGRATION_TABLE)
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (column) => column.notNull().primaryKey())
+        .addColumn('timestamp', 'varchar(255)', (column) => column.notNull())
+        .execute();
+      const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(connection);
+      const executed = new Set(rows.map((row) => row.name));
+      const unknown = [...executed].filter((name) => !(name in migrations));
+      if (unknown.length > 0) throw new Error(`the database was migrated by a newer Larder (${unknown.join(', ')}); run that version or newer`);
+      const applied: string[] = [];
+      for (const name of names) {
+        if (upTo !== undefined && name > upTo) break;
+        if (executed.has(name)) continue;
+        try {
+          await migrations[name]!.up(connection as unknown as Kysely<unknown>);
+        } catch (error) {
+          throw new Error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
-        await sql.raw('commit').execute(connection);
-        return { applied };
-      } catch (error) {
-        await sql.raw('rollback').execute(connection).catch(() => undefined);
-        throw error;
+        await sql`insert into ${sql.table(MIGRATION_TABLE)} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(connection);
+        applied.push(name);
       }
+      return { applied };
     });
   } catch (error) {
     throw new Error(`Database migration ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from './index.js';
-import { sqliteConnectionOf } from './statement-cache.js';
 
 /**
  * A transaction that reads before it writes and must not lose the race to another process
@@ -10,23 +9,17 @@ import { sqliteConnectionOf } from './statement-cache.js';
  * On PostgreSQL it is Kysely's transaction (its reads lock what they need themselves).
  */
 export async function writeTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  if (!sqliteConnectionOf(db)) return db.transaction().execute(work);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return db.transaction().execute(work);
   return db.connection().execute(async (connection) => {
     await sql.raw('begin immediate').execute(connection);
-    let result: T;
     try {
-      result = await work(connection);
-    } catch (error) {
-      await sql.raw('rollback').execute(connection).catch(() => undefined);
-      throw error;
-    }
-    try {
+      const result = await work(connection);
       await sql.raw('commit').execute(connection);
+      return result;
     } catch (error) {
-      // A COMMIT refused (SQLITE_BUSY) leaves the transaction open; nothing of it landed.
+      // After a failed statement, or a COMMIT refused (SQLITE_BUSY), which leaves the transaction open.
       await sql.raw('rollback').execute(connection).catch(() => undefined);
       throw error;
     }
-    return result;
   });
 }
