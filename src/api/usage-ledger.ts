@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import { changeFeedFor, type ChangeFeed } from '../changes/feed.js';
 import type { Db } from '../db/index.js';
 import { preparedQuery } from '../db/prepared-query.js';
-import { sqliteConnectionOf } from '../db/statement-cache.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { deleteUsageRows, insertApiRequests, registerUsageBuffer, utcDayKey, type ApiRequestRecord } from './usage.js';
 
@@ -102,7 +101,7 @@ export class UsageLedger {
 
   constructor(db: Db, options: UsageLedgerOptions = {}) {
     this.#db = db;
-    this.#onSqlite = sqliteConnectionOf(db) !== undefined;
+    this.#onSqlite = !(db.getExecutor().adapter instanceof PostgresAdapter);
     this.#options = options;
     this.#unsubscribe = options.feed?.subscribe((change) => {
       if (change.kind === 'account') this.#accountsToCheck.add(change.key);
