@@ -29,6 +29,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'blind3 (issue 10, session 13; tuned on from round 9)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: false },
   { name: 'blind4 (issue 10, session 13)', file: path.join(repoRoot, 'bench', 'search-blind4.json'), blind: true },
   { name: 'blind5 (issue 10, session 14)', file: path.join(repoRoot, 'bench', 'search-blind5.json'), blind: true },
+  { name: 'blind6 (issue 10, session 14)', file: path.join(repoRoot, 'bench', 'search-blind6.json'), blind: true },
 ];
 
 /** Every set with its judgments read. */
