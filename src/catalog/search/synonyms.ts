@@ -311,9 +311,12 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsugar[-\s]?free\s+(?:jell-?o|gelatin(?:\s+dessert)?|jelly)\b/g, 'gelatin dessert reduced calorie', 'free'],
   // Baby cereal is the infant cereal; a baby food "pureed" is USDA's strained.
   [/\bbaby\s+((?:rice|oat|oatmeal|barley|multigrain|mixed\s+grain)\s+)?cereal\b/g, 'babyfood cereal $1', 'baby'],
-  [/\bpur[eé]+d?\b(?=.*\bbabyfood\b)|(?<=\bbabyfood\b.*)\bpur[eé]+d?\b/g, 'strained', 'babyfood'],
+  [/\bpur[eé]+d?\b/g, 'strained', 'babyfood'],
   // An ice cream cone, eaten, is ice cream in its cone.
-  [/\b(an?|one|two|\d+)\s+ice\s+cream\s+cones?\b/g, '$1 soft-serve ice cream with cone', 'cone'],
+  // An ice cream cone, eaten, is ice cream in its cone; of no flavour named, the everyday vanilla.
+  [/\b(an?|one|two|\d+)\s+ice\s+cream\s+cones?\b/g, '$1 vanilla ice cream cone', 'cone'],
+  // Strawberry milk is USDA's strawberry-flavour mix made up with milk.
+  [/\bstrawberry\s+(?:flavou?red\s+)?milk\b(?!\s*shakes?)/g, 'strawberry-flavor beverage mix prepared with whole milk', 'milk'],
   // Spanish dish names USDA gives in English.
   [/\barroz\s+con\s+pollo\b/g, 'chicken and rice', 'arroz'],
 ];
