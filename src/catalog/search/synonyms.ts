@@ -317,6 +317,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(an?|one|two|\d+)\s+ice\s+cream\s+cones?\b/g, '$1 vanilla ice cream cone', 'cone'],
   // Strawberry milk is USDA's strawberry-flavour mix made up with milk.
   [/\bstrawberry\s+(?:flavou?red\s+)?milk\b(?!\s*shakes?)/g, 'strawberry-flavor beverage mix prepared with whole milk', 'milk'],
+  // Brands of plant-based meat name what the catalog lacks, a plant-based meat (not a veggie burger of beans
+  // and grain); White Claw is a hard seltzer.
+  [/\b(?:beyond|impossible)(?:\s+meat)?\s+(?=burgers?\b|sausages?\b|patty\b|patties\b|nuggets?\b|mince\b|meatballs?\b|beef\b|chicken\b)/g, 'plant based ', 'o'],
+  [/\bwhite\s+claws?\b/g, 'hard seltzer', 'claw'],
   // Spanish dish names USDA gives in English.
   [/\barroz\s+con\s+pollo\b/g, 'chicken and rice', 'arroz'],
 ];
