@@ -315,6 +315,8 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
     if (s === 'condensed' && group === 'Soups, Sauces, and Gravies') unprepared = true;
     if (s === 'powder' && group === 'Beverages') unprepared = true;
     if (s === 'undiluted') unprepared = true;
+    // Salt fish (salt cod, salted mackerel) is soaked and cooked before it is eaten.
+    if (s === 'salted' && group === 'Finfish and Shellfish Products') unprepared = true;
     if (s === 'purchased' && word.previous === 'as') unprepared = true;
   }
   if (prepared || (roastNoun && !unprepared && !raw)) return 'prepared';

@@ -236,7 +236,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bkool\s*-?\s*aid\b/g, 'fruit-flavored drink', 'aid'],
   [/\b(?:ben\s*(?:and|&|n)?\s*jerry'?s?|h[aä]agen[-\s]?dazs)\b/g, 'ice cream'],
   [/\bchips\s+ahoy\b/g, 'chocolate chip cookies', 'ahoy'],
-  [/\bnilla\b/g, 'vanilla', 'nilla'],
+  // Nilla is Nabisco's vanilla wafer cookie.
+  [/\bnilla(?:\s+wafers?)?\b/g, 'vanilla wafer cookies', 'nilla'],
   [/\bnutter\s+butters?\b/g, 'peanut butter sandwich cookies', 'nutter'],
   [/\btwinkies?\b/g, 'snack cakes creme-filled sponge', 'twinkie'],
   [/\bhershey'?s?\s+(?:bars?|kiss(?:es)?|milk\s+chocolate(?:\s+bars?)?)\b/g, 'milk chocolate', 'hershey'],
