@@ -484,3 +484,46 @@ test('a bacon roll or bap is bacon, eaten on bread; a sausage roll is still no c
   assert.equal(index.search('a sausage roll', 3).closeMatch, false);
   assert.match(first('english breakfast tea'), /^Beverages, tea, black/);
 });
+
+test('brands and other names of a kind are that kind: tang, v8, kahlua, egg beaters, pomelo, daikon, bean sprouts, orzo, gyoza', () => {
+  assert.match(first('tang'), /^Beverages, orange-flavor drink, breakfast type, powder/);
+  assert.match(first('a glass of v8'), /^Vegetable juice cocktail/);
+  assert.match(first('kahlua'), /^Alcoholic beverage, liqueur, coffee/);
+  assert.match(first('egg beaters'), /^Egg substitute, liquid/);
+  assert.equal(first('pomelo'), 'Pummelo, raw');
+  assert.equal(first('mooli'), 'Radishes, oriental, raw');
+  assert.match(first('bean sprouts'), /^Mung beans, mature seeds, sprouted, raw/);
+  assert.match(first('orzo'), /^Pasta, cooked/);
+  assert.match(first('a lollipop'), /^Candies, hard/);
+  for (const query of ['gyoza', 'tang', 'kahlua', 'orzo', 'a lollipop', 'daikon']) assert.equal(index.search(query, 3).closeMatch, true, query);
+});
+
+test('the gym scoop, the snack pot and the baby bowl: whey protein is the powder, a fruit cup fruit cocktail, baby cereal the infant one', () => {
+  assert.equal(index.search('a scoop of whey protein', 3).closeMatch, true);
+  assert.match(first('a scoop of soy protein'), /soy protein powder|Protein powder soy/);
+  assert.match(first('a fruit cup'), /^Fruit cocktail/);
+  assert.match(first('mandarin oranges in juice'), /canned, juice pack/);
+  assert.match(first('baby rice cereal'), /^Babyfood, cereal, rice/);
+  assert.equal(first('baby food pureed carrots'), 'Babyfood, vegetables, carrots, strained');
+  assert.match(first('fat free yogurt'), /^Yogurt, .*(nonfat|skim)/);
+  assert.match(first('sugar free jello'), /^Gelatin desserts, .*reduced calorie/);
+});
+
+test('a food named before a Spanish joining word is the food ("pupusas con queso"); "one" inside a product name is a word of it', () => {
+  assert.equal(index.search('pupusas', 3).closeMatch, true);
+  assert.match(first('arroz con pollo'), /chicken and rice/);
+  assert.match(first('fiber one cereal'), /FIBER ONE Bran Cereal/);
+  assert.match(first('one banana'), /^Bananas, raw/);
+});
+
+test('salt fish and high-caffeine or Native American versions are not what the plain name means; groats are the grain', () => {
+  assert.match(first('mackerel'), /^Fish, mackerel, .*cooked/);
+  assert.match(first('salt cod'), /^Fish, cod, Atlantic, dried and salted/);
+  assert.match(first('limeade'), /^Limeade/);
+  assert.match(first('tamales'), /^Restaurant, /);
+  assert.equal(first('buckwheat'), 'Buckwheat groats, roasted, cooked');
+});
+
+test('plant-based meat and hard seltzer are foods the catalog lacks: no close match', () => {
+  for (const query of ['a beyond burger', 'an impossible burger', 'a white claw']) assert.equal(index.search(query, 3).closeMatch, false, query);
+});

@@ -252,9 +252,13 @@ function nameWords(name: string): NameWord[] {
  * dressing"): not before "and", a figure, a descriptor ("Cheesecake commercially prepared")
  * or a noun of kind or part ("cashew nuts", "Turkey breast").
  */
+const SPANISH_JOINS = new Set(['con', 'del', 'de']);
+
 function qualifies(next: string): boolean {
   // Nor before "without" ("chicken parmesan without pasta"): what follows is what the food lacks.
   if (next === '' || STOPWORDS.has(next) || next === 'not' || next === 'non' || next === 'without' || hasDigit(next.charAt(0))) return false;
+  // Nor before a Spanish joining word ("pupusas con queso", "pupusas del cerdo"): the food is named first.
+  if (SPANISH_JOINS.has(next)) return false;
   const s = stem(next);
   // A cut or shape ("chicken fajita strips", "fish sticks") says how the food before it was cut: that word is the food.
   return !(KIND_NOUNS.has(s) || FORM_WORDS.has(s) || PLAIN_WORDS.has(s) || BASIC_METHODS.has(s) || OTHER_METHODS.has(s) || PREPARED_WORDS.has(s) || UNPREPARED_WORDS.has(s));
@@ -311,6 +315,8 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
     if (s === 'condensed' && group === 'Soups, Sauces, and Gravies') unprepared = true;
     if (s === 'powder' && group === 'Beverages') unprepared = true;
     if (s === 'undiluted') unprepared = true;
+    // Salt fish (salt cod, salted mackerel) is soaked and cooked before it is eaten.
+    if (s === 'salted' && group === 'Finfish and Shellfish Products') unprepared = true;
     if (s === 'purchased' && word.previous === 'as') unprepared = true;
   }
   if (prepared || (roastNoun && !unprepared && !raw)) return 'prepared';

