@@ -1,4 +1,5 @@
 import { editDistanceWithin } from './distance.js';
+import { commonEnglishWords } from './english.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
@@ -181,6 +182,11 @@ export interface FoodSearchIndexOptions {
    * plain path the tests compare the bounded one with.
    */
   boundScores?: boolean;
+  /**
+   * Common English words (default: english.ts's list): a query word among them that the catalog
+   * lacks is a word of its own, not a misspelling of a food word near it in spelling.
+   */
+  englishWords?: ReadonlySet<string>;
 }
 
 /**
@@ -200,6 +206,11 @@ function letterMask(word: string): number {
     if (c >= 0 && c < 26) mask |= 1 << c;
   }
   return mask;
+}
+
+/** A word without its doubled letters and its plural or final "e" ("hummus", "humus" -> "humu"; "kiwis" -> "kiwi"). */
+function spellingSkeleton(word: string): string {
+  return stem(word.replace(/(.)\1+/g, '$1')).replace(/e?s?$/, '');
 }
 
 function popcount(n: number): number {
@@ -259,6 +270,7 @@ export class FoodSearchIndex {
   private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
   private readonly boundScores: boolean;
+  private readonly englishWords: ReadonlySet<string>;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -299,6 +311,7 @@ export class FoodSearchIndex {
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
     this.boundScores = options.boundScores ?? true;
+    this.englishWords = options.englishWords ?? commonEnglishWords();
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -1449,6 +1462,8 @@ export class FoodSearchIndex {
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    // A word of its own, not a misspelling: "trifle" is no triple, "pasty" no pasta, "crepes" no creme.
+    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && this.isOtherWord(terms[headTerm]!)) return false;
     // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
     // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
@@ -1475,6 +1490,18 @@ export class FoodSearchIndex {
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
     if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /**
+   * Whether a word the catalog lacks, matched by spelling distance, is a common English word
+   * of its own ("trifle", near "triple"), not the food word respelt: a doubled letter
+   * ("humus", "chilli", "desert") or a plural ending ("kiwis") apart, it is the same word.
+   */
+  private isOtherWord(term: Term): boolean {
+    if (!this.englishWords.has(term.word.text)) return false;
+    const own = spellingSkeleton(term.word.text);
+    for (const stemId of term.expansion.stems) if (spellingSkeleton(this.stemTexts[stemId]!) === own) return false;
+    return true;
   }
 
   /**
