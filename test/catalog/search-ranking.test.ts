@@ -94,6 +94,22 @@ test('and not for foods it has, misspelt, begun, or with amounts and containers'
   }
 });
 
+test('a look-alike of a food word is no close match when it is a word of its own; a misspelling of the food word is', () => {
+  // Words of their own the catalog lacks, one letter or an ending from a food word: trifle/triple, pasty/pasta, crepes/creme, macaron/macaroni, mochi/mocha.
+  for (const query of ['trifle', 'pasty', 'a cornish pasty', 'crepes', 'a macaron', 'macarons', 'mochi']) {
+    const result = index.search(query, 3);
+    assert.ok(result.hits.length > 0, query);
+    assert.equal(result.closeMatch, false, query);
+  }
+  // Misspellings, a doubled letter or a plural ending (words too: "humus", "desert"), and a word cut short.
+  for (const query of ['bananna', 'brocoli', 'chiken brest', 'yoghurt', 'tomatoe', 'humus', 'chilli', 'two kiwis', 'desert', 'avacado']) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+  }
+  assert.equal(first('tomatoe'), 'Tomatoes, red, ripe, raw, year round average');
+  assert.match(first('desert'), /^Desserts, /);
+});
+
 test('a variety the catalog lacks still finds the food, close, with the result marked partial', () => {
   for (const query of ['basmati rice', 'cherry tomatoes']) {
     const result = index.search(query, 1);

@@ -4,7 +4,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -1463,7 +1463,8 @@ export class FoodSearchIndex {
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
     // A word of its own, not a misspelling: "trifle" is no triple, "pasty" no pasta, "crepes" no creme.
-    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && this.isOtherWord(terms[headTerm]!)) return false;
+    // Or begun: "macaron" is a word, not macaroni still being typed.
+    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR || (kind === MATCH_PREFIX && headWord.text.length >= 5)) && this.isOtherWord(terms[headTerm]!)) return false;
     // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
     // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
@@ -1493,14 +1494,20 @@ export class FoodSearchIndex {
   }
 
   /**
-   * Whether a word the catalog lacks, matched by spelling distance, is a common English word
-   * of its own ("trifle", near "triple"), not the food word respelt: a doubled letter
-   * ("humus", "chilli", "desert") or a plural ending ("kiwis") apart, it is the same word.
+   * Whether a word the catalog lacks, matched by spelling distance or as the start of a longer
+   * word, is a common English word or a food's name of its own ("trifle", near "triple";
+   * vocabulary.ts DISTINCT_FOOD_WORDS, "macarons" even beside macaroons), not the food word
+   * respelt: a doubled letter ("humus", "chilli", "desert") or a plural ending ("kiwis")
+   * apart, a common word is the same word.
    */
   private isOtherWord(term: Term): boolean {
-    if (!this.englishWords.has(term.word.text)) return false;
+    const distinct = DISTINCT_FOOD_WORDS.has(term.word.stem);
+    if (!distinct && !this.englishWords.has(term.word.text)) return false;
     const own = spellingSkeleton(term.word.text);
-    for (const stemId of term.expansion.stems) if (spellingSkeleton(this.stemTexts[stemId]!) === own) return false;
+    const { stems, kinds } = term.expansion;
+    for (let i = 0; i < stems.length; i++) {
+      if (kinds[i] === MATCH_EXACT || kinds[i] === MATCH_SYNONYM || (!distinct && spellingSkeleton(this.stemTexts[stems[i]!]!) === own)) return false;
+    }
     return true;
   }
 

@@ -156,6 +156,13 @@ export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fil
 export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns');
 
 /**
+ * Foods' names that the common English words (english.ts) lack, one letter or an ending
+ * from another food's word ("macaron" and macaroni, "mochi" and mocha): words of their
+ * own, never misspellings of it.
+ */
+export const DISTINCT_FOOD_WORDS = stems('macaron macarons mochi');
+
+/**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
  * "Turkey breast"): the word before them is still the food, not a qualifier of another.
  */
