@@ -270,7 +270,8 @@ export class FoodSearchIndex {
   private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
   private readonly boundScores: boolean;
-  private readonly englishWords: ReadonlySet<string>;
+  /** Read on first need (english.ts): only a query word the catalog lacks asks for it. */
+  private englishWords: ReadonlySet<string> | undefined;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -311,7 +312,7 @@ export class FoodSearchIndex {
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
     this.boundScores = options.boundScores ?? true;
-    this.englishWords = options.englishWords ?? commonEnglishWords();
+    this.englishWords = options.englishWords;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -1502,7 +1503,7 @@ export class FoodSearchIndex {
    */
   private isOtherWord(term: Term): boolean {
     const distinct = DISTINCT_FOOD_WORDS.has(term.word.stem);
-    if (!distinct && !this.englishWords.has(term.word.text)) return false;
+    if (!distinct && !(this.englishWords ??= commonEnglishWords()).has(term.word.text)) return false;
     const own = spellingSkeleton(term.word.text);
     const { stems, kinds } = term.expansion;
     for (let i = 0; i < stems.length; i++) {
