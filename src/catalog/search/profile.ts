@@ -137,6 +137,8 @@ const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
 
 /** Capitals as USDA writes brands ("KRAFT", "McDONALD'S"), not place names ("Atlantic"). */
 function isBrand(word: string): boolean {
+  // "USDA Commodity": the government's own foods, not a maker's.
+  if (word === 'USDA') return false;
   let upper = 0;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
