@@ -7,6 +7,7 @@ import {
   CATEGORY_WORDS,
   COOK_BEFORE_EATING_GROUPS,
   DIET_WORDS,
+  EATEN_RAW_SHELLFISH,
   FORM_WORDS,
   IDENTITY_WORDS,
   KIND_NOUNS,
@@ -364,7 +365,9 @@ export function portionShapeWords(portions: readonly unknown[] | undefined): str
 /** Works out what the ranking needs of a food's name, group, other names and portions. */
 export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number, portions?: readonly unknown[]): FoodProfile {
   const list = nameWords(name);
-  const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
+  // Oysters are eaten raw: named as the food (not a cut, "Ostrich, oyster"), they are not cooked first.
+  const eatenRaw = foodGroup === 'Finfish and Shellfish Products' && list.some((w) => w.segment <= 1 && EATEN_RAW_SHELLFISH.has(w.stem));
+  const cookBeforeEating = !eatenRaw && (COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name));
   const segments = new Map<number, NameWord[]>();
   const indexOf = new Map<NameWord, number>();
   list.forEach((word, i) => {
@@ -467,7 +470,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     leading: headWords.find((w) => !w.brand)?.stem ?? stems[0],
     state: stateOf(list, foodGroup, cookBeforeEating, water),
     cookBeforeEating,
-    rawByDefault: RAW_BY_DEFAULT_GROUPS.has(foodGroup),
+    rawByDefault: eatenRaw || RAW_BY_DEFAULT_GROUPS.has(foodGroup),
     special: SPECIAL_GROUPS.get(foodGroup),
     branded: list.some((w) => w.brand),
     alcoholic: list.some((w) => ALCOHOL_WORDS.has(w.stem)),
