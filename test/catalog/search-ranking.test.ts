@@ -500,3 +500,12 @@ test('a bacon roll or bap is bacon, eaten on bread; a sausage roll is still no c
   assert.equal(index.search('a sausage roll', 3).closeMatch, false);
   assert.match(first('english breakfast tea'), /^Beverages, tea, black/);
 });
+
+test('"fresh" asks for the fresh form, not a spice or dried food; oysters named alone are raw, fried ones fried', () => {
+  assert.equal(first('fresh coriander'), 'Coriander (cilantro) leaves, raw');
+  assert.equal(first('fresh figs'), 'Figs, raw');
+  assert.match(first('coriander'), /^Spices, coriander seed/);
+  assert.match(first('a dozen oysters'), /^Mollusks, oyster, .*raw/);
+  assert.match(first('fried oysters'), /^Mollusks, oyster, .*fried/);
+  assert.match(first('mussels'), /^Mollusks, mussel, .*cooked/);
+});

@@ -98,6 +98,8 @@ export const RANKING = {
   unaskedAlcohol: 1.5,
   /** A name with a brand, when no brand was asked for. */
   unaskedBrand: 2.2,
+  /** A dried food (a spice, dried fruit, a powder) when "fresh" was asked ("fresh coriander" is the leaves). */
+  driedForFresh: 2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
   /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
@@ -166,6 +168,10 @@ const FOOD_ALCOHOLIC = 8;
 const FOOD_NAMED_AFTER = 16;
 /** Filed under a kind ("Bread, naan", "Cookies, brownies") and named by the segment after it: see markFiledUnderKind. */
 const FOOD_FILED_UNDER_KIND = 32;
+/** Kept dried (profile.ts `dried`). */
+const FOOD_DRIED = 64;
+/** The stem of "fresh": asked, a dried food is another form. */
+const FRESH_STEM = stem('fresh');
 /** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
 const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
@@ -306,6 +312,8 @@ export class FoodSearchIndex {
   private mixStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
+  /** Set by search for the query being answered: "fresh" was asked. */
+  private freshAsked = false;
   /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
   private sideRefund = 0;
 
@@ -412,7 +420,12 @@ export class FoodSearchIndex {
         RANKING.completeness * (panels[f]! / largestPanel) +
         (profile.generic ? RANKING.genericEntry : 0);
       this.foodState[f] = { unprepared: STATE_UNPREPARED, prepared: STATE_PREPARED, raw: STATE_RAW, neutral: STATE_NEUTRAL }[profile.state];
-      this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0) | (profile.alcoholic ? FOOD_ALCOHOLIC : 0);
+      this.foodKind[f] =
+        (profile.cookBeforeEating ? FOOD_COOK : 0) |
+        (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) |
+        (profile.branded ? FOOD_BRANDED : 0) |
+        (profile.alcoholic ? FOOD_ALCOHOLIC : 0) |
+        (profile.dried ? FOOD_DRIED : 0);
       if (profile.special) {
         let group = groupIndex.get(profile.special.namedBy);
         if (group === undefined) {
@@ -886,6 +899,7 @@ export class FoodSearchIndex {
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
+    this.freshAsked = parsed.words.some((w) => w.stem === FRESH_STEM);
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
       let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
       // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
@@ -1201,6 +1215,7 @@ export class FoodSearchIndex {
     if (kind & FOOD_BRANDED && !brandPossible) penalty += RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) penalty += RANKING.unaskedAlcohol;
     if (kind & FOOD_NAMED_AFTER && !filingAsked) penalty += RANKING.namedAfterFood;
+    if (kind & FOOD_DRIED && this.freshAsked) penalty += RANKING.driedForFresh;
     const group = this.groupOf[f]!;
     if (group !== 0 && !brandPossible && !(namedGroups & (1 << group))) penalty += this.groupCost[f]!;
     const foodState = this.foodState[f]!;
@@ -1354,6 +1369,7 @@ export class FoodSearchIndex {
     if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
     if (kind & FOOD_NAMED_AFTER && !filingAsked) score -= RANKING.namedAfterFood;
+    if (kind & FOOD_DRIED && this.freshAsked) score -= RANKING.driedForFresh;
     const group = this.groupOf[f]!;
     if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
     if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;

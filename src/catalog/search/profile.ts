@@ -7,6 +7,7 @@ import {
   CATEGORY_WORDS,
   COOK_BEFORE_EATING_GROUPS,
   DIET_WORDS,
+  DRIED_WORDS,
   EATEN_RAW_SHELLFISH,
   FORM_WORDS,
   IDENTITY_WORDS,
@@ -94,6 +95,8 @@ export interface FoodProfile {
   alcoholic: boolean;
   /** USDA's representative entry ("all types", "mixed species", "year round average"). */
   generic: boolean;
+  /** Kept dried: a spice, a dried fruit, a powder (vocabulary.ts DRIED_WORDS, not in a note). */
+  dried: boolean;
   /**
    * Filed under a kind ("Salad dressing") and named after another food, its naming segment
    * lacking the kind's noun ("Salad dressing, coleslaw", not "Salad dressing, ranch dressing").
@@ -475,6 +478,7 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     branded: list.some((w) => w.brand),
     alcoholic: list.some((w) => ALCOHOL_WORDS.has(w.stem)),
     generic: isGeneric(stems),
+    dried: list.some((w) => !w.note && DRIED_WORDS.has(w.stem)),
     namedAfter,
   };
 }

@@ -114,6 +114,9 @@ export const COOK_BEFORE_EATING_GROUPS: ReadonlySet<string> = new Set([
 /** Groups eaten raw by default: a person naming a fruit or vegetable means it fresh and raw. */
 export const RAW_BY_DEFAULT_GROUPS = new Set(['Fruits and Fruit Juices', 'Vegetables and Vegetable Products', 'Nut and Seed Products']);
 
+/** A food kept dried ("Spices, dill seed", "Figs, dried", "Milk, dry, powdered"): not what "fresh" asks for. */
+export const DRIED_WORDS = stems('spices dried dehydrated powder powdered');
+
 /** Shellfish of a cooked group mostly eaten raw ("a dozen oysters", on the half shell): raw by default, as fruit is. */
 export const EATEN_RAW_SHELLFISH = stems('oyster oysters');
 
