@@ -151,9 +151,10 @@ export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cu
 
 /**
  * Cuts and parts an animal food is sold or served as ("tuna steak", "crab legs", "lobster
- * tail", "cod fillet"): when the catalog has the food but not the cut, it still has the food.
+ * tail", "cod fillet"), and a fruit's seeds ("pomegranate seeds"): when the catalog has the
+ * food but not the cut, it still has the food.
  */
-export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
+export const PART_WORDS = stems('seeds steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
 
 /**
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
