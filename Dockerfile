@@ -34,7 +34,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/views ./views
-# The bundled catalog (USDA SR28), loaded into an empty database on first start.
+# The bundled catalog (USDA SR28), loaded into an empty database on first start, and the
+# common English words the search tells look-alikes by (data/english-words.txt.gz).
 COPY --from=build /app/data ./data
 USER node
 # The signing keys (and the SQLite file, when DATABASE_URL is not PostgreSQL) live here.

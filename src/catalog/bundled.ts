@@ -23,7 +23,7 @@ export const BUNDLED_RELEASE = 'USDA SR28 full release, bundle format 1';
 export const BUNDLE_FILE_NAME = path.join('data', 'sr28.json.gz');
 
 /** The package folder: above src/catalog (run from source) or dist/src/catalog (compiled). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);

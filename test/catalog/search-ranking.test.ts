@@ -94,6 +94,22 @@ test('and not for foods it has, misspelt, begun, or with amounts and containers'
   }
 });
 
+test('a look-alike of a food word is no close match when it is a word of its own; a misspelling of the food word is', () => {
+  // Words of their own the catalog lacks, one letter or an ending from a food word: trifle/triple, pasty/pasta, crepes/creme, macaron/macaroni, mochi/mocha.
+  for (const query of ['trifle', 'pasty', 'a cornish pasty', 'crepes', 'a macaron', 'macarons', 'mochi']) {
+    const result = index.search(query, 3);
+    assert.ok(result.hits.length > 0, query);
+    assert.equal(result.closeMatch, false, query);
+  }
+  // Misspellings, a doubled letter or a plural ending (words too: "humus", "desert"), and a word cut short.
+  for (const query of ['bananna', 'brocoli', 'chiken brest', 'yoghurt', 'tomatoe', 'humus', 'chilli', 'two kiwis', 'desert', 'avacado']) {
+    const result = index.search(query, 3);
+    assert.equal(result.closeMatch, true, query);
+  }
+  assert.equal(first('tomatoe'), 'Tomatoes, red, ripe, raw, year round average');
+  assert.match(first('desert'), /^Desserts, /);
+});
+
 test('a variety the catalog lacks still finds the food, close, with the result marked partial', () => {
   for (const query of ['basmati rice', 'cherry tomatoes']) {
     const result = index.search(query, 1);
@@ -526,4 +542,13 @@ test('salt fish and high-caffeine or Native American versions are not what the p
 
 test('plant-based meat and hard seltzer are foods the catalog lacks: no close match', () => {
   for (const query of ['a beyond burger', 'an impossible burger', 'a white claw']) assert.equal(index.search(query, 3).closeMatch, false, query);
+});
+
+test('"fresh" asks for the fresh form, not a spice or dried food; oysters named alone are raw, fried ones fried', () => {
+  assert.equal(first('fresh coriander'), 'Coriander (cilantro) leaves, raw');
+  assert.equal(first('fresh figs'), 'Figs, raw');
+  assert.match(first('coriander'), /^Spices, coriander seed/);
+  assert.match(first('a dozen oysters'), /^Mollusks, oyster, .*raw/);
+  assert.match(first('fried oysters'), /^Mollusks, oyster, .*fried/);
+  assert.match(first('mussels'), /^Mollusks, mussel, .*cooked/);
 });

@@ -1,9 +1,10 @@
 import { editDistanceWithin } from './distance.js';
+import { commonEnglishWords } from './english.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -97,6 +98,8 @@ export const RANKING = {
   unaskedAlcohol: 1.5,
   /** A name with a brand, when no brand was asked for. */
   unaskedBrand: 2.2,
+  /** A dried food (a spice, dried fruit, a powder) when "fresh" was asked ("fresh coriander" is the leaves). */
+  driedForFresh: 2,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
   /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
@@ -165,6 +168,10 @@ const FOOD_ALCOHOLIC = 8;
 const FOOD_NAMED_AFTER = 16;
 /** Filed under a kind ("Bread, naan", "Cookies, brownies") and named by the segment after it: see markFiledUnderKind. */
 const FOOD_FILED_UNDER_KIND = 32;
+/** Kept dried (profile.ts `dried`). */
+const FOOD_DRIED = 64;
+/** The stem of "fresh": asked, a dried food is another form. */
+const FRESH_STEM = stem('fresh');
 /** The words of the kinds foods are filed under ("salad dressing"): asking for one asks for what is named after a food. */
 const FILING_STEMS = new Set([...CATEGORY_SEGMENTS].flatMap((segment) => segment.split(' ').map(stem)));
 /** Options of the index. */
@@ -181,6 +188,11 @@ export interface FoodSearchIndexOptions {
    * plain path the tests compare the bounded one with.
    */
   boundScores?: boolean;
+  /**
+   * Common English words (default: english.ts's list): a query word among them that the catalog
+   * lacks is a word of its own, not a misspelling of a food word near it in spelling.
+   */
+  englishWords?: ReadonlySet<string>;
 }
 
 /**
@@ -200,6 +212,11 @@ function letterMask(word: string): number {
     if (c >= 0 && c < 26) mask |= 1 << c;
   }
   return mask;
+}
+
+/** A word without its doubled letters and its plural or final "e" ("hummus", "humus" -> "humu"; "kiwis" -> "kiwi"). */
+function spellingSkeleton(word: string): string {
+  return stem(word.replace(/(.)\1+/g, '$1')).replace(/e?s?$/, '');
 }
 
 function popcount(n: number): number {
@@ -259,6 +276,8 @@ export class FoodSearchIndex {
   private readonly compoundCache = new Map<string, string>();
   private readonly expansionCacheSize: number;
   private readonly boundScores: boolean;
+  /** Read on first need (english.ts): only a query word the catalog lacks asks for it. */
+  private englishWords: ReadonlySet<string> | undefined;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -293,12 +312,15 @@ export class FoodSearchIndex {
   private mixStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
+  /** Set by search for the query being answered: "fresh" was asked. */
+  private freshAsked = false;
   /** What matchTerms found of the query's side words in the food's own "with ..." (their cost not yet refunded). */
   private sideRefund = 0;
 
   constructor(foods: Iterable<IndexableFood>, options: FoodSearchIndexOptions = {}) {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
     this.boundScores = options.boundScores ?? true;
+    this.englishWords = options.englishWords;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -398,7 +420,12 @@ export class FoodSearchIndex {
         RANKING.completeness * (panels[f]! / largestPanel) +
         (profile.generic ? RANKING.genericEntry : 0);
       this.foodState[f] = { unprepared: STATE_UNPREPARED, prepared: STATE_PREPARED, raw: STATE_RAW, neutral: STATE_NEUTRAL }[profile.state];
-      this.foodKind[f] = (profile.cookBeforeEating ? FOOD_COOK : 0) | (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) | (profile.branded ? FOOD_BRANDED : 0) | (profile.alcoholic ? FOOD_ALCOHOLIC : 0);
+      this.foodKind[f] =
+        (profile.cookBeforeEating ? FOOD_COOK : 0) |
+        (profile.rawByDefault ? FOOD_RAW_DEFAULT : 0) |
+        (profile.branded ? FOOD_BRANDED : 0) |
+        (profile.alcoholic ? FOOD_ALCOHOLIC : 0) |
+        (profile.dried ? FOOD_DRIED : 0);
       if (profile.special) {
         let group = groupIndex.get(profile.special.namedBy);
         if (group === undefined) {
@@ -872,6 +899,7 @@ export class FoodSearchIndex {
     for (let g = 1; g < this.groupNamedBy.length; g++) if (parsed.words.some((w) => this.groupNamedBy[g]!.has(w.stem))) namedGroups |= 1 << g;
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
+    this.freshAsked = parsed.words.some((w) => w.stem === FRESH_STEM);
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
       let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
       // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
@@ -1187,6 +1215,7 @@ export class FoodSearchIndex {
     if (kind & FOOD_BRANDED && !brandPossible) penalty += RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) penalty += RANKING.unaskedAlcohol;
     if (kind & FOOD_NAMED_AFTER && !filingAsked) penalty += RANKING.namedAfterFood;
+    if (kind & FOOD_DRIED && this.freshAsked) penalty += RANKING.driedForFresh;
     const group = this.groupOf[f]!;
     if (group !== 0 && !brandPossible && !(namedGroups & (1 << group))) penalty += this.groupCost[f]!;
     const foodState = this.foodState[f]!;
@@ -1340,6 +1369,7 @@ export class FoodSearchIndex {
     if (kind & FOOD_BRANDED && !this.brandAsked) score -= RANKING.unaskedBrand;
     if (kind & FOOD_ALCOHOLIC && !alcohol) score -= RANKING.unaskedAlcohol;
     if (kind & FOOD_NAMED_AFTER && !filingAsked) score -= RANKING.namedAfterFood;
+    if (kind & FOOD_DRIED && this.freshAsked) score -= RANKING.driedForFresh;
     const group = this.groupOf[f]!;
     if (group !== 0 && !this.brandAsked && !(namedGroups & (1 << group))) score -= this.groupCost[f]!;
     if (headTerm >= 0 && this.best[headTerm]! > 0 && this.headQualifies(f, headTerm, terms)) score -= RANKING.headAsQualifier;
@@ -1449,6 +1479,9 @@ export class FoodSearchIndex {
     if (kind === -1 || kind === MATCH_FUZZY_OTHER_START) return false;
     if (kind === MATCH_FUZZY && headWord.text.length < 5) return false;
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
+    // A word of its own, not a misspelling: "trifle" is no triple, "pasty" no pasta, "crepes" no creme.
+    // Or begun: "macaron" is a word, not macaroni still being typed.
+    if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR || (kind === MATCH_PREFIX && headWord.text.length >= 5)) && this.isOtherWord(terms[headTerm]!)) return false;
     // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
     // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
@@ -1475,6 +1508,24 @@ export class FoodSearchIndex {
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return true;
     if (this.foodKind[f]! & FOOD_FILED_UNDER_KIND && this.coverage(this.nextStem, this.nextStart, f) > 0) return true;
     return this.lacksOnlyAVariety(headTerm, kind, terms, unknown);
+  }
+
+  /**
+   * Whether a word the catalog lacks, matched by spelling distance or as the start of a longer
+   * word, is a common English word or a food's name of its own ("trifle", near "triple";
+   * vocabulary.ts DISTINCT_FOOD_WORDS, "macarons" even beside macaroons), not the food word
+   * respelt: a doubled letter ("humus", "chilli", "desert") or a plural ending ("kiwis")
+   * apart, a common word is the same word.
+   */
+  private isOtherWord(term: Term): boolean {
+    const distinct = DISTINCT_FOOD_WORDS.has(term.word.stem);
+    if (!distinct && !(this.englishWords ??= commonEnglishWords()).has(term.word.text)) return false;
+    const own = spellingSkeleton(term.word.text);
+    const { stems, kinds } = term.expansion;
+    for (let i = 0; i < stems.length; i++) {
+      if (kinds[i] === MATCH_EXACT || kinds[i] === MATCH_SYNONYM || (!distinct && spellingSkeleton(this.stemTexts[stems[i]!]!) === own)) return false;
+    }
+    return true;
   }
 
   /**

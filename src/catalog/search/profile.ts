@@ -7,6 +7,8 @@ import {
   CATEGORY_WORDS,
   COOK_BEFORE_EATING_GROUPS,
   DIET_WORDS,
+  DRIED_WORDS,
+  EATEN_RAW_SHELLFISH,
   FORM_WORDS,
   IDENTITY_WORDS,
   KIND_NOUNS,
@@ -93,6 +95,8 @@ export interface FoodProfile {
   alcoholic: boolean;
   /** USDA's representative entry ("all types", "mixed species", "year round average"). */
   generic: boolean;
+  /** Kept dried: a spice, a dried fruit, a powder (vocabulary.ts DRIED_WORDS, not in a note). */
+  dried: boolean;
   /**
    * Filed under a kind ("Salad dressing") and named after another food, its naming segment
    * lacking the kind's noun ("Salad dressing, coleslaw", not "Salad dressing, ranch dressing").
@@ -137,6 +141,8 @@ const WHOLE_GRAIN_BEFORE = new Set(['mixed', 'multi', 'whole']);
 
 /** Capitals as USDA writes brands ("KRAFT", "McDONALD'S"), not place names ("Atlantic"). */
 function isBrand(word: string): boolean {
+  // "USDA Commodity": the government's own foods, not a maker's.
+  if (word === 'USDA') return false;
   let upper = 0;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
@@ -368,7 +374,9 @@ export function portionShapeWords(portions: readonly unknown[] | undefined): str
 /** Works out what the ranking needs of a food's name, group, other names and portions. */
 export function profileFood(name: string, foodGroup: string, searchTerms: string | undefined, water?: number, portions?: readonly unknown[]): FoodProfile {
   const list = nameWords(name);
-  const cookBeforeEating = COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name);
+  // Oysters are eaten raw: named as the food (not a cut, "Ostrich, oyster"), they are not cooked first.
+  const eatenRaw = foodGroup === 'Finfish and Shellfish Products' && list.some((w) => w.segment <= 1 && EATEN_RAW_SHELLFISH.has(w.stem));
+  const cookBeforeEating = !eatenRaw && (COOK_BEFORE_EATING_GROUPS.has(foodGroup) || /^egg\b/i.test(name));
   const segments = new Map<number, NameWord[]>();
   const indexOf = new Map<NameWord, number>();
   list.forEach((word, i) => {
@@ -471,11 +479,12 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     leading: headWords.find((w) => !w.brand)?.stem ?? stems[0],
     state: stateOf(list, foodGroup, cookBeforeEating, water),
     cookBeforeEating,
-    rawByDefault: RAW_BY_DEFAULT_GROUPS.has(foodGroup),
+    rawByDefault: eatenRaw || RAW_BY_DEFAULT_GROUPS.has(foodGroup),
     special: SPECIAL_GROUPS.get(foodGroup),
     branded: list.some((w) => w.brand),
     alcoholic: list.some((w) => ALCOHOL_WORDS.has(w.stem)),
     generic: isGeneric(stems),
+    dried: list.some((w) => !w.note && DRIED_WORDS.has(w.stem)),
     namedAfter,
   };
 }

@@ -114,6 +114,12 @@ export const COOK_BEFORE_EATING_GROUPS: ReadonlySet<string> = new Set([
 /** Groups eaten raw by default: a person naming a fruit or vegetable means it fresh and raw. */
 export const RAW_BY_DEFAULT_GROUPS = new Set(['Fruits and Fruit Juices', 'Vegetables and Vegetable Products', 'Nut and Seed Products']);
 
+/** A food kept dried ("Spices, dill seed", "Figs, dried", "Milk, dry, powdered"): not what "fresh" asks for. */
+export const DRIED_WORDS = stems('spices dried dehydrated powder powdered');
+
+/** Shellfish of a cooked group mostly eaten raw ("a dozen oysters", on the half shell): raw by default, as fruit is. */
+export const EATEN_RAW_SHELLFISH = stems('oyster oysters');
+
 /**
  * Groups a person rarely means unless naming them, what choosing one unasked costs, and
  * the query words that name the group (then it costs nothing): baby food is never what an
@@ -145,15 +151,23 @@ export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cu
 
 /**
  * Cuts and parts an animal food is sold or served as ("tuna steak", "crab legs", "lobster
- * tail", "cod fillet"): when the catalog has the food but not the cut, it still has the food.
+ * tail", "cod fillet"), and a fruit's seeds ("pomegranate seeds"): when the catalog has the
+ * food but not the cut, it still has the food.
  */
-export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
+export const PART_WORDS = stems('seeds steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
 
 /**
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
  * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
  */
 export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns');
+
+/**
+ * Foods' names that the common English words (english.ts) lack, one letter or an ending
+ * from another food's word ("macaron" and macaroni, "mochi" and mocha): words of their
+ * own, never misspellings of it.
+ */
+export const DISTINCT_FOOD_WORDS = stems('macaron macarons mochi');
 
 /**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
