@@ -1383,7 +1383,7 @@ export class FoodSearchIndex {
   private headQualifies(f: number, headTerm: number, terms: Term[]): boolean {
     const flags = this.bestFlags[headTerm]!;
     // Another name of the food ("(corndog)"), or the product of a brand the query named ("wendys frosty").
-    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked) return false;
+    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked || this.wholeBrandAsked(f)) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
@@ -1394,6 +1394,28 @@ export class FoodSearchIndex {
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether the query names a brand of two or more words in full ("olive garden lasagna": "OLIVE
+   * GARDEN, lasagna classico"), though each word also names foods (so it did not count as a brand
+   * asked): the rest of the name is that chain's or maker's own name for its product.
+   */
+  private wholeBrandAsked(f: number): boolean {
+    const gen = this.generation;
+    for (let p = this.positionStart[f]! + 1, end = this.positionStart[f + 1]!; p < end; p++) {
+      if (!(this.positionFlags[p]! & BRAND) || !(this.positionFlags[p - 1]! & BRAND)) continue;
+      if (this.stemGeneration[this.positionStem[p]!] !== gen || this.stemGeneration[this.positionStem[p - 1]!] !== gen) continue;
+      // The whole run of brand words is asked, not two of a longer one.
+      let q = p - 1;
+      while (q > this.positionStart[f]! && this.positionFlags[q - 1]! & BRAND) q--;
+      let r = p;
+      while (r + 1 < end && this.positionFlags[r + 1]! & BRAND) r++;
+      let all = true;
+      for (let i = q; i <= r && all; i++) if (this.stemGeneration[this.positionStem[i]!] !== gen) all = false;
+      if (all) return true;
+    }
+    return false;
   }
 
   /** How the food matched the query's food words (see MatchKind). */
@@ -1490,7 +1512,8 @@ export class FoodSearchIndex {
     const end = this.positionStart[f + 1]!;
     for (let p = start; p < end; p++) if (this.positionCost[p] === WORD_COST.negating && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
     // A mix still to be made up, when no mix was asked: the cake is not its packet.
-    if (this.foodState[f] === STATE_UNPREPARED) {
+    // (A brand's own mix is its product when the brand is asked: "slimfast" is the shake mix.)
+    if (this.foodState[f] === STATE_UNPREPARED && !this.brandAsked) {
       for (let p = start; p < end; p++) if (this.positionStem[p] === this.mixStem && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
     }
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return false;

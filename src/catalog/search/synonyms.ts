@@ -307,8 +307,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\brashers?\b(?!\s+of\b)/g, 'bacon', 'rasher'],
   [/\bpilchards?\b/g, 'sardines', 'pilchard'],
   [/\bblack[-\s]?eyed?[-\s]?peas?\b|\b(?:crowder|southern|field)\s+peas?\b|\bcow\s*peas?\b/g, 'cowpeas common', 'peas'],
-  // "tuna fish", "tunafish": the fish is in the word, tuna is what is asked.
-  [/\btuna\s*fish\b/g, 'tuna', 'tuna'],
+  // "tuna fish", "tunafish" (a tuna fish sandwich): in US use the canned tuna.
+  [/\btuna\s*fish\b/g, 'canned tuna', 'tuna'],
   // Dishes by the name people use: a chili dog is the hot dog with chili; candied yams are USDA's candied
   // sweet potato (US "yams" in this dish are sweet potatoes); vegetable fried rice is fried rice without meat;
   // liver and onions is beef liver, with onions.
