@@ -4,6 +4,7 @@ import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } fro
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
 import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { FRYING_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -1486,6 +1487,8 @@ export class FoodSearchIndex {
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
     if (this.isAnotherProduct(f, terms, headTerm)) return false;
+    // Asked fried, given the fruit or vegetable raw ("fried green tomatoes": green tomatoes, raw): the catalog lacks the dish.
+    if (this.foodState[f] === STATE_RAW && this.foodKind[f]! & FOOD_RAW_DEFAULT && terms.some((t) => FRYING_WORDS.has(t.word.stem))) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;

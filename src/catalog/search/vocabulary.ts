@@ -153,7 +153,7 @@ export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fil
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
  * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
  */
-export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns');
+export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns taco tacos bar bars');
 
 /**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
@@ -243,6 +243,12 @@ export const OPTIONAL_WORDS = stems(
     // When it was eaten: not a word of any food.
     'today tonight yesterday weekend weekday monday tuesday wednesday thursday friday saturday sunday thanksgiving christmas easter',
 );
+
+/**
+ * Query words that say the food was fried ("fried green tomatoes", "fried okra"): frying adds fat and often
+ * a coating, so a fruit or vegetable raw is no close match for it when the catalog lacks it fried.
+ */
+export const FRYING_WORDS = stems('fried fry frying battered breaded');
 
 /** Joining words in a query. */
 export const WITH_WORDS = plainSet('with w wth plus topped served alongside on from');
