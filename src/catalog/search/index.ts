@@ -1474,6 +1474,8 @@ export class FoodSearchIndex {
     if (kind === MATCH_FUZZY_FAR && headWord.text.length < 6) return false;
     // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
+    // ... nor is a maker of the same name ("a glass of mead": MEAD JOHNSON's infant formulas).
+    if (ALCOHOL_REQUEST_WORDS.has(headWord.stem) && this.bestFlags[headTerm]! & BRAND && !(this.foodKind[f]! & FOOD_ALCOHOLIC)) return false;
     // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
     if (kind === MATCH_PREFIX && unknown.some((w) => w.role === 'core')) return false;
     const p = this.bestPosition[headTerm]!;

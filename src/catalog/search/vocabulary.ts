@@ -176,7 +176,9 @@ export const ALCOHOL_WORDS = stems('alcoholic');
 /** Query words that ask for an alcoholic drink: then "Alcoholic beverage" is only the category. */
 export const ALCOHOL_REQUEST_WORDS = stems(
   'alcohol alcoholic beer lager ale stout wine wines sake liquor spirits vodka whiskey whisky rum gin tequila brandy cognac bourbon ' +
-    'scotch champagne prosecco cider cocktail cocktails margarita martini daiquiri mojito sangria liqueur vermouth',
+    'scotch champagne prosecco cider cocktail cocktails margarita martini daiquiri mojito sangria liqueur vermouth ' +
+    // Drinks the catalog lacks, known as drinks so that a maker's name is no answer ("mead": MEAD JOHNSON formulas).
+    'mead soju ouzo schnapps grappa sambuca absinthe',
 );
 
 /** Containers that say which form a food is in ("a can of tuna": canned tuna). */
