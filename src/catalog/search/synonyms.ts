@@ -322,6 +322,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b\d+\s*-?\s*(?:inch|inches|in)\b(?=\s+[a-z])/g, ' ', 'in'],
   // Instant porridge (made "oats cooked with water" above) is the instant oats made up with water.
   [/\binstant\s+oats\s+cooked\s+with\s+water\b/g, 'instant oats prepared with water', 'instant'],
+  // Diet and zero-sugar colas (made "low calorie cola" above) have their caffeine, unless said otherwise.
+  [/(?<!\b(?:caffeine[-\s]?free|no\s+caffeine|decaf|decaffeinated|caffeine\s+free)\s+)\blow\s+calorie\s+(cola|coke)\b(?!\s+(?:without|no)\b)/g, 'low calorie $1 with caffeine', 'calorie'],
   // Baby cereals ("baby oatmeal cereal", "baby rice cereal") are baby food.
   [/\bbaby\s+(oatmeal|oat|rice|barley|multigrain|mixed\s+grain)\s+cereal\b|\bbaby\s+cereal\b/g, 'babyfood cereal $1', 'baby'],
 ];
