@@ -324,6 +324,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\binstant\s+oats\s+cooked\s+with\s+water\b/g, 'instant oats prepared with water', 'instant'],
   // Diet and zero-sugar colas (made "low calorie cola" above) have their caffeine, unless said otherwise.
   [/(?<!\b(?:caffeine[-\s]?free|no\s+caffeine|decaf|decaffeinated|caffeine\s+free)\s+)\blow\s+calorie\s+(cola|coke)\b(?!\s+(?:without|no)\b)/g, 'low calorie $1 with caffeine', 'calorie'],
+  // Coffee liqueurs by brand; Baileys and Irish cream are the cream liqueur, 34 proof as USDA's coffee-with-cream one.
+  [/\b(?:kahlua|tia\s+maria)\b/g, 'coffee liqueur'],
+  [/\b(?:baileys?|bailey'?s)(?:\s+irish\s+cream)?\b|\birish\s+cream(?:\s+liqueur)?\b/g, 'coffee liqueur with cream'],
+  // Coley (saithe) is the Atlantic pollock.
+  [/\bcoley\b/g, 'atlantic pollock', 'coley'],
   // Baby cereals ("baby oatmeal cereal", "baby rice cereal") are baby food.
   [/\bbaby\s+(oatmeal|oat|rice|barley|multigrain|mixed\s+grain)\s+cereal\b|\bbaby\s+cereal\b/g, 'babyfood cereal $1', 'baby'],
 ];
