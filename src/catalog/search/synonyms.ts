@@ -329,6 +329,16 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(?:baileys?|bailey'?s)(?:\s+irish\s+cream)?\b|\birish\s+cream(?:\s+liqueur)?\b/g, 'coffee liqueur with cream'],
   // Coley (saithe) is the Atlantic pollock.
   [/\bcoley\b/g, 'atlantic pollock', 'coley'],
+  // Chains the catalog does not have, by what USDA files their food under: burger chains' food is fast food,
+  // Chinese chains' the Chinese restaurant food (the chains it has, McDonald's to Olive Garden, are named in it).
+  [/\b(?:five\s+guys|in\s*-?\s*n\s*-?\s*out|shake\s+shack|whataburger|culver'?s|jack\s+in\s+the\s+box|carl'?s\s+jr|hardee'?s|white\s+castle|smashburger|sonic(?:\s+drive[-\s]in)?)\b/g, 'fast foods'],
+  [/\b(?:panda\s+express|p\.?\s*f\.?\s+chang'?s|pf\s+changs?)\b/g, 'chinese restaurant'],
+  // A Subway sandwich is its sub; a footlong or 6-inch is the sub's size.
+  [/\bsubway\s+sandwich(?:es)?\b/g, 'subway sub', 'subway'],
+  [/\bfoot\s*-?\s*longs?\s+(?=(?:subs?|sandwich(?:es)?|hoagies?|hot\s*dogs?|frankfurters?)\b)/g, '', 'foot'],
+  // Tots named alone are tater tots; a Boston cream doughnut is the cream-filled one.
+  [/(?<!\btater\s+)\btots\b/g, 'potato puffs', 'tots'],
+  [/\bboston\s+cream\s+(?:doughnuts?|donuts?)\b/g, 'doughnut with creme filling', 'boston'],
   // Baby cereals ("baby oatmeal cereal", "baby rice cereal") are baby food.
   [/\bbaby\s+(oatmeal|oat|rice|barley|multigrain|mixed\s+grain)\s+cereal\b|\bbaby\s+cereal\b/g, 'babyfood cereal $1', 'baby'],
 ];
