@@ -155,7 +155,7 @@ export const PART_WORDS = stems('steak steaks leg legs tail tails claw claws fil
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
  * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
  */
-export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns taco tacos bar bars');
+export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns taco tacos bar bars melt melts salad salads');
 
 /**
  * Nouns of kind or part that follow the food's own name ("cashew nuts", "chia seeds",
