@@ -339,6 +339,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Tots named alone are tater tots; a Boston cream doughnut is the cream-filled one.
   [/(?<!\btater\s+)\btots\b/g, 'potato puffs', 'tots'],
   [/\bboston\s+cream\s+(?:doughnuts?|donuts?)\b/g, 'doughnut with creme filling', 'boston'],
+  // A fry-up is the full English breakfast (a plate the catalog does not have as one food).
+  [/\bfry[-\s]?ups?\b/g, 'full english breakfast', 'up'],
   // Baby cereals ("baby oatmeal cereal", "baby rice cereal") are baby food.
   [/\bbaby\s+(oatmeal|oat|rice|barley|multigrain|mixed\s+grain)\s+cereal\b|\bbaby\s+cereal\b/g, 'babyfood cereal $1', 'baby'],
 ];
