@@ -4,7 +4,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -1413,7 +1413,7 @@ export class FoodSearchIndex {
   private headQualifies(f: number, headTerm: number, terms: Term[]): boolean {
     const flags = this.bestFlags[headTerm]!;
     // Another name of the food ("(corndog)"), or the product of a brand the query named ("wendys frosty").
-    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked) return false;
+    if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked || this.wholeBrandAsked(f)) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
@@ -1424,6 +1424,28 @@ export class FoodSearchIndex {
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether the query names a brand of two or more words in full ("olive garden lasagna": "OLIVE
+   * GARDEN, lasagna classico"), though each word also names foods (so it did not count as a brand
+   * asked): the rest of the name is that chain's or maker's own name for its product.
+   */
+  private wholeBrandAsked(f: number): boolean {
+    const gen = this.generation;
+    for (let p = this.positionStart[f]! + 1, end = this.positionStart[f + 1]!; p < end; p++) {
+      if (!(this.positionFlags[p]! & BRAND) || !(this.positionFlags[p - 1]! & BRAND)) continue;
+      if (this.stemGeneration[this.positionStem[p]!] !== gen || this.stemGeneration[this.positionStem[p - 1]!] !== gen) continue;
+      // The whole run of brand words is asked, not two of a longer one.
+      let q = p - 1;
+      while (q > this.positionStart[f]! && this.positionFlags[q - 1]! & BRAND) q--;
+      let r = p;
+      while (r + 1 < end && this.positionFlags[r + 1]! & BRAND) r++;
+      let all = true;
+      for (let i = q; i <= r && all; i++) if (this.stemGeneration[this.positionStem[i]!] !== gen) all = false;
+      if (all) return true;
+    }
+    return false;
   }
 
   /** How the food matched the query's food words (see MatchKind). */
@@ -1484,6 +1506,8 @@ export class FoodSearchIndex {
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR || (kind === MATCH_PREFIX && headWord.text.length >= 5)) && this.isOtherWord(terms[headTerm]!)) return false;
     // A drink the vocabulary knows by name is no misspelling of another word ("margarita" is not margarine).
     if ((kind === MATCH_FUZZY || kind === MATCH_FUZZY_FAR) && ALCOHOL_REQUEST_WORDS.has(headWord.stem)) return false;
+    // ... nor is a maker of the same name ("a glass of mead": MEAD JOHNSON's infant formulas).
+    if (ALCOHOL_REQUEST_WORDS.has(headWord.stem) && this.bestFlags[headTerm]! & BRAND && !(this.foodKind[f]! & FOOD_ALCOHOLIC)) return false;
     // A word still being typed, guessed from its start, while another food word is unknown ("banh mi").
     if (kind === MATCH_PREFIX && unknown.some((w) => w.role === 'core')) return false;
     const p = this.bestPosition[headTerm]!;
@@ -1497,6 +1521,8 @@ export class FoodSearchIndex {
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
     if (this.isAnotherProduct(f, terms, headTerm)) return false;
+    // Asked fried, given the fruit or vegetable raw ("fried green tomatoes": green tomatoes, raw): the catalog lacks the dish.
+    if (this.foodState[f] === STATE_RAW && this.foodKind[f]! & FOOD_RAW_DEFAULT && terms.some((t) => FRYING_WORDS.has(t.word.stem))) return false;
     const missing =
       unknown.some((w) => w.role === 'core' && w !== cut) || terms.some((term, t) => term.required && term.word.role === 'core' && term.word !== cut && this.bestKind[t] === -1);
     if (!missing) return true;
@@ -1541,7 +1567,8 @@ export class FoodSearchIndex {
     const end = this.positionStart[f + 1]!;
     for (let p = start; p < end; p++) if (this.positionCost[p] === WORD_COST.negating && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
     // A mix still to be made up, when no mix was asked: the cake is not its packet.
-    if (this.foodState[f] === STATE_UNPREPARED) {
+    // (A brand's own mix is its product when the brand is asked: "slimfast" is the shake mix.)
+    if (this.foodState[f] === STATE_UNPREPARED && !this.brandAsked) {
       for (let p = start; p < end; p++) if (this.positionStem[p] === this.mixStem && !(this.positionFlags[p]! & NOTE) && this.stemGeneration[this.positionStem[p]!] !== gen) return true;
     }
     if (this.coverage(this.headStem, this.headStart, f) > 0 || this.brandCoverage(f) > 0) return false;

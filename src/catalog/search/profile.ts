@@ -274,6 +274,9 @@ function qualifies(next: string): boolean {
 function costOf(word: NameWord, speciesCategory: boolean): number {
   const s = word.stem;
   if (s.length < 2 || hasDigit(s)) return WORD_COST.number;
+  // Milk "without added vitamin A" (and D) is the unfortified milk: US milk sold to drink has vitamin A
+  // added, so it is a variety no one means unless saying so ("1% milk" is "with added vitamin A and vitamin D").
+  if (word.negated && s === 'vitamin' && word.previous === 'added' && word.next === 'a') return WORD_COST.variety;
   if (word.note || word.alias) return WORD_COST.note;
   if (NEGATING_WORDS.has(s)) return WORD_COST.negating;
   if (CATEGORY_WORDS.has(s) && word.segment <= 1) return WORD_COST.category;

@@ -275,7 +275,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(?:tequila|brandy|cognac|mezcal)\b(?!\s+sunrise)/g, 'distilled all 80 proof'],
   [/\bbourbon\b|\bscotch\b(?!\s+(?:eggs?|pancakes?|broth))/g, 'whiskey'],
   [/\bcollard\s+greens\b/g, 'collards', 'collard'],
-  [/\bquaker\s+(?:oats|oatmeal)\b/g, 'oats cooked with water', 'quaker'],
+  // Not Quaker's other products named after oats ("quaker oatmeal squares", a cereal; its bars and cookies).
+  [/\bquaker\s+(?:oats|oatmeal)\b(?!\s+(?:squares|bars?|cookies?|granola|cereal|crunch))/g, 'oats cooked with water', 'quaker'],
   // M&M's ("mms" once normalised) named alone are the milk chocolate ones, not another M&M MARS product.
   [/(?<!\b(?:peanut|butter|crispy|pretzel|almond|dark|mint|caramel|minis?)\s+)\bmms\b(?!\s+(?:peanut|crispy|pretzel|almond|dark|mint|caramel|minis?)\b)/g, 'mms milk chocolate candies', 'mms'],
   [/\bbaby\s*foods?\b/g, 'babyfood'],
@@ -324,6 +325,64 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bwhite\s+claws?\b/g, 'hard seltzer', 'claw'],
   // Spanish dish names USDA gives in English.
   [/\barroz\s+con\s+pollo\b/g, 'chicken and rice', 'arroz'],
+  // Session 14 (blind5's misses, by family): drinks, British and regional names, dishes and brands
+  // that USDA names otherwise. Each runs after the rules above (some read what those left).
+  // Water with bubbles is club soda; mineral water is bottled water (a sparkling mineral water says so).
+  [/\b(?:fizzy|carbonated|soda)\s+water\b|(?<!\bhard\s+)\bseltzers?(?:\s+water)?\b/g, 'carbonated club soda'],
+  [/(?<!\bsparkling\s+)\bmineral\s+water\b/g, 'bottled water', 'mineral'],
+  // Fortified wines by the glass: port (not Port Salut cheese), Madeira and Marsala wine are sweet dessert wines, sherry dry.
+  [/\bport\b(?!\s+(?:de\s+)?salut)(?:\s+wine)?|\bmadeira(?:\s+wine)?\b|\bmarsala\s+wine\b/g, 'dessert wine sweet', 'port'],
+  [/\bsherry\b(?!\s+vinegar)(?:\s+wine)?/g, 'dessert wine dry', 'sherry'],
+  // A dram is a measure of whisky; "wee" is Scots for small.
+  [/\bdrams?\b/g, 'whiskey', 'dram'],
+  [/\bwee\b/g, 'small', 'wee'],
+  // Beer by its style ("an IPA", "a stout"): IPAs are the stronger beers. The beer brands above made "michelob ultra" "beer ultra".
+  [/\b(?:ipas?|india\s+pale\s+beers?|double\s+ipas?|imperial\s+(?:stouts?|ipas?))\b/g, 'beer higher alcohol'],
+  [/\b(?:stouts?|porters?|pilsners?|pils|guinness|hefeweizen|wheat\s+beers?|pale\s+beers?|craft\s+beers?|draft\s+beers?|draught(?:\s+beers?)?)\b/g, 'beer'],
+  [/\bbeer\s+ultra\b/g, 'beer light low carb', 'ultra'],
+  // Malted milk drinks by brand.
+  [/\bhorlicks\b/g, 'malted drink mix natural', 'horlicks'],
+  // Tabletop sweeteners by brand: Sweet'N Low is saccharin (Equal and Splenda are named in USDA's names).
+  [/\bsweet\s*'?\s*(?:n|and)\s*'?\s*low\b/g, 'saccharin tabletop sweetener', 'low'],
+  // British and Southern names: rashers (without "of", which reads them as a measure) are bacon; pilchards
+  // are sardines; black-eyed, crowder and southern peas are USDA's cowpeas.
+  [/\brashers?\b(?!\s+of\b)/g, 'bacon', 'rasher'],
+  [/\bpilchards?\b/g, 'sardines', 'pilchard'],
+  [/\bblack[-\s]?eyed?[-\s]?peas?\b|\b(?:crowder|southern|field)\s+peas?\b|\bcow\s*peas?\b/g, 'cowpeas common', 'peas'],
+  // "tuna fish", "tunafish" (a tuna fish sandwich): in US use the canned tuna.
+  [/\btuna\s*fish\b/g, 'canned tuna', 'tuna'],
+  // Dishes by the name people use: a chili dog is the hot dog with chili; candied yams are USDA's candied
+  // sweet potato (US "yams" in this dish are sweet potatoes); vegetable fried rice is fried rice without meat;
+  // liver and onions is beef liver, with onions.
+  [/\bchil(?:i|li|e)\s+(?:cheese\s+)?dogs?\b/g, 'hotdog with chili', 'dog'],
+  [/\bcandied\s+yams?\b/g, 'candied sweet potato', 'yam'],
+  [/\b(?:vegetable|veggie|veg|plain)\s+fried\s+rice\b/g, 'fried rice', 'fried'],
+  [/(?<!\b(?:chicken|lamb|pork|veal|turkey|beef|calf|calves)\s+)\bliver\s+(?:and|with)\s+onions?\b/g, 'beef liver with onions', 'liver'],
+  // Slices of turkey are the sliced deli breast (not turkey bacon or ham).
+  [/\b(?:slices?\s+of|sliced)\s+turkey(?:\s+breast)?\b(?!\s+(?:bacon|ham|sausage|pastrami|salami|pepperoni|burgers?))|\bturkey(?:\s+breast)?\s+slices\b/g, 'turkey breast sliced prepackaged', 'turkey'],
+  // A size in inches picks a portion, not a food ("a 6 inch flour tortilla", "a 12 inch pizza").
+  [/\b\d+\s*-?\s*(?:inch|inches|in)\b(?=\s+[a-z])/g, ' ', 'in'],
+  // Instant porridge (made "oats cooked with water" above) is the instant oats made up with water.
+  [/\binstant\s+oats\s+cooked\s+with\s+water\b/g, 'instant oats prepared with water', 'instant'],
+  // Diet and zero-sugar colas (made "low calorie cola" above) have their caffeine, unless said otherwise.
+  [/(?<!\b(?:caffeine[-\s]?free|no\s+caffeine|decaf|decaffeinated|caffeine\s+free)\s+)\blow\s+calorie\s+(cola|coke)\b(?!\s+(?:without|no)\b)/g, 'low calorie $1 with caffeine', 'calorie'],
+  // Coffee liqueurs by brand; Baileys and Irish cream are the cream liqueur, 34 proof as USDA's coffee-with-cream one.
+  [/\b(?:kahlua|tia\s+maria)\b/g, 'coffee liqueur'],
+  [/\b(?:baileys?|bailey'?s)(?:\s+irish\s+cream)?\b|\birish\s+cream(?:\s+liqueur)?\b/g, 'coffee liqueur with cream'],
+  // Coley (saithe) is the Atlantic pollock.
+  [/\bcoley\b/g, 'atlantic pollock', 'coley'],
+  // Chains the catalog does not have, by what USDA files their food under: burger chains' food is fast food,
+  // Chinese chains' the Chinese restaurant food (the chains it has, McDonald's to Olive Garden, are named in it).
+  [/\b(?:five\s+guys|in\s*-?\s*n\s*-?\s*out|shake\s+shack|whataburger|culver'?s|jack\s+in\s+the\s+box|carl'?s\s+jr|hardee'?s|white\s+castle|smashburger|sonic(?:\s+drive[-\s]in)?)\b/g, 'fast foods'],
+  [/\b(?:panda\s+express|p\.?\s*f\.?\s+chang'?s|pf\s+changs?)\b/g, 'chinese restaurant'],
+  // A Subway sandwich is its sub; a footlong or 6-inch is the sub's size.
+  [/\bsubway\s+sandwich(?:es)?\b/g, 'subway sub', 'subway'],
+  [/\bfoot\s*-?\s*longs?\s+(?=(?:subs?|sandwich(?:es)?|hoagies?|hot\s*dogs?|frankfurters?)\b)/g, '', 'foot'],
+  // Tots named alone are tater tots; a Boston cream doughnut is the cream-filled one.
+  [/(?<!\btater\s+)\btots\b/g, 'potato puffs', 'tots'],
+  [/\bboston\s+cream\s+(?:doughnuts?|donuts?)\b/g, 'doughnut with creme filling', 'boston'],
+  // A fry-up is the full English breakfast (a plate the catalog does not have as one food).
+  [/\bfry[-\s]?ups?\b/g, 'full english breakfast', 'up'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */

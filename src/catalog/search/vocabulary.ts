@@ -56,7 +56,9 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'mocha caramel fudge butterscotch patty patties brown podded cooking high',
+    'mocha caramel fudge butterscotch patty patties brown podded cooking high ' +
+    // Infant formulas made for babies born early ("ENFAMIL, Premature"): the everyday formula unless said.
+    'premature preterm',
 );
 
 /**
@@ -160,7 +162,7 @@ export const PART_WORDS = stems('seeds steak steaks leg legs tail tails claw cla
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
  * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
  */
-export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns');
+export const DISH_NOUNS = stems('pie pies roll rolls tea syrup bowl bowls curry stew cake cakes pudding tart tarts bun buns taco tacos bar bars melt melts salad salads');
 
 /**
  * Foods' names that the common English words (english.ts) lack, one letter or an ending
@@ -190,7 +192,9 @@ export const ALCOHOL_WORDS = stems('alcoholic');
 /** Query words that ask for an alcoholic drink: then "Alcoholic beverage" is only the category. */
 export const ALCOHOL_REQUEST_WORDS = stems(
   'alcohol alcoholic beer lager ale stout wine wines sake liquor spirits vodka whiskey whisky rum gin tequila brandy cognac bourbon ' +
-    'scotch champagne prosecco cider cocktail cocktails margarita martini daiquiri mojito sangria liqueur vermouth',
+    'scotch champagne prosecco cider cocktail cocktails margarita martini daiquiri mojito sangria liqueur vermouth ' +
+    // Drinks the catalog lacks, known as drinks so that a maker's name is no answer ("mead": MEAD JOHNSON formulas).
+    'mead soju ouzo schnapps grappa sambuca absinthe',
 );
 
 /** Containers that say which form a food is in ("a can of tuna": canned tuna). */
@@ -257,6 +261,12 @@ export const OPTIONAL_WORDS = stems(
     // When it was eaten: not a word of any food.
     'today tonight yesterday weekend weekday monday tuesday wednesday thursday friday saturday sunday thanksgiving christmas easter',
 );
+
+/**
+ * Query words that say the food was fried ("fried green tomatoes", "fried okra"): frying adds fat and often
+ * a coating, so a fruit or vegetable raw is no close match for it when the catalog lacks it fried.
+ */
+export const FRYING_WORDS = stems('fried fry frying battered breaded');
 
 /** Joining words in a query. */
 export const WITH_WORDS = plainSet('with w wth plus topped served alongside on from');
