@@ -1,6 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { backendOfLostConnection, isDatabaseUnavailable } from '../db/errors.js';
+import { sendUnnamed } from '../db/named-statements.js';
 import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-cache.js';
 
 /**
@@ -321,7 +322,7 @@ const UPSERT_TYPES = ['varchar', 'varchar', 'text', 'varchar', 'varchar', 'varch
 
 /**
  * PostgreSQL: a batch's consumes and upserts as one statement over arrays (one per column), so
- * its text is the same for every batch and is prepared once per connection (named-statements.ts).
+ * its text is the same for every batch (planned for each, see below).
  * Returns the rows the consumes changed. Only for batches whose writes touch distinct rows: one
  * statement sees one snapshot, so two writes of one row would not apply in order.
  * (Session 13 tried a batch as one WITH of a statement per write: a new text for every batch
@@ -337,6 +338,11 @@ const BATCH_STATEMENT = [
   ` on conflict ("model", "id") do update set ${UPSERT_COLUMNS.slice(2).map((c) => `"${c}" = excluded."${c}"`).join(', ')}, "consumed_at" = null)`,
   ' select "model", "id" from "consumed"',
 ].join('');
+
+// Planned for each batch: named (one plan per connection, after five calls possibly a generic one),
+// it took 490 ms for 30 consumes and 50-60 ms for a few inserts in some benchmark runs (a plan that
+// reads the whole table, it seems; not confirmed), where it otherwise takes 1-5 ms.
+sendUnnamed(BATCH_STATEMENT);
 
 /** The parameters of {@link BATCH_STATEMENT} for `writes`, or undefined when it does not fit them (a write without its op, a row written twice). */
 function asBatchStatement(writes: readonly Write[]): unknown[][] | undefined {
