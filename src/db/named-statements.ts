@@ -10,6 +10,18 @@ const NAMED_SQL_MAX_LENGTH = 4000;
 const FEATURE_NOT_SUPPORTED = '0A000';
 
 const names = new Map<string, string>();
+/** Texts sent unnamed on purpose (see {@link sendUnnamed}). */
+const unnamed = new Set<string>();
+
+/**
+ * Sends `sql` unnamed, so PostgreSQL plans it for each call's values. For a statement whose
+ * good plan depends on them (a join against arrays of a varying length): a named statement's
+ * plan may become a generic one, made once per connection, possibly while a table was still
+ * small, and kept as it grows.
+ */
+export function sendUnnamed(sql: string): void {
+  unnamed.add(sql);
+}
 const namedOn = new WeakMap<pg.PoolClient, Set<string>>();
 
 function nameFor(sql: string): string {
@@ -31,7 +43,7 @@ function nameFor(sql: string): string {
  */
 export function namedQuery(client: pg.PoolClient, sql: string, parameters: ReadonlyArray<unknown>): pg.QueryConfig {
   const values = parameters as unknown[];
-  if (sql.length > NAMED_SQL_MAX_LENGTH) return { text: sql, values };
+  if (sql.length > NAMED_SQL_MAX_LENGTH || unnamed.has(sql)) return { text: sql, values };
   let named = namedOn.get(client);
   if (!named) namedOn.set(client, (named = new Set()));
   const name = nameFor(sql);

@@ -17,6 +17,15 @@ declare module 'fastify' {
 const COUNTED_TOKEN_ERRORS = new Set(['invalid_grant', 'invalid_client']);
 
 /**
+ * How long an address with no failed token request counted (no window running) is let through
+ * without reading its count again (ms). Failures this process counts drop the entry at once;
+ * failures counted by another instance are seen here within this bound, so over the limit by at
+ * most what that instance counts from the address in this time.
+ */
+export const CLEAN_ADDRESS_REUSE_MS = 1000;
+const CLEAN_ADDRESSES_MAX = 10_000;
+
+/**
  * Counts one unit of `rule` against the request's address (or `subject`) and throws
  * RateLimitedError (429, Retry-After) when it is over. For routes of any module, e.g.
  * `await enforceLimit(request, LIMITS.registration)`; on OAuth endpoints pass
@@ -45,14 +54,24 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
   // is how a failure is tied back to the address Fastify worked out (TRUST_PROXY).
   const addresses = new WeakMap<ServerResponse, string>();
 
+  // Addresses read with no failure counted, and until when that is reused (CLEAN_ADDRESS_REUSE_MS).
+  const cleanUntil = new Map<string, number>();
+
   const limitOAuth = async (request: FastifyRequest, raw: ServerResponse, path: string): Promise<void> => {
     if (path === '/oauth/token') {
       const rule = LIMITS.tokenFailures;
-      const decision = await limiter.peek(ruleKey(rule, request.ip), rule.limit, rule.windowSeconds);
-      if (!decision.allowed) {
-        throw new OAuthRateLimitedError(decision.retryAfterSeconds, `Too many failed token requests from this address; try again in ${waitText(decision.retryAfterSeconds)}.`);
+      const ip = request.ip;
+      if ((cleanUntil.get(ip) ?? 0) <= Date.now()) {
+        const decision = await limiter.peek(ruleKey(rule, ip), rule.limit, rule.windowSeconds);
+        if (!decision.allowed) {
+          throw new OAuthRateLimitedError(decision.retryAfterSeconds, `Too many failed token requests from this address; try again in ${waitText(decision.retryAfterSeconds)}.`);
+        }
+        if (decision.count === 0) {
+          if (cleanUntil.size >= CLEAN_ADDRESSES_MAX) cleanUntil.clear();
+          cleanUntil.set(ip, Date.now() + CLEAN_ADDRESS_REUSE_MS);
+        } else cleanUntil.delete(ip);
       }
-      addresses.set(raw, request.ip);
+      addresses.set(raw, ip);
     } else {
       await enforceLimit(request, LIMITS.clientRegistration, { oauth: true });
     }
@@ -75,6 +94,7 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
     const body = ctx.body as { error?: unknown } | undefined;
     if (ctx.status < 400 || typeof body?.error !== 'string' || !COUNTED_TOKEN_ERRORS.has(body.error)) return;
     const rule = LIMITS.tokenFailures;
+    cleanUntil.delete(ip);
     try {
       await limiter.consume(ruleKey(rule, ip), rule.limit, rule.windowSeconds);
     } catch (failure) {

@@ -171,6 +171,11 @@ function changesOnRemoval(model: string, id: string): Change[] {
   return [];
 }
 
+function dropGrantRead(): void {
+  const ctx = Provider.ctx;
+  if (ctx) grantsRead.delete(ctx);
+}
+
 export function epochSeconds(date: Date = new Date()): number {
   return Math.floor(date.getTime() / 1000);
 }
@@ -215,6 +220,42 @@ const findModelBy = Object.fromEntries(
     ),
   ]),
 ) as Record<'id' | 'user_code' | 'uid', (db: Kysely<Database>, model: string, value: string, now: number) => Promise<{ rows: Array<{ payload: string; consumed_at: number | string | null }> }>>;
+/**
+ * At the token endpoint, a code or refresh token is read with its grant in one statement:
+ * oidc-provider finds the grant right after (see {@link grantsRead}). The grant's payload is
+ * null when it is gone or expired.
+ */
+const findWithGrant = preparedQuery<{ payload: string; consumed_at: number | string | null; grant_id: string | null; grant_payload: string | null }, [string, string, number]>(
+  (db, model, id, now) =>
+    db
+      .selectFrom('oauth_models as t')
+      .leftJoin('oauth_models as g', (join) =>
+        join
+          .on('g.model', '=', 'Grant')
+          .onRef('g.id', '=', 't.grant_id')
+          .on((eb) => eb.or([eb('g.expires_at', 'is', null), eb('g.expires_at', '>', now)])),
+      )
+      .select(['t.payload', 't.consumed_at', 't.grant_id', 'g.payload as grant_payload'])
+      .where('t.model', '=', model)
+      .where('t.id', '=', id)
+      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
+      .limit(1),
+);
+/** The models whose find at the token endpoint reads the grant too. */
+const FOUND_WITH_GRANT: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
+/**
+ * The grant read with a token request's code or refresh token (its id, and its payload or null
+ * when gone), kept for that request's Grant.find, which takes it once. Dropped when the request
+ * saves or removes a grant itself.
+ */
+const grantsRead = new WeakMap<object, { id: string; payload: string | null }>();
+
+/** oidc-provider's context of the token request being served, if this is one. */
+function tokenRequest(): object | undefined {
+  const ctx = Provider.ctx;
+  return ctx?.oidc?.route === 'token' ? ctx : undefined;
+}
+
 const consumeModel = preparedQuery<unknown, [number, string, string]>((db, at, model, id) =>
   db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null),
 );
@@ -245,6 +286,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      if (this.name === 'Grant') dropGrantRead();
       const values = {
         payload: JSON.stringify(payloadForStorage(this.name, id, payload)),
         grant_id: stringOrNull(payload.grantId),
@@ -261,7 +303,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       if (this.#batched) {
         const { sql, parameters } = upsertModel.bind(db, ...args);
         const row: PendingRow = { payload: values.payload, expiresAt: values.expires_at, consumedAt: null };
-        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row, values.payload);
+        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, () => row, values.payload, { upsert: args });
         // At the token endpoint, the answer waits for the commit instead of the provider (provider.ts).
         const ctx = SAVED_BEFORE_ANSWER.has(this.name) ? Provider.ctx : undefined;
         const saves = ctx?.oidc?.route === 'token' ? queuedSaves.get(ctx) : undefined;
@@ -305,7 +347,19 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
         if (pending.consumedAt !== null) payload.consumed = pending.consumedAt;
         return payload;
       }
-      const [row] = (await findModelBy[column](db, this.name, value, at)).rows;
+      let row: { payload: string; consumed_at: number | string | null } | undefined;
+      const ctx = column === 'id' ? tokenRequest() : undefined;
+      if (ctx && FOUND_WITH_GRANT.has(this.name)) {
+        const [found] = (await findWithGrant(db, this.name, value, at)).rows;
+        if (found?.grant_id) grantsRead.set(ctx, { id: found.grant_id, payload: found.grant_payload });
+        row = found;
+      } else if (ctx && this.name === 'Grant' && grantsRead.get(ctx)?.id === value) {
+        const read = grantsRead.get(ctx)!;
+        grantsRead.delete(ctx);
+        return read.payload === null ? undefined : (JSON.parse(read.payload) as AdapterPayload);
+      } else {
+        [row] = (await findModelBy[column](db, this.name, value, at)).rows;
+      }
       if (!row) return undefined;
       const payload = JSON.parse(row.payload) as AdapterPayload;
       const consumedAt = toNumber(row.consumed_at) ?? pending?.consumedAt ?? null;
@@ -324,7 +378,9 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
-        changed = await batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }));
+        changed = await batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }), undefined, {
+          consume: [this.name, storedId, at],
+        });
       } else {
         changed = Number((await consumeModel(db, at, this.name, storedId)).numAffectedRows ?? 0);
       }
@@ -348,6 +404,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.name === 'Grant') dropGrantRead();
       // A queued write of this row must not land after its removal.
       if (this.#batched) await batch.settled();
       const remove = (trx: Kysely<Database>) => trx.deleteFrom('oauth_models').where('model', '=', this.name).where('id', '=', storedModelId(this.name, id)).execute();

@@ -6,7 +6,7 @@ import { preparePage } from '../views/page-context.js';
 import type { Views } from '../views/render.js';
 import { createKyselyAdapter, holdAnswerForTokenSaves, tokenWritesOf } from './adapter.js';
 import { createMetadataDocumentResolver, isClientIdMetadataUrl } from './client-metadata-document.js';
-import { createClientsAdapter, findClientCached, secretMatchesHash, touchClient } from './clients.js';
+import { createClientsAdapter, findClientCached, keepClientInstances, secretMatchesHash, touchClient } from './clients.js';
 import { describeAuthorizationError } from './error-page.js';
 import { findGrantFor } from './grants.js';
 import { sessionAdapterWithGrace } from './provider-session.js';
@@ -228,6 +228,8 @@ export function createProvider(options: LarderProviderOptions): Provider {
     async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
       return secretMatchesHash(actual, this.clientSecret);
     };
+
+  keepClientInstances(provider.Client as unknown as { find(id: string): Promise<unknown> }, db, isClientIdMetadataUrl);
 
   answerDatabaseOutagesWith503(provider, views);
   answerAfterTokenWrites(provider);
