@@ -17,12 +17,14 @@ declare module 'fastify' {
 const COUNTED_TOKEN_ERRORS = new Set(['invalid_grant', 'invalid_client']);
 
 /**
- * How long an address with no failed token request counted (no window running) is let through
- * without reading its count again (ms). Failures this process counts drop the entry at once;
- * failures counted by another instance are seen here within this bound, so over the limit by at
- * most what that instance counts from the address in this time.
+ * An address with no failed token request counted (no window running) is let through without
+ * reading its count again for up to CLEAN_ADDRESS_REUSE_MS and CLEAN_ADDRESS_REUSES requests,
+ * whichever ends first. Failures this process counts drop the entry at once; failures another
+ * instance counts are seen here within that bound, so each other instance lets an address at
+ * most CLEAN_ADDRESS_REUSES token requests past the limit.
  */
 export const CLEAN_ADDRESS_REUSE_MS = 1000;
+export const CLEAN_ADDRESS_REUSES = 16;
 const CLEAN_ADDRESSES_MAX = 10_000;
 
 /**
@@ -54,22 +56,25 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
   // is how a failure is tied back to the address Fastify worked out (TRUST_PROXY).
   const addresses = new WeakMap<ServerResponse, string>();
 
-  // Addresses read with no failure counted, and until when that is reused (CLEAN_ADDRESS_REUSE_MS).
-  const cleanUntil = new Map<string, number>();
+  // Addresses read with no failure counted: until when, and how many more times, that is reused.
+  const clean = new Map<string, { until: number; left: number }>();
 
   const limitOAuth = async (request: FastifyRequest, raw: ServerResponse, path: string): Promise<void> => {
     if (path === '/oauth/token') {
       const rule = LIMITS.tokenFailures;
       const ip = request.ip;
-      if ((cleanUntil.get(ip) ?? 0) <= Date.now()) {
+      const known = clean.get(ip);
+      if (known !== undefined && known.left > 0 && known.until > Date.now()) known.left--;
+      else {
         const decision = await limiter.peek(ruleKey(rule, ip), rule.limit, rule.windowSeconds);
         if (!decision.allowed) {
+          clean.delete(ip);
           throw new OAuthRateLimitedError(decision.retryAfterSeconds, `Too many failed token requests from this address; try again in ${waitText(decision.retryAfterSeconds)}.`);
         }
         if (decision.count === 0) {
-          if (cleanUntil.size >= CLEAN_ADDRESSES_MAX) cleanUntil.clear();
-          cleanUntil.set(ip, Date.now() + CLEAN_ADDRESS_REUSE_MS);
-        } else cleanUntil.delete(ip);
+          if (clean.size >= CLEAN_ADDRESSES_MAX) clean.clear();
+          clean.set(ip, { until: Date.now() + CLEAN_ADDRESS_REUSE_MS, left: CLEAN_ADDRESS_REUSES });
+        } else clean.delete(ip);
       }
       addresses.set(raw, ip);
     } else {
@@ -94,7 +99,7 @@ export function installRateLimits(app: FastifyInstance, options: { limiter: Rate
     const body = ctx.body as { error?: unknown } | undefined;
     if (ctx.status < 400 || typeof body?.error !== 'string' || !COUNTED_TOKEN_ERRORS.has(body.error)) return;
     const rule = LIMITS.tokenFailures;
-    cleanUntil.delete(ip);
+    clean.delete(ip);
     try {
       await limiter.consume(ruleKey(rule, ip), rule.limit, rule.windowSeconds);
     } catch (failure) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
+import { CLEAN_ADDRESS_REUSES } from '../../src/limits/http.js';
 import { createClient } from '../../src/oauth/clients.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { Visitor } from '../accounts/visitor.js';
@@ -84,6 +85,31 @@ for (const backend of ['database', 'redis'] as const) {
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'not-a-real-token', client_id: client.clientId, client_secret: clientSecret! }),
       });
       assert.equal(fresh.status, 400);
+    });
+
+    test(`/oauth/token: an address this instance read clean is refused within ${CLEAN_ADDRESS_REUSES + 1} requests once the other instance counted 60 failures`, async () => {
+      const { client, clientSecret } = await createClient(first.server.database.db, { name: 'Limited elsewhere', redirectUris: [GPT_CALLBACK], scopes: ['foods:read'] });
+      const address = uniqueAddress();
+      const post = (base: string, body: Record<string, string>) =>
+        fetch(`${base}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-forwarded-for': address },
+          body: new URLSearchParams(body),
+        });
+      // A malformed request is never counted: the first instance reads the address's count (none) and keeps that.
+      const malformed = { grant_type: 'refresh_token', client_id: client.clientId, client_secret: clientSecret! };
+      const first400 = await post(first.baseUrl, malformed);
+      assert.equal(((await first400.json()) as { error?: string }).error, 'invalid_request');
+      for (let i = 0; i < 60; i++) {
+        const response = await post(secondUrl, { grant_type: 'refresh_token', refresh_token: 'not-a-real-token', client_id: client.clientId, client_secret: 'wrong secret' });
+        assert.equal(((await response.json()) as { error?: string }).error, 'invalid_client');
+      }
+      const statuses: number[] = [];
+      for (let i = 0; i <= CLEAN_ADDRESS_REUSES; i++) statuses.push((await post(first.baseUrl, malformed)).status);
+      const refusedAt = statuses.indexOf(429);
+      assert.ok(refusedAt >= 0, `no 429 in ${statuses.join(' ')}`);
+      assert.ok(statuses.slice(refusedAt).every((status) => status === 429), statuses.join(' '));
+      assert.ok(statuses.slice(0, refusedAt).every((status) => status === 400), statuses.join(' '));
     });
 
     test('/oauth/register (dynamic client registration): 20 an hour from one address, then 429', async () => {
