@@ -66,10 +66,9 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     clientErrorHandler: answerClientError,
   });
 
-  // Request id, shutdown refusal, Host and NUL checks: one onRequest hook.
-  installRequestEntry(app);
-  // Security headers and no-store: one onSend hook.
-  installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') });
+  // Request id, security headers, shutdown refusal, Host and NUL checks: one onRequest hook;
+  // no-store (and the security headers, should a reply lack them): one onSend hook.
+  installRequestEntry(app, installSecurityHeaders(app, { https: config.appUrl.startsWith('https:') }));
   installErrorHandling(app, views);
   installHttpSemantics(app);
   installNulRefusal(app);

@@ -38,6 +38,19 @@ const SECRET_LOOKING = /[A-Za-z0-9_\-+/=.~]{20,}/g;
 
 /** The words of a search as history keeps them: trimmed, clipped, secrets masked. */
 export function searchTextForHistory(query: string): string {
+  // Assistants repeat their searches: the last few hundred are kept as they were worked out.
+  const known = keptSearchTexts.get(query);
+  if (known !== undefined) return known;
+  const text = maskedSearchText(query);
+  if (keptSearchTexts.size >= KEPT_SEARCH_TEXTS) keptSearchTexts.delete(keptSearchTexts.keys().next().value!);
+  keptSearchTexts.set(query, text);
+  return text;
+}
+
+const KEPT_SEARCH_TEXTS = 512;
+const keptSearchTexts = new Map<string, string>();
+
+function maskedSearchText(query: string): string {
   const masked = query
     .trim()
     .replace(/\s+/g, ' ')
@@ -53,6 +66,7 @@ function clipped(value: unknown): string | undefined {
 /** The stored form: JSON with known fields only, each clipped. */
 export function serializeActivity(activity: Activity | undefined): string | null {
   if (!activity) return null;
+  if (onlyOp(activity)) return (opOnlyJson[activity.op] ??= JSON.stringify({ op: activity.op }));
   const stored: Activity = { op: activity.op };
   if (activity.query !== undefined) stored.query = searchTextForHistory(activity.query);
   if (typeof activity.matches === 'number' && Number.isFinite(activity.matches)) stored.matches = activity.matches;
@@ -63,6 +77,21 @@ export function serializeActivity(activity: Activity | undefined): string | null
   }
   return JSON.stringify(stored);
 }
+
+/** An activity that names its operation and nothing else (reading your profile): one stored form per operation. */
+function onlyOp(activity: Activity): boolean {
+  return (
+    activity.query === undefined &&
+    activity.matches === undefined &&
+    activity.close_match === undefined &&
+    activity.food === undefined &&
+    activity.amount === undefined &&
+    activity.meal === undefined &&
+    activity.date === undefined
+  );
+}
+
+const opOnlyJson: Partial<Record<OperationId, string>> = {};
 
 export function parseActivity(text: string | null | undefined): Activity | undefined {
   if (!text) return undefined;

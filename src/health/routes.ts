@@ -28,5 +28,13 @@ export async function healthRoutes(app: FastifyInstance, options: { db: Db; cata
       .send({ error: 'not_ready', error_description: problems.join(' '), status: 'not_ready', checks });
   });
 
-  app.get('/health', hidden, () => ({ status: 'ok', foods: options.catalogSize() }));
+  // With its answer's schema, serialized by Fastify's compiled serializer rather than JSON.stringify (the same bytes).
+  const health = {
+    schema: {
+      hide: true,
+      response: { 200: { type: 'object', properties: { status: { type: 'string' }, foods: { type: 'integer' } }, required: ['status', 'foods'] } },
+    },
+    config: { rendersNoPage: true },
+  };
+  app.get('/health', health, () => ({ status: 'ok', foods: options.catalogSize() }));
 }

@@ -30,9 +30,16 @@ export function hostProblem(raw: http.IncomingMessage): InvalidRequestError | un
   }
   if (hosts === 0) return new InvalidRequestError('An HTTP/1.1 request needs a Host header (RFC 9112 section 3.2).');
   if (hosts > 1) return new InvalidRequestError('The request has more than one Host header (RFC 9112 section 3.2).');
-  if (!HOST_FIELD.test(raw.headers.host ?? '')) return new InvalidRequestError('The Host header is not a host name or address (RFC 9112 section 3.2).');
+  const host = raw.headers.host ?? '';
+  // Nearly every request names the same host: the last one found valid is not tested again.
+  if (host !== lastValidHost) {
+    if (!HOST_FIELD.test(host)) return new InvalidRequestError('The Host header is not a host name or address (RFC 9112 section 3.2).');
+    lastValidHost = host;
+  }
   return undefined;
 }
+
+let lastValidHost: string | undefined;
 
 export function installHttpSemantics(app: FastifyInstance): void {
   const server = app.server as http.Server & { requireHostHeader?: boolean };

@@ -21,6 +21,10 @@ describe('history sentences', () => {
     assert.equal(searchTextForHistory('banana lc_9yF_0huqb8rjFuNFbiDnkA'), 'banana …');
     assert.equal(searchTextForHistory('chickenbreastroastedskinless'), 'chickenbreastroastedskinless', 'long words without digits are words');
     assert.equal(searchTextForHistory('a'.repeat(100)).length, 60);
+    // Asked again (the second answer comes from the texts kept for repeated searches): the same text.
+    assert.equal(searchTextForHistory('banana lc_9yF_0huqb8rjFuNFbiDnkA'), 'banana …');
+    for (let i = 0; i < 600; i++) searchTextForHistory(`query ${i}`);
+    assert.equal(searchTextForHistory('  banana   bread '), 'banana bread', 'after more distinct searches than are kept');
   });
 
   test('stored as JSON with known fields only, and read back', () => {
@@ -30,5 +34,9 @@ describe('history sentences', () => {
     assert.equal(parseActivity('{"op":"orderPizza"}'), undefined);
     assert.equal(parseActivity('not json'), undefined);
     assert.equal(serializeActivity(undefined), null);
+    // An operation alone (reading your profile) is stored as the operation alone, unknown fields dropped.
+    assert.equal(serializeActivity({ op: 'getMe' }), '{"op":"getMe"}');
+    assert.equal(serializeActivity({ op: 'getMe', ...({ token: 'secret' } as object) }), '{"op":"getMe"}');
+    assert.equal(serializeActivity({ op: 'listDiaryEntries', date: '2026-12-01' }), '{"op":"listDiaryEntries","date":"2026-12-01"}');
   });
 });
