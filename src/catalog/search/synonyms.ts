@@ -324,6 +324,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bwhite\s+claws?\b/g, 'hard seltzer', 'claw'],
   // Spanish dish names USDA gives in English.
   [/\barroz\s+con\s+pollo\b/g, 'chicken and rice', 'arroz'],
+  // Survey set (session 14): brand and household names USDA files under a generic name.
+  [/\bmarshmallow\s+(?:fluff|creme|spread)\b/g, 'marshmallow cream topping', 'marshmallow'],
+  [/\brice[-\s]?a[-\s]?roni\b/g, 'rice and vermicelli mix', 'roni'],
+  // "90 lean" and "90/10" ground beef are USDA's "90% lean meat / 10% fat".
+  [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
@@ -345,8 +350,9 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   pepsi: ['cola'],
   soda: ['carbonated'],
   pop: ['carbonated'],
-  skim: ['nonfat'],
-  nonfat: ['skim'],
+  skim: ['nonfat', 'free'],
+  // USDA names the same dairy "fat free" as often as "nonfat" ("Sour cream, fat free").
+  nonfat: ['skim', 'free'],
   burger: ['hamburger'],
   hamburger: ['burger'],
   mince: ['ground'],
