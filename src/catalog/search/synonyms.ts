@@ -329,6 +329,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\brice[-\s]?a[-\s]?roni\b/g, 'rice and vermicelli mix', 'roni'],
   // "90 lean" and "90/10" ground beef are USDA's "90% lean meat / 10% fat".
   [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
+  // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
+  [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
@@ -351,6 +353,9 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   soda: ['carbonated'],
   pop: ['carbonated'],
   skim: ['nonfat', 'free'],
+  // A powder is what USDA names dried or dry ("Milk, buttermilk, dried").
+  powder: ['dried', 'dry'],
+  powdered: ['dried', 'dry'],
   // USDA names the same dairy "fat free" as often as "nonfat" ("Sour cream, fat free").
   nonfat: ['skim', 'free'],
   burger: ['hamburger'],
