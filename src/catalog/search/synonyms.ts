@@ -331,6 +331,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
   // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
   [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
+  // Sugar-free pudding is USDA's low calorie pudding.
+  [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
+  // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
+  [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
