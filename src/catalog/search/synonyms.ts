@@ -360,6 +360,8 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   // A powder is what USDA names dried or dry ("Milk, buttermilk, dried").
   powder: ['dried', 'dry'],
   powdered: ['dried', 'dry'],
+  // Unsalted is USDA's "without salt" ("Nuts, pistachio nuts, dry roasted, without salt added").
+  unsalted: ['without'],
   // USDA names the same dairy "fat free" as often as "nonfat" ("Sour cream, fat free").
   nonfat: ['skim', 'free'],
   burger: ['hamburger'],
