@@ -57,8 +57,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsoya\b/g, 'soy', 'soya'],
   // Black teas by their blend or by how they are drunk.
   [/\b(?:earl\s+gr[ae]y|(?<!\bfull\s+)english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
-  // Ribs of pork named alone are its spareribs; back ribs its backribs.
-  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs', 'rib'],
+  // Ribs of pork named alone are its spareribs; back ribs its backribs. A rib chop or roast is a loin cut.
+  [/\bpork\s+(?:spare\s*)?ribs?\b(?!\s+(?:chops?|roasts?|steaks?|cutlets?))/g, 'pork spareribs', 'rib'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
   // A pork chop named alone is the center loin chop, the everyday one.
   [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
