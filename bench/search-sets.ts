@@ -24,6 +24,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'probe (issue 10, seventh round)', file: path.join(repoRoot, 'bench', 'search-probe.json'), blind: false },
   { name: 'eighth (issue 10, eighth round)', file: path.join(repoRoot, 'bench', 'search-eighth.json'), blind: false },
   { name: 'eighth, second batch', file: path.join(repoRoot, 'bench', 'search-eighth-b.json'), blind: false },
+  { name: 'survey (issue 10, session 14)', file: path.join(repoRoot, 'bench', 'search-survey.json'), blind: false },
   { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
   { name: 'unseen (blind)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: true },
   { name: 'blind3 (issue 10, session 13; tuned on from round 9)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: false },

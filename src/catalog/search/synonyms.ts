@@ -57,8 +57,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsoya\b/g, 'soy', 'soya'],
   // Black teas by their blend or by how they are drunk.
   [/\b(?:earl\s+gr[ae]y|(?<!\bfull\s+)english\s+breakfast|builders?'?s?)(?:\s+tea)?\b/g, 'black tea'],
-  // Ribs of pork named alone are its spareribs; back ribs its backribs.
-  [/\bpork\s+(?:spare\s*)?ribs?\b/g, 'pork spareribs', 'rib'],
+  // Ribs of pork named alone are its spareribs; back ribs its backribs. A rib chop or roast is a loin cut.
+  [/\bpork\s+(?:spare\s*)?ribs?\b(?!\s+(?:chops?|roasts?|steaks?|cutlets?))/g, 'pork spareribs', 'rib'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
   // A pork chop named alone is the center loin chop, the everyday one.
   [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
@@ -383,6 +383,17 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bboston\s+cream\s+(?:doughnuts?|donuts?)\b/g, 'doughnut with creme filling', 'boston'],
   // A fry-up is the full English breakfast (a plate the catalog does not have as one food).
   [/\bfry[-\s]?ups?\b/g, 'full english breakfast', 'up'],
+  // Survey set (session 14): brand and household names USDA files under a generic name.
+  [/\bmarshmallow\s+(?:fluff|creme|spread)\b/g, 'marshmallow cream topping', 'marshmallow'],
+  [/\brice[-\s]?a[-\s]?roni\b/g, 'rice and vermicelli mix', 'roni'],
+  // "90 lean" and "90/10" ground beef are USDA's "90% lean meat / 10% fat".
+  [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
+  // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
+  [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
+  // Sugar-free pudding is USDA's low calorie pudding.
+  [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
+  // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
+  [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
@@ -404,8 +415,14 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   pepsi: ['cola'],
   soda: ['carbonated'],
   pop: ['carbonated'],
-  skim: ['nonfat'],
-  nonfat: ['skim'],
+  skim: ['nonfat', 'free'],
+  // A powder is what USDA names dried or dry ("Milk, buttermilk, dried").
+  powder: ['dried', 'dry'],
+  powdered: ['dried', 'dry'],
+  // Unsalted is USDA's "without salt" ("Nuts, pistachio nuts, dry roasted, without salt added").
+  unsalted: ['without'],
+  // USDA names the same dairy "fat free" as often as "nonfat" ("Sour cream, fat free").
+  nonfat: ['skim', 'free'],
   burger: ['hamburger'],
   hamburger: ['burger'],
   mince: ['ground'],
