@@ -30,11 +30,11 @@ export async function healthRoutes(app: FastifyInstance, options: { db: Db; cata
 
   // With its answer's schema, serialized by Fastify's compiled serializer rather than JSON.stringify (the same bytes).
   const health = {
+    ...hidden,
     schema: {
-      hide: true,
+      ...hidden.schema,
       response: { 200: { type: 'object', properties: { status: { type: 'string' }, foods: { type: 'integer' } }, required: ['status', 'foods'] } },
     },
-    config: { rendersNoPage: true },
   };
   app.get('/health', health, () => ({ status: 'ok', foods: options.catalogSize() }));
 }
