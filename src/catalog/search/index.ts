@@ -1,5 +1,6 @@
 import { editDistanceWithin } from './distance.js';
 import { commonEnglishWords } from './english.js';
+import type { FoodSynonyms } from './food-synonyms.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
@@ -193,6 +194,13 @@ export interface FoodSearchIndexOptions {
    * lacks is a word of its own, not a misspelling of a food word near it in spelling.
    */
   englishWords?: ReadonlySet<string>;
+  /**
+   * Other names of foods (food-synonyms.ts's foodSynonyms(), from WordNet): a query word or phrase
+   * no food is named by, that one of these names for a food the catalog does name, is searched as
+   * that name ("chevre" as "goat cheese"). Default none: measured on every judged set it changed no
+   * result (bench/README.md, "WordNet synonyms"), so the search does not use it unless given it.
+   */
+  foodSynonyms?: FoodSynonyms;
 }
 
 /**
@@ -278,6 +286,7 @@ export class FoodSearchIndex {
   private readonly boundScores: boolean;
   /** Read on first need (english.ts): only a query word the catalog lacks asks for it. */
   private englishWords: ReadonlySet<string> | undefined;
+  private readonly otherNames: FoodSynonyms | undefined;
 
   // Per-query scratch space, reused: a query's stems get a slot each.
   private generation = 0;
@@ -321,6 +330,7 @@ export class FoodSearchIndex {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
     this.boundScores = options.boundScores ?? true;
     this.englishWords = options.englishWords;
+    this.otherNames = options.foodSynonyms;
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
@@ -1082,7 +1092,60 @@ export class FoodSearchIndex {
       const split = this.compoundSplit(w, word.last);
       if (split !== '') text = (text ?? words(normalize(query)).join(' ')).replace(new RegExp(`\\b${w}\\b`), split);
     }
-    return text === undefined ? parsed : parseQuery(text);
+    const read = text === undefined ? parsed : parseQuery(text);
+    const renamed = this.withOtherNames(read, text ?? words(normalize(query)).join(' '));
+    return renamed === undefined ? read : parseQuery(renamed);
+  }
+
+  /**
+   * The query's text with each word or phrase no food of the catalog is named by, that is another
+   * name (same WordNet synset) of a food it does name, written as that name ("chevre" -> "goat
+   * cheese"); undefined when there is none or the index has no such names. What the hand rules read (PHRASE_REWRITES,
+   * WORD_SYNONYMS) is known and left to them; a word known only by spelling distance is not.
+   */
+  private withOtherNames(parsed: ParsedQuery, text: string): string | undefined {
+    const other = this.otherNames;
+    if (other === undefined) return undefined;
+    const list = parsed.words;
+    let renamed: string | undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (!other.firstStems.has(list[i]!.stem)) continue;
+      for (let n = Math.min(other.longest, list.length - i); n >= 1; n--) {
+        const phrase = list.slice(i, i + n);
+        const target = other.names.get(phrase.map((w) => w.stem).join(' '));
+        if (target === undefined || phrase.some((w) => w.role !== phrase[0]!.role)) continue;
+        // Known: a word the catalog has (or a hand synonym of it), a phrase some food has every word
+        // of, or a word the catalog has written together with the next or the one before ("semi
+        // sweet" is "semisweet", "cole slaw" "coleslaw").
+        if (n === 1 ? this.knows(phrase[0]!.text) : this.namesAll(phrase.map((w) => w.stem))) continue;
+        const before = list[i - 1]?.text ?? '';
+        const after = list[i + n]?.text ?? '';
+        if ([before, ...phrase.map((w) => w.text), after].some((w, k, all) => k > 0 && w !== '' && all[k - 1] !== '' && this.knows(`${all[k - 1]}${w}`))) continue;
+        if (!this.namesAll(words(target).map(stem))) continue;
+        const between = `\\s+(?:(?:${[...STOPWORDS].join('|')})\\s+)*`;
+        const pattern = new RegExp(`\\b${phrase.map((w) => w.text).join(between)}\\b`);
+        const replaced = (renamed ?? text).replace(pattern, target);
+        if (replaced === (renamed ?? text)) continue;
+        renamed = replaced;
+        i += n - 1;
+        break;
+      }
+    }
+    return renamed;
+  }
+
+  /** Whether some food's names have every one of these stems. */
+  private namesAll(stems: string[]): boolean {
+    const lists: Int32Array[] = [];
+    for (const s of stems) {
+      const list = this.postings[this.stemIds.get(s) ?? -1];
+      if (list === undefined || list.length === 0) return false;
+      lists.push(list);
+    }
+    lists.sort((a, b) => a.length - b.length);
+    const others = lists.slice(1).map((l) => new Set(l));
+    for (const f of lists[0]!) if (others.every((set) => set.has(f))) return true;
+    return false;
   }
 
   /**
