@@ -1,6 +1,6 @@
 import { editDistanceWithin } from './distance.js';
 import { commonEnglishWords } from './english.js';
-import type { FoodSynonyms } from './food-synonyms.js';
+import { foodSynonyms, type FoodSynonyms } from './food-synonyms.js';
 import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profileFood, WORD_COST } from './profile.js';
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
@@ -195,12 +195,11 @@ export interface FoodSearchIndexOptions {
    */
   englishWords?: ReadonlySet<string>;
   /**
-   * Other names of foods (food-synonyms.ts's foodSynonyms(), from WordNet): a query word or phrase
-   * no food is named by, that one of these names for a food the catalog does name, is searched as
-   * that name ("chevre" as "goat cheese"). Default none: measured on every judged set it changed no
-   * result (bench/README.md, "WordNet synonyms"), so the search does not use it unless given it.
+   * Other names of foods (default: food-synonyms.ts's foodSynonyms(), from WordNet; false for none):
+   * a query word or phrase no food is named by, that one of these names for a food the catalog does
+   * name, is searched as that name ("chevre" as "goat cheese"). Hand rules and known words win.
    */
-  foodSynonyms?: FoodSynonyms;
+  foodSynonyms?: FoodSynonyms | false;
 }
 
 /**
@@ -330,7 +329,7 @@ export class FoodSearchIndex {
     this.expansionCacheSize = options.expansionCacheSize ?? EXPANSION_CACHE_SIZE;
     this.boundScores = options.boundScores ?? true;
     this.englishWords = options.englishWords;
-    this.otherNames = options.foodSynonyms;
+    this.otherNames = options.foodSynonyms === false ? undefined : (options.foodSynonyms ?? foodSynonyms());
     const list = [...foods];
     const n = list.length;
     const panels = new Int32Array(n);
