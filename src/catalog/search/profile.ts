@@ -211,7 +211,8 @@ function nameWords(name: string): NameWord[] {
       previous = lower;
       continue;
     }
-    if (lower === 'without' || lower === 'wo') without = true;
+    // "all flavors except chocolate": what follows "except" is what the food is not, as after "without".
+    if (lower === 'without' || lower === 'wo' || lower === 'except') without = true;
     // "with egg and bacon", "fried in vegetable oil", "canned in water": what the food came with or in.
     if (lower === 'with' || lower === 'w' || lower === 'in') afterWith = true;
     // "plain or buttermilk", "salad or cooking": words either side of "or" are alternatives, not properties.
