@@ -12,6 +12,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bpb\b/g, 'peanut butter'],
   [/\bhot\s*dogs?\b/g, 'frankfurter'],
   [/\bhamburger\s+meat\b/g, 'ground beef'],
+  // Mixed berries (plural: the fruit, not a "mixed berry" flavour) are berries; the catalog has no mix of them.
+  [/\bmixed\s+berries\b/g, 'berries', 'berries'],
   // A chicken or fish burger is a fillet in a bun, USDA's chicken or fish sandwich (a beef, turkey or veggie burger is a patty).
   [/\b(chicken|fish)\s+(?:fillet\s+|filet\s+)?burgers?\b/g, '$1 sandwich', 'burger'],
   [/\bstring\s+beans?\b/g, 'snap green beans'],

@@ -298,6 +298,8 @@ export const BARE_KIND_DEFAULTS: ReadonlyMap<string, string> = new Map(
     cream: 'fluid cream',
     // A mocha ordered alone is the coffee drink, not a mocha-flavoured soymilk.
     mocha: 'mocha coffee',
+    // Berries named alone (or mixed: the catalog has no mix) are the berry most eaten, not a berry-flavoured cereal.
+    berri: 'strawberries',
   }),
 );
 
