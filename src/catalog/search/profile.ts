@@ -312,6 +312,8 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
   let roastNoun = false;
   // Raw legumes are dry seeds to cook (lentils, beans: little water), or eaten as they are (tofu: mostly water).
   const mustCook = cookBeforeEating && (group !== 'Legumes and Legume Products' || water === undefined || water < 30);
+  const rawProduce = (group === 'Vegetables and Vegetable Products' || group === 'Fruits and Fruit Juices') && list.some((w) => w.stem === 'frozen');
+  const fried = list.some((w) => w.stem === 'fried' || w.lower === 'par');
   for (const word of list) {
     const s = word.stem;
     if (s === 'roast') roastNoun = true;
@@ -320,7 +322,10 @@ function stateOf(list: NameWord[], group: string, cookBeforeEating: boolean, wat
       if (mustCook) unprepared = true;
       else raw = true;
     }
-    if (s === 'unprepared' || s === 'dough') unprepared = true;
+    // A frozen vegetable or fruit "unprepared" is it as it comes, the raw state a person naming it means
+    // ("Peppers, sweet, red, frozen, chopped, unprepared"); not frozen fries, par-fried to be baked.
+    if (s === 'unprepared' && rawProduce && !fried) raw = true;
+    else if (s === 'unprepared' || s === 'dough') unprepared = true;
     if (s === 'dry' && word.next !== 'heat' && word.next !== 'roasted' && word.next !== 'roast') unprepared = true;
     if (s === 'condensed' && group === 'Soups, Sauces, and Gravies') unprepared = true;
     if (s === 'powder' && group === 'Beverages') unprepared = true;
