@@ -49,8 +49,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bmac(?:aroni)?\s*(?:and|&|n)\s*cheese\b/g, 'macaroni and cheese'],
   [/\bpeanut\s*butter\s*(?:and|&)\s*jelly(?!\s+sandwich)\b/g, 'peanut butter and jelly sandwich'],
   [/\bhot\s+chocolate\b/g, 'hot chocolate cocoa'],
-  // Chicken soup named alone is chicken noodle soup, the everyday one.
-  [/(?<!\b(?:cream\s+of|creamy|cream)\s+)\bchicken\s+soups?\b/g, 'chicken noodle soup', 'soup'],
+  // Chicken soup named alone is chicken noodle soup, the everyday one (not after a kind USDA names: cream of, chunky).
+  [/(?<!\b(?:cream\s+of|creamy|cream|chunky)\s+)\bchicken\s+soups?\b/g, 'chicken noodle soup', 'soup'],
   // Corn eaten off the cob is sweet corn; USDA names the cob only for frozen kernels.
   [/\bcorn\s+on\s+(?:the\s+)?cobs?\b|\bcorn\s+cobs?\b|\bcobs?\s+of\s+corn\b/g, 'sweet corn', 'cob'],
   // British names for the same foods.
@@ -64,8 +64,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Ribs of pork named alone are its spareribs; back ribs its backribs. A rib chop or roast is a loin cut.
   [/\bpork\s+(?:spare\s*)?ribs?\b(?!\s+(?:chops?|roasts?|steaks?|cutlets?))/g, 'pork spareribs', 'rib'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
-  // A pork chop named alone is the center loin chop, the everyday one.
-  [/\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
+  // A pork chop named alone is the center loin chop, the everyday one; after its cut ("sirloin pork chop",
+  // "blade pork chops") it is that cut's chop.
+  [/(?<!\b(?:sirloin|rib|blade|loin|shoulder|tenderloin)\s+)\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
   [/\btinned\b/g, 'canned'],
   [/(?<!potato\s+)\bcrisps\b/g, 'potato chips'],
   [/\bsultanas?\b/g, 'golden raisins'],
@@ -162,8 +163,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/(?<!snack\s+)\b(?:tortilla\s+)?wraps?\b/g, 'flour tortilla'],
   // Cuts and sweets spelled or called otherwise than USDA does.
   [/\bribeyes?\b/g, 'rib eye'],
-  // A sirloin (steak) named alone is the top sirloin, as US butchers sell it; veal and pork sirloins are named so.
-  [/(?<!\b(?:top|bottom|veal|pork|lamb)\s+)\bsirloins?\b/g, 'top sirloin', 'sirloin'],
+  // A sirloin (steak) named alone is the top sirloin, as US butchers sell it; veal and pork sirloins are named so (before or after the cut).
+  [/(?<!\b(?:top|bottom|veal|pork|lamb)\s+)\bsirloins?\b(?!\s+(?:veal|pork|lamb)\b)/g, 'top sirloin', 'sirloin'],
   [/\bgumm(?:y|ie)(?:\s+(?:bears?|worms?|candy|candies|sweets))?\b|\bgummies\b/g, 'gumdrops'],
   [/\bstring\s+cheese\b/g, 'mozzarella cheese low moisture part-skim'],
   // A burger of another meat is its ground meat as a patty.
