@@ -8,6 +8,8 @@ import {
   COOKED_REQUEST_WORDS,
   COUNT_WORDS,
   FORM_WORDS,
+  HEAT_FOODS,
+  HEAT_WORDS,
   OPTIONAL_WORDS,
   RAW_REQUEST_WORDS,
   SIZE_WORDS,
@@ -176,9 +178,10 @@ export function parseQuery(query: string): ParsedQuery {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
       } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
-        // "fresh", "large", "deli": weak evidence either way.
+        // "fresh", "large", "deli": weak evidence either way. How hot a food is that comes hot or mild
+        // ("hot turkey sausage", "mild salsa") names its variety, as much as any food word.
         role = 'optional';
-        weight = 0.4;
+        weight = HEAT_WORDS.has(s) && tokens.slice(i + 1).some((t) => HEAT_FOODS.has(stem(t))) ? 1 : 0.4;
       } else if (FORM_WORDS.has(s) && parsed.some((w) => w.role === 'core' && w.secondConjunct === secondConjunct)) {
         // After the food it cuts: "salmon fillet", "celery sticks"; alone it is the food ("steak").
         role = 'optional';

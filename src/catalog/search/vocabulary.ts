@@ -262,6 +262,10 @@ export const OPTIONAL_WORDS = stems(
     'today tonight yesterday weekend weekday monday tuesday wednesday thursday friday saturday sunday thanksgiving christmas easter',
 );
 
+/** How hot a food is ("hot", "mild"), and the foods USDA sells hot or mild (sausages, peppers, salsa, mustard). */
+export const HEAT_WORDS = stems('hot mild spicy');
+export const HEAT_FOODS = stems('sausage sausages pepper peppers salsa mustard chorizo');
+
 /**
  * Query words that say the food was fried ("fried green tomatoes", "fried okra"): frying adds fat and often
  * a coating, so a fruit or vegetable raw is no close match for it when the catalog lacks it fried.
