@@ -64,6 +64,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Ribs of pork named alone are its spareribs; back ribs its backribs. A rib chop or roast is a loin cut.
   [/\bpork\s+(?:spare\s*)?ribs?\b(?!\s+(?:chops?|roasts?|steaks?|cutlets?))/g, 'pork spareribs', 'rib'],
   [/\bbaby\s+back\s+ribs?\b/g, 'pork backribs', 'rib'],
+  // "roast" before a food is how it was cooked ("roast pork shoulder": roasted), after it the cut ("pork roast", "pot roast"); roast beef is a food.
+  [/\broast\s+(?!beef\b|roast)(?=[a-z]{3,})/g, 'roasted ', 'roast'],
   // A pork chop named alone is the center loin chop, the everyday one; after its cut ("sirloin pork chop",
   // "blade pork chops") it is that cut's chop.
   [/(?<!\b(?:sirloin|rib|blade|loin|shoulder|tenderloin)\s+)\bpork\s+chops?\b/g, 'pork center loin chops', 'chop'],
