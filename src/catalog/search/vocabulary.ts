@@ -37,7 +37,9 @@ export const PLAIN_WORDS = stems(
     'edible portion solid solids liquid kernel kernels groats includes natural vitamin milkfat lean trimmed separable granulated year round ' +
     'average type types species mixed generic composite drinking unsweetened unfortified cultured commercially broilers broiler fryers fryer grades ' +
     'grade choice select boneless bone domestic retail cuts cut purpose grain long medium short original classic traditional ' +
-    'style standard home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content',
+    'style standard home homemade skinless peel peeled flesh pack cured salted unsalted drained salt tap municipal unspecified content ' +
+    // "total can contents", "total edible": the whole as bought, like "solids and liquids".
+    'total can',
 );
 
 /** How a food was cooked, when it is the usual way (roasting a chicken, boiling rice). */
