@@ -425,6 +425,12 @@ export function profileFood(name: string, foodGroup: string, searchTerms: string
     for (let j = i; j < list.length && list[j]!.segment === word.segment && list[j]!.inAlternative; j++) alternative += costOf({ ...list[j]!, note: false }, false);
     costs[word.alternativeOf] = Math.min(costs[word.alternativeOf]!, alternative);
   });
+  // "extra lean and regular": USDA's average of a variety and the regular kind is the regular food too,
+  // so the variety's words before "and regular" cost what a plain descriptor does.
+  list.forEach((word, i) => {
+    if (word.lower !== 'regular' || word.previous !== 'and') return;
+    for (let j = i - 1; j >= 0 && list[j]!.segment === word.segment; j--) costs[j] = Math.min(costs[j]!, WORD_COST.plain);
+  });
   // The segment that names the food: after category words ("Beverages"), a lone animal
   // ("Pork, cured, bacon"), brands ("McDONALD'S, Big Mac") and plain descriptors ("Chicken, broilers or fryers, breast").
   let headSegment = -1;
