@@ -102,27 +102,39 @@ const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'Re
  */
 const SAVED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken']);
 
-/** The token saves a request (oidc-provider's Koa context) has queued and not yet seen committed. */
-const queuedSaves = new WeakMap<object, Array<Promise<number>>>();
+/**
+ * The token writes a request (oidc-provider's Koa context) has queued and not yet seen
+ * committed: its access and refresh tokens saved, and its code or refresh token consumed.
+ */
+const queuedSaves = new WeakMap<object, Array<Promise<unknown>>>();
 
 /**
- * Lets the token saves of the request `ctx` (the access and refresh tokens of a token
- * request) be committed before its answer rather than one by one before the provider goes
- * on: the caller, a middleware around the provider's routes (provider.ts), must then wait
- * for {@link tokenWritesOf} before the answer is written, so no answer names a token that
- * is not in the database. oidc-provider saves the access token, then the refresh token,
- * each awaited; this way both go in one batch of the group commit instead of one batch
- * each. Without it (a provider without that middleware), every save is awaited as it is made.
+ * Lets the token writes of the request `ctx` (the code or refresh token consumed, the access
+ * and refresh tokens saved) be committed before its answer rather than one by one before the
+ * provider goes on: the caller, a middleware around the provider's routes (provider.ts), must
+ * then wait for {@link tokenWritesOf} before the answer is written, so no answer names a token
+ * that is not in the database, and none is sent for a code or refresh token whose consume
+ * lost (the promise then rejects with `invalid_grant`, the grant revoked). oidc-provider
+ * consumes, then saves the access token, then the refresh token, each awaited; this way all
+ * three usually go in one batch of the group commit instead of one batch each. Without it (a
+ * provider without that middleware), every write is awaited as it is made.
  */
 export function holdAnswerForTokenSaves(ctx: object): void {
   queuedSaves.set(ctx, []);
 }
 
-/** The token saves `ctx` queued (see {@link holdAnswerForTokenSaves}), settled: rejects as the first that failed. */
+/**
+ * The token writes `ctx` queued (see {@link holdAnswerForTokenSaves}), once every one has
+ * settled: rejects as the first in queue order that failed (the consume, when it lost).
+ */
 export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
   const saves = queuedSaves.get(ctx);
   queuedSaves.delete(ctx);
-  return saves && saves.length > 0 ? Promise.all(saves) : undefined;
+  if (!saves || saves.length === 0) return undefined;
+  return Promise.allSettled(saves).then((outcomes) => {
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    return outcomes;
+  });
 }
 
 /** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
@@ -378,9 +390,21 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
-        changed = await batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }), undefined, {
+        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }), undefined, {
           consume: [this.name, storedId, at],
         });
+        // At the token endpoint the provider goes on (its finds in this process already see the
+        // row consumed); the answer waits for the outcome (provider.ts), and a consume that lost
+        // turns it into invalid_grant, the grant revoked, before any token it names is sent.
+        const ctx = SINGLE_USE_MODELS.has(this.name) ? tokenRequest() : undefined;
+        const held = ctx ? queuedSaves.get(ctx) : undefined;
+        if (held) {
+          const outcome = written.then((count) => (count === 0 ? this.#refuseReuse(storedId) : count));
+          outcome.catch(() => undefined); // awaited, and reported, before the answer
+          held.push(outcome);
+          return;
+        }
+        changed = await written;
       } else {
         changed = Number((await consumeModel(db, at, this.name, storedId)).numAffectedRows ?? 0);
       }
