@@ -1,8 +1,10 @@
 import { hash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import Provider, { errors } from 'oidc-provider';
 import { publishChanges, type Change } from '../changes/feed.js';
+import { sendUnnamed } from '../db/named-statements.js';
 import { preparedQuery } from '../db/prepared-query.js';
+import { sqliteConnectionOf } from '../db/statement-cache.js';
 import type { Database } from '../db/schema.js';
 import { tokenWriteBatch, type PendingRow } from './token-writes.js';
 
@@ -102,27 +104,39 @@ const SINGLE_USE_MODELS: ReadonlySet<string> = new Set(['AuthorizationCode', 'Re
  */
 const SAVED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['AccessToken', 'RefreshToken']);
 
-/** The token saves a request (oidc-provider's Koa context) has queued and not yet seen committed. */
-const queuedSaves = new WeakMap<object, Array<Promise<number>>>();
+/**
+ * The token writes a request (oidc-provider's Koa context) has queued and not yet seen
+ * committed: its access and refresh tokens saved, and its code or refresh token consumed.
+ */
+const queuedSaves = new WeakMap<object, Array<Promise<unknown>>>();
 
 /**
- * Lets the token saves of the request `ctx` (the access and refresh tokens of a token
- * request) be committed before its answer rather than one by one before the provider goes
- * on: the caller, a middleware around the provider's routes (provider.ts), must then wait
- * for {@link tokenWritesOf} before the answer is written, so no answer names a token that
- * is not in the database. oidc-provider saves the access token, then the refresh token,
- * each awaited; this way both go in one batch of the group commit instead of one batch
- * each. Without it (a provider without that middleware), every save is awaited as it is made.
+ * Lets the token writes of the request `ctx` (the code or refresh token consumed, the access
+ * and refresh tokens saved) be committed before its answer rather than one by one before the
+ * provider goes on: the caller, a middleware around the provider's routes (provider.ts), must
+ * then wait for {@link tokenWritesOf} before the answer is written, so no answer names a token
+ * that is not in the database, and none is sent for a code or refresh token whose consume
+ * lost (the promise then rejects with `invalid_grant`, the grant revoked). oidc-provider
+ * consumes, then saves the access token, then the refresh token, each awaited; this way all
+ * three usually go in one batch of the group commit instead of one batch each. Without it (a
+ * provider without that middleware), every write is awaited as it is made.
  */
 export function holdAnswerForTokenSaves(ctx: object): void {
   queuedSaves.set(ctx, []);
 }
 
-/** The token saves `ctx` queued (see {@link holdAnswerForTokenSaves}), settled: rejects as the first that failed. */
+/**
+ * The token writes `ctx` queued (see {@link holdAnswerForTokenSaves}), once every one has
+ * settled: rejects as the first in queue order that failed (the consume, when it lost).
+ */
 export function tokenWritesOf(ctx: object): Promise<unknown> | undefined {
   const saves = queuedSaves.get(ctx);
   queuedSaves.delete(ctx);
-  return saves && saves.length > 0 ? Promise.all(saves) : undefined;
+  if (!saves || saves.length === 0) return undefined;
+  return Promise.allSettled(saves).then((outcomes) => {
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    return outcomes;
+  });
 }
 
 /** After a grant is revoked, its tokens are removed again this long after (ms): see `#sweepLater`. */
@@ -241,6 +255,63 @@ const findWithGrant = preparedQuery<{ payload: string; consumed_at: number | str
       .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)]))
       .limit(1),
 );
+type FoundWithGrant = { payload: string; consumed_at: number | string | null; grant_id: string | null; grant_payload: string | null };
+
+/**
+ * PostgreSQL: the finds of {@link findWithGrant} made in one event-loop turn, as one statement
+ * over arrays (a round trip, a parse and a plan for all of them, not one each); each row is the
+ * find's own (`i`, its place in the arrays), with its own time for the expiry.
+ */
+const FIND_WITH_GRANT_BATCH = [
+  'select "f"."i", "t"."payload", "t"."consumed_at", "t"."grant_id", "g"."payload" as "grant_payload"',
+  ' from unnest($1::varchar[], $2::varchar[], $3::bigint[]) with ordinality as "f"("model", "id", "at", "i")',
+  ' join "oauth_models" as "t" on "t"."model" = "f"."model" and "t"."id" = "f"."id" and ("t"."expires_at" is null or "t"."expires_at" > "f"."at")',
+  ' left join "oauth_models" as "g" on "g"."model" = \'Grant\' and "g"."id" = "t"."grant_id" and ("g"."expires_at" is null or "g"."expires_at" > "f"."at")',
+].join('');
+// Planned for each call's number of finds (as the write batch's statement, token-writes.ts).
+sendUnnamed(FIND_WITH_GRANT_BATCH);
+
+interface QueuedFind {
+  model: string;
+  id: string;
+  at: number;
+  resolve(row: FoundWithGrant | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The token endpoint's finds on PostgreSQL, queued for one turn and sent together (see
+ * {@link FIND_WITH_GRANT_BATCH}); a turn with one find sends it alone, as before. On SQLite
+ * each find runs at once (a point lookup on the connection costs less than a turn).
+ */
+function findsTogether(db: Kysely<Database>): (model: string, id: string, at: number) => Promise<FoundWithGrant | undefined> {
+  if (sqliteConnectionOf(db)) return async (model, id, at) => (await findWithGrant(db, model, id, at)).rows[0];
+  let queue: QueuedFind[] = [];
+  const flush = async () => {
+    const finds = queue;
+    queue = [];
+    try {
+      if (finds.length === 1) {
+        const [only] = finds as [QueuedFind];
+        only.resolve((await findWithGrant(db, only.model, only.id, only.at)).rows[0]);
+        return;
+      }
+      const { rows } = await db.executeQuery<FoundWithGrant & { i: string | number }>(
+        CompiledQuery.raw(FIND_WITH_GRANT_BATCH, [finds.map((f) => f.model), finds.map((f) => f.id), finds.map((f) => f.at)]),
+      );
+      const found = new Map(rows.map((row) => [Number(row.i), row]));
+      finds.forEach((find, i) => find.resolve(found.get(i + 1)));
+    } catch (error) {
+      for (const find of finds) find.reject(error);
+    }
+  };
+  return (model, id, at) =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) setImmediate(() => void flush());
+      queue.push({ model, id, at, resolve, reject });
+    });
+}
+
 /** The models whose find at the token endpoint reads the grant too. */
 const FOUND_WITH_GRANT: ReadonlySet<string> = new Set(['AuthorizationCode', 'RefreshToken']);
 /**
@@ -275,6 +346,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
   const revoking = new Map<string, Promise<void>>();
   // The group commit of the token endpoint's writes (token-writes.ts).
   const batch = tokenWriteBatch(db);
+  const findTokenWithGrant = findsTogether(db);
 
   return class KyselyAdapter implements OidcAdapter {
     readonly name: string;
@@ -350,7 +422,7 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       let row: { payload: string; consumed_at: number | string | null } | undefined;
       const ctx = column === 'id' ? tokenRequest() : undefined;
       if (ctx && FOUND_WITH_GRANT.has(this.name)) {
-        const [found] = (await findWithGrant(db, this.name, value, at)).rows;
+        const found = await findTokenWithGrant(this.name, value, at);
         if (found?.grant_id) grantsRead.set(ctx, { id: found.grant_id, payload: found.grant_payload });
         row = found;
       } else if (ctx && this.name === 'Grant' && grantsRead.get(ctx)?.id === value) {
@@ -378,9 +450,21 @@ export function createKyselyAdapter(db: Kysely<Database>, options: KyselyAdapter
       let changed: number;
       if (this.#batched) {
         const { sql, parameters } = consumeModel.bind(db, at, this.name, storedId);
-        changed = await batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }), undefined, {
+        const written = batch.write(sql, parameters, `${this.name}\0${storedId}`, (row) => (row ? (row.consumedAt === null ? { ...row, consumedAt: at } : row) : { consumedAt: at }), undefined, {
           consume: [this.name, storedId, at],
         });
+        // At the token endpoint the provider goes on (its finds in this process already see the
+        // row consumed); the answer waits for the outcome (provider.ts), and a consume that lost
+        // turns it into invalid_grant, the grant revoked, before any token it names is sent.
+        const ctx = SINGLE_USE_MODELS.has(this.name) ? tokenRequest() : undefined;
+        const held = ctx ? queuedSaves.get(ctx) : undefined;
+        if (held) {
+          const outcome = written.then((count) => (count === 0 ? this.#refuseReuse(storedId) : count));
+          outcome.catch(() => undefined); // awaited, and reported, before the answer
+          held.push(outcome);
+          return;
+        }
+        changed = await written;
       } else {
         changed = Number((await consumeModel(db, at, this.name, storedId)).numAffectedRows ?? 0);
       }

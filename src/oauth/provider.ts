@@ -263,11 +263,13 @@ export function createProvider(options: LarderProviderOptions): Provider {
 }
 
 /**
- * The token endpoint's access and refresh tokens are saved by the group commit while the
- * provider goes on (adapter.ts, tokenWritesOf); the answer waits here, before Koa writes it,
- * until they are committed. A save that failed turns the answer into the error it would have
- * been had the provider awaited it: 503 for a database outage (the middleware around this
- * one), else 500 `server_error`, logged; the tokens of that answer are never sent.
+ * The token endpoint's consume of the code or refresh token and its access and refresh tokens
+ * are written by the group commit while the provider goes on (adapter.ts, tokenWritesOf); the
+ * answer waits here, before Koa writes it, until they are committed. A consume that lost (the
+ * code or refresh token consumed first by another request, in another process) turns the
+ * answer into `400 invalid_grant`; a write that failed into the error it would have been had
+ * the provider awaited it: 503 for a database outage (the middleware around this one), else
+ * 500 `server_error`, logged; the tokens of that answer are never sent.
  */
 function answerAfterTokenWrites(provider: Provider): void {
   provider.use(async (ctx, next) => {
@@ -285,6 +287,15 @@ function answerAfterTokenWrites(provider: Provider): void {
       await saves;
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
+      if (error instanceof errors.InvalidGrant!) {
+        // The code or refresh token was consumed first by another request (adapter.ts
+        // #refuseReuse, the grant revoked): answered as oidc-provider answers a replay.
+        const refused = error as unknown as { statusCode: number; message: string; error_description?: string };
+        ctx.status = refused.statusCode;
+        ctx.body = { error: refused.message, error_description: refused.error_description };
+        (provider as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit('grant.error', ctx, error);
+        return;
+      }
       (provider as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit('server_error', ctx, error);
       ctx.status = 500;
       ctx.body = { error: 'server_error', error_description: 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.' };

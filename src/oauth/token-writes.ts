@@ -35,10 +35,12 @@ import { sqliteConnectionOf, type CachedSqliteDatabase } from '../db/statement-c
  * (which waits for that transaction), and later batches wait behind it, in order.
  *
  * On PostgreSQL a batch is one Kysely transaction on one pooled connection (a round trip
- * per statement, but one commit, so one WAL flush, for all of them); while it is on its
- * way, the next batch fills, and is sent when it ends. Measured faster than a statement
- * each (bench/README.md). Row locks make a second process's consume of the same code wait
- * for the first's commit and then change nothing.
+ * per statement, but one commit, so one WAL flush, for all of them); up to
+ * {@link PG_BATCHES_IN_FLIGHT} are on their way at once (each on its own connection; one that
+ * writes a row another on its way writes waits for it), and while every slot is taken the
+ * next batch fills, sent when one ends. Measured faster than a statement each
+ * (bench/README.md). Row locks make a second process's consume of the same code wait for the
+ * first's commit and then change nothing.
  */
 
 /** What a row will be once the queued writes commit: the payload stored, and when it was consumed. */
@@ -117,19 +119,26 @@ export class TokenWriteBatch {
     return new Promise<number>((resolve, reject) => {
       this.#open.rows.set(key, apply(this.pending(key)));
       this.#open.writes.push({ sql, parameters, op, key, stores, resolve, reject });
-      // On PostgreSQL a batch in flight flushes the next one when it ends.
-      if (!this.#scheduled && !(this.#connection === undefined && this.#behind)) this.#scheduled = setImmediate(() => this.#flush());
+      // On PostgreSQL, with every batch slot taken, a batch that ends flushes the next one.
+      if (!this.#scheduled && this.#mayFlush()) this.#scheduled = setImmediate(() => this.#flush());
     });
+  }
+
+  /** Whether the open batch may be flushed now: always on SQLite; on PostgreSQL while a slot is free. */
+  #mayFlush(): boolean {
+    return this.#connection !== undefined || this.#flushed.length < PG_BATCHES_IN_FLIGHT;
   }
 
   /** Resolves once every write queued so far has settled (committed or failed). */
   async settled(): Promise<void> {
     const open = this.#open;
     if (open.writes.length > 0) {
-      if (this.#connection || !this.#behind) this.#flush();
+      if (this.#mayFlush()) this.#flush();
       await open.settled;
-    } else if (this.#behind) {
-      await this.#behind;
+    } else if (this.#connection) {
+      if (this.#behind) await this.#behind;
+    } else if (this.#flushed.length > 0) {
+      await Promise.all(this.#flushed.map((batch) => batch.settled));
     }
   }
 
@@ -145,10 +154,13 @@ export class TokenWriteBatch {
       batch.markSettled();
       return;
     }
-    // SQLite: someone's transaction holds the connection (or an earlier batch waits for one);
-    // PostgreSQL: always. After the batch before, in order.
+    // SQLite: someone's transaction holds the connection (or an earlier batch waits for one):
+    // after the batch before, in order. PostgreSQL: always; at once, on its own pooled
+    // connection, unless it writes a row that a batch still on its way writes too: then
+    // after every batch on its way, so the writes of one row apply in order.
+    const before = connection ? (this.#behind ?? Promise.resolve()) : afterSharedRows(batch, this.#flushed);
     this.#flushed.push(batch);
-    const run: Promise<void> = (this.#behind ?? Promise.resolve()).then(async () => {
+    const run: Promise<void> = before.then(async () => {
       try {
         if (connection && !connection.inTransaction) this.#commitDirectly(batch.writes);
         else await this.#commitThroughKysely(batch.writes);
@@ -156,7 +168,7 @@ export class TokenWriteBatch {
         this.#flushed.splice(this.#flushed.indexOf(batch), 1);
         if (this.#behind === run) this.#behind = undefined;
         batch.markSettled();
-        if (!connection && this.#open.writes.length > 0) this.#flush();
+        if (!connection && this.#open.writes.length > 0 && this.#mayFlush()) this.#flush();
       }
     });
     this.#behind = run;
@@ -314,6 +326,22 @@ export class TokenWriteBatch {
       }
     }
   }
+}
+
+/**
+ * PostgreSQL: how many batches may be on their way at once, each in its own transaction on its
+ * own pooled connection (PostgreSQL flushes the WAL of commits that arrive together once). While
+ * all are taken, writes queue into the next batch.
+ */
+const PG_BATCHES_IN_FLIGHT = 2;
+
+/** Settles once every batch of `flushed` that writes a row `batch` writes has settled (at once when none does). */
+function afterSharedRows(batch: Batch, flushed: readonly Batch[]): Promise<unknown> {
+  const shared = flushed.filter((earlier) => {
+    for (const key of batch.rows.keys()) if (earlier.rows.has(key)) return true;
+    return false;
+  });
+  return shared.length === 0 ? Promise.resolve() : Promise.all(shared.map((earlier) => earlier.settled));
 }
 
 /** The columns an upsert's {@link WriteOp} gives, in order; consumed_at is set to null. */
