@@ -5,7 +5,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, PART_WORDS, PLANT_PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -100,7 +100,7 @@ export const RANKING = {
   /** A name with a brand, when no brand was asked for. */
   unaskedBrand: 2.2,
   /** A dried food (a spice, dried fruit, a powder) when "fresh" was asked ("fresh coriander" is the leaves). */
-  driedForFresh: 2,
+  driedForFresh: 4.5,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
   /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
@@ -1481,6 +1481,8 @@ export class FoodSearchIndex {
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     const p = this.bestPosition[headTerm]!;
     const next = p + 1 < this.positionStart[f + 1]! ? this.positionStem[p + 1]! : -1;
+    // "Ginger root", "Dill weed": the plant named, its part after it.
+    if (next >= 0 && PLANT_PART_WORDS.has(this.stemTexts[next]!)) return false;
     if (next >= 0 && this.stemGeneration[next] === this.generation) {
       const mask = this.slotMask[this.stemSlot[next]!]!;
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;

@@ -160,6 +160,9 @@ export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cu
  */
 export const PART_WORDS = stems('seeds steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
 
+/** The part of a plant USDA names after the plant ("Ginger root", "Dill weed"): the plant's word before it names the food, not a qualifier. */
+export const PLANT_PART_WORDS = stems('root roots weed');
+
 /**
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
  * the catalog lacks that word, it lacks the dish, and another pie or roll is no close match.
