@@ -415,6 +415,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Stackable crisps made from dried potato; Fanta and Sunkist are the orange soda.
   [/\bpringles?\b/g, 'potato chips made from dried potatoes', 'pringle'],
   [/\b(?:fanta|sunkist)(?:\s+orange)?(?:\s+(?:soda|pop|drink))?\b/g, 'carbonated orange'],
+  // A vegetable by its colour: a red, green, yellow or orange pepper is the sweet (bell) pepper, not the
+  // cayenne spice (flakes, crushed, hot or chili peppers keep their words); an onion's colour (red, white,
+  // yellow, brown, Spanish) is not in USDA's names, whose onions are all colours.
+  [/(?<!\b(?:crushed|hot|chil(?:i|li|e)|roasted\s+hot)\s+)\b(red|green|yellow|orange)\s+(?:bell\s+)?peppers?\b(?!\s+(?:flakes?|sauce|powder|paste|spread|seasoning|jelly))/g, 'sweet $1 peppers', 'pepper'],
+  [/\b(?:red|white|yellow|brown|spanish|purple)\s+(onions?)\b(?!\s+(?:soup|rings?|dip|powder|flakes))/g, '$1', 'onion'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
