@@ -1478,11 +1478,11 @@ export class FoodSearchIndex {
     if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked || this.wholeBrandAsked(f)) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
-    // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     const p = this.bestPosition[headTerm]!;
     const next = p + 1 < this.positionStart[f + 1]! ? this.positionStem[p + 1]! : -1;
-    // "Ginger root", "Dill weed": the plant named, its part after it.
-    if (next >= 0 && PLANT_PART_WORDS.has(this.stemTexts[next]!)) return false;
+    // "Ginger root", "Dill weed", "t-bone steak": the plant or cut named, its part after it.
+    if (next >= 0 && (PLANT_PART_WORDS.has(this.stemTexts[next]!) || PART_WORDS.has(this.stemTexts[next]!))) return false;
+    // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     if (next >= 0 && this.stemGeneration[next] === this.generation) {
       const mask = this.slotMask[this.stemSlot[next]!]!;
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
