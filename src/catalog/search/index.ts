@@ -1486,6 +1486,8 @@ export class FoodSearchIndex {
     if (next >= 0 && this.stemGeneration[next] === this.generation) {
       const mask = this.slotMask[this.stemSlot[next]!]!;
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
+      // The other way round in a word another name gives ("turkey mince": "Ground turkey").
+      if (this.bestKind[headTerm] === MATCH_SYNONYM) for (let t = 0; t < headTerm; t++) if (terms[t]!.required && terms[t]!.word.role === 'core' && mask & (1 << t)) return false;
     }
     return true;
   }
