@@ -407,6 +407,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bghee\b|\bclarified\s+butter\b/g, 'butter oil anhydrous'],
   // Sticky rice is glutinous rice.
   [/\bsticky\s+rice\b/g, 'glutinous rice', 'sticky'],
+  // Bulgur (bulgar, bulghur) wheat is USDA's bulgur.
+  [/\bbulg(?:h)?[ua]r\s+wheat\b/g, 'bulgur', 'wheat'],
   // Multigrain is USDA's "multi-grain"; Shredded Wheat is the breakfast cereal (its shreds are no preparation).
   [/\bmulti\s*grain\b/g, 'multi-grain', 'multi'],
   [/\bshredded\s+wheat\b/g, 'shredded wheat cereals ready-to-eat', 'shredded'],
