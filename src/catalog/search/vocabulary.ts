@@ -58,7 +58,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'mocha caramel fudge butterscotch patty patties brown podded cooking high ' +
+    'mocha caramel fudge butterscotch patty patties brown podded cooking high fully ' +
     // Infant formulas made for babies born early ("ENFAMIL, Premature"): the everyday formula unless said.
     'premature preterm',
 );
