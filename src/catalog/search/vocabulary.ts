@@ -113,6 +113,8 @@ export const COOKED_FOOD_WORDS = stems('buttered');
 export const COOK_BEFORE_EATING_GROUPS: ReadonlySet<string> = new Set([
   'Beef Products', 'Pork Products', 'Poultry Products', 'Lamb, Veal, and Game Products', 'Finfish and Shellfish Products',
   'Cereal Grains and Pasta', 'Legumes and Legume Products', 'Sausages and Luncheon Meats', 'Breakfast Cereals',
+  // Mostly game, fish and sea mammals eaten cooked (its raw berries and greens have no cooked form to lose to).
+  'American Indian/Alaska Native Foods',
 ]);
 
 /** Groups eaten raw by default: a person naming a fruit or vegetable means it fresh and raw. */
