@@ -5,7 +5,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, PART_WORDS, PLANT_PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, NEGATING_WORDS, PART_WORDS, PLANT_PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -1587,6 +1587,8 @@ export class FoodSearchIndex {
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
     if (this.isAnotherProduct(f, terms, headTerm)) return false;
+    // A stand-in asked ("vegetarian mince", "vegan sausage"), the real thing given: the catalog lacks the stand-in.
+    if (terms.some((t) => NEGATING_WORDS.has(t.word.stem)) && !this.namesStandIn(f)) return false;
     // Asked fried, given the fruit or vegetable raw ("fried green tomatoes": green tomatoes, raw): the catalog lacks the dish.
     if (this.foodState[f] === STATE_RAW && this.foodKind[f]! & FOOD_RAW_DEFAULT && terms.some((t) => FRYING_WORDS.has(t.word.stem))) return false;
     const missing =
@@ -1642,6 +1644,12 @@ export class FoodSearchIndex {
     for (let t = 0; t < terms.length; t++) {
       if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT) return true;
     }
+    return false;
+  }
+
+  /** Whether food `f`'s name says it stands in for another food ("Vegetarian meatloaf or patties", "imitation"). */
+  private namesStandIn(f: number): boolean {
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) if (NEGATING_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) return true;
     return false;
   }
 

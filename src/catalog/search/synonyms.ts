@@ -422,6 +422,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // yellow, brown, Spanish) is not in USDA's names, whose onions are all colours.
   [/(?<!\b(?:crushed|hot|chil(?:i|li|e)|roasted\s+hot)\s+)\b(red|green|yellow|orange)\s+(?:bell\s+)?peppers?\b(?!\s+(?:flakes?|sauce|powder|paste|spread|seasoning|jelly))/g, 'sweet $1 peppers', 'pepper'],
   [/\b(?:red|white|yellow|brown|spanish|purple)\s+(onions?)\b(?!\s+(?:soup|rings?|dip|powder|flakes))/g, '$1', 'onion'],
+  // Quorn (mycoprotein) is a meat substitute, as meatless as "vegetarian mince".
+  [/\bquorn\b/g, 'meatless', 'quorn'],
   // Fried chicken, the dish, is fried in batter with its skin (a chain's keeps its name; strips, tenders and the rest theirs).
   [/(?<!\b(?:kfc|popeyes|church'?s|chick[-\s]?fil[-\s]?a)\s+)\bfried\s+chicken(?:\s+(breasts?|thighs?|wings?|drumsticks?|legs?))?\b(?!\s+(?:rice|salad|sandwich|burger|tenders?|strips?|nuggets?|fingers?|steak|livers?|gizzards?|patt(?:y|ies)))/g, 'chicken $1 meat and skin fried batter', 'fried'],
 ];
