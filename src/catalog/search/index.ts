@@ -318,6 +318,7 @@ export class FoodSearchIndex {
   private readonly bestPosition = new Int32Array(MAX_TERMS);
   /** The stem id of "mix" (a dry mix), or -1. */
   private mixStem = -1;
+  private drinkStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
   /** Set by search for the query being answered: "fresh" was asked. */
@@ -512,6 +513,7 @@ export class FoodSearchIndex {
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
     this.mixStem = this.stemIds.get(stem('mix')) ?? -1;
+    this.drinkStem = this.stemIds.get(stem('drink')) ?? -1;
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
@@ -1482,6 +1484,8 @@ export class FoodSearchIndex {
     const next = p + 1 < this.positionStart[f + 1]! ? this.positionStem[p + 1]! : -1;
     // "Ginger root", "Dill weed", "t-bone steak": the plant or cut named, its part after it.
     if (next >= 0 && (PLANT_PART_WORDS.has(this.stemTexts[next]!) || PART_WORDS.has(this.stemTexts[next]!))) return false;
+    // "Fruit punch drink": a drink named in two words asked, then "drink" (not "Orange drink" for "orange").
+    if (next === this.drinkStem && p > this.positionStart[f]! && this.stemGeneration[this.positionStem[p - 1]!] === this.generation) return false;
     // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     if (next >= 0 && this.stemGeneration[next] === this.generation) {
       const mask = this.slotMask[this.stemSlot[next]!]!;
