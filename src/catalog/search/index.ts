@@ -5,7 +5,7 @@ import { ACCOMPANIMENT, ALIAS, BRAND, HEAD, MODIFIER, NEGATED, NEXT, NOTE, profi
 import { parseQuery, type ParsedQuery, type QueryWord, type RequestedState } from './query.js';
 import { WORD_SYNONYMS } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
-import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
+import { ALCOHOL_REQUEST_WORDS, CATEGORY_SEGMENTS, CATEGORY_WORDS, CUT_WORDS, DISH_NOUNS, DISTINCT_FOOD_WORDS, FRYING_WORDS, IDENTITY_WORDS, NEGATING_WORDS, PART_WORDS, PLANT_PART_WORDS, VARIETY_WORDS } from './vocabulary.js';
 
 /** What the index needs of a food. */
 export interface IndexableFood {
@@ -100,7 +100,7 @@ export const RANKING = {
   /** A name with a brand, when no brand was asked for. */
   unaskedBrand: 2.2,
   /** A dried food (a spice, dried fruit, a powder) when "fresh" was asked ("fresh coriander" is the leaves). */
-  driedForFresh: 2,
+  driedForFresh: 4.5,
   /** The query's main word found only qualifying another ("salad" in "Salad dressing", "egg" in "biscuit, with egg"). */
   headAsQualifier: 1.5,
   /** A food named after the one asked ("Salad dressing, coleslaw" for "coleslaw") when its kind was not asked. */
@@ -318,6 +318,7 @@ export class FoodSearchIndex {
   private readonly bestPosition = new Int32Array(MAX_TERMS);
   /** The stem id of "mix" (a dry mix), or -1. */
   private mixStem = -1;
+  private drinkStem = -1;
   /** Set by matchTerms: a brand of the food was asked for by name. */
   private brandAsked = false;
   /** Set by search for the query being answered: "fresh" was asked. */
@@ -512,6 +513,7 @@ export class FoodSearchIndex {
     for (let id = 0; id < this.stemTexts.length; id++) if ((brandUses[id] ?? 0) * 2 >= (uses[id] ?? 1) && (brandUses[id] ?? 0) > 0) this.brandStem[id] = brandUses[id] === uses[id] ? 2 : 1;
 
     this.mixStem = this.stemIds.get(stem('mix')) ?? -1;
+    this.drinkStem = this.stemIds.get(stem('drink')) ?? -1;
     this.stemGeneration = new Uint32Array(this.stemTexts.length);
     this.stemSlot = new Int32Array(this.stemTexts.length);
     this.foodGeneration = new Uint32Array(n);
@@ -1478,12 +1480,18 @@ export class FoodSearchIndex {
     if (flags & (NOTE | BRAND | ALIAS) || this.brandAsked || this.wholeBrandAsked(f)) return false;
     if (flags & ACCOMPANIMENT) return true;
     if (!(flags & MODIFIER)) return false;
-    // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     const p = this.bestPosition[headTerm]!;
     const next = p + 1 < this.positionStart[f + 1]! ? this.positionStem[p + 1]! : -1;
+    // "Ginger root", "Dill weed", "t-bone steak": the plant or cut named, its part after it.
+    if (next >= 0 && (PLANT_PART_WORDS.has(this.stemTexts[next]!) || PART_WORDS.has(this.stemTexts[next]!))) return false;
+    // "Fruit punch drink": a drink named in two words asked, then "drink" (not "Orange drink" for "orange").
+    if (next === this.drinkStem && p > this.positionStart[f]! && this.stemGeneration[this.positionStem[p - 1]!] === this.generation) return false;
+    // "fish sticks" asked, "Fish, fish sticks" found: the word it qualifies was asked for after it.
     if (next >= 0 && this.stemGeneration[next] === this.generation) {
       const mask = this.slotMask[this.stemSlot[next]!]!;
       for (let t = headTerm + 1; t < terms.length; t++) if (mask & (1 << t)) return false;
+      // The other way round in a word another name gives ("turkey mince": "Ground turkey").
+      if (this.bestKind[headTerm] === MATCH_SYNONYM) for (let t = 0; t < headTerm; t++) if (terms[t]!.required && terms[t]!.word.role === 'core' && mask & (1 << t)) return false;
     }
     return true;
   }
@@ -1583,6 +1591,8 @@ export class FoodSearchIndex {
     // after its naming segment, whose kind ("Pizza") was not asked.
     if (this.brandsAnotherKind(f, terms)) return false;
     if (this.isAnotherProduct(f, terms, headTerm)) return false;
+    // A stand-in asked ("vegetarian mince", "vegan sausage"), the real thing given: the catalog lacks the stand-in.
+    if (terms.some((t) => NEGATING_WORDS.has(t.word.stem)) && !this.namesStandIn(f)) return false;
     // Asked fried, given the fruit or vegetable raw ("fried green tomatoes": green tomatoes, raw): the catalog lacks the dish.
     if (this.foodState[f] === STATE_RAW && this.foodKind[f]! & FOOD_RAW_DEFAULT && terms.some((t) => FRYING_WORDS.has(t.word.stem))) return false;
     const missing =
@@ -1638,6 +1648,12 @@ export class FoodSearchIndex {
     for (let t = 0; t < terms.length; t++) {
       if (t !== headTerm && terms[t]!.required && terms[t]!.word.role === 'core' && this.bestFlags[t]! & ACCOMPANIMENT) return true;
     }
+    return false;
+  }
+
+  /** Whether food `f`'s name says it stands in for another food ("Vegetarian meatloaf or patties", "imitation"). */
+  private namesStandIn(f: number): boolean {
+    for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) if (NEGATING_WORDS.has(this.stemTexts[this.positionStem[p]!]!)) return true;
     return false;
   }
 

@@ -401,6 +401,31 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
   // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
   [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
+  // Unseen set (session 15): household, British and brand names USDA files under another name.
+  // Crab (seafood) sticks and krab are the imitation crab; ghee is clarified butter, USDA's anhydrous butter oil.
+  [/\b(?:crab|seafood)\s+sticks?\b|\bkrab\b|\bimitation\s+crab(?:\s*meat)?\b/g, 'crab imitation surimi', 'ab'],
+  [/\bghee\b|\bclarified\s+butter\b/g, 'butter oil anhydrous'],
+  // Sticky rice is glutinous rice.
+  [/\bsticky\s+rice\b/g, 'glutinous rice', 'sticky'],
+  // Bulgur (bulgar, bulghur) wheat is USDA's bulgur.
+  [/\bbulg(?:h)?[ua]r\s+wheat\b/g, 'bulgur', 'wheat'],
+  // Multigrain is USDA's "multi-grain"; Shredded Wheat is the breakfast cereal (its shreds are no preparation).
+  [/\bmulti\s*grain\b/g, 'multi-grain', 'multi'],
+  [/\bshredded\s+wheat\b/g, 'shredded wheat cereals ready-to-eat', 'shredded'],
+  // A bun for a burger or a hot dog (made "frankfurter" above) is USDA's hamburger or hotdog roll.
+  [/\b(?:hamburger|burger|frankfurter|hotdog)\s+(?:buns?|rolls?)\b/g, 'rolls hamburger or hotdog', 'bun'],
+  // Stackable crisps made from dried potato; Fanta and Sunkist are the orange soda.
+  [/\bpringles?\b/g, 'potato chips made from dried potatoes', 'pringle'],
+  [/\b(?:fanta|sunkist)(?:\s+orange)?(?:\s+(?:soda|pop|drink))?\b/g, 'carbonated orange'],
+  // A vegetable by its colour: a red, green, yellow or orange pepper is the sweet (bell) pepper, not the
+  // cayenne spice (flakes, crushed, hot or chili peppers keep their words); an onion's colour (red, white,
+  // yellow, brown, Spanish) is not in USDA's names, whose onions are all colours.
+  [/(?<!\b(?:crushed|hot|chil(?:i|li|e)|roasted\s+hot)\s+)\b(red|green|yellow|orange)\s+(?:bell\s+)?peppers?\b(?!\s+(?:flakes?|sauce|powder|paste|spread|seasoning|jelly))/g, 'sweet $1 peppers', 'pepper'],
+  [/\b(?:red|white|yellow|brown|spanish|purple)\s+(onions?)\b(?!\s+(?:soup|rings?|dip|powder|flakes))/g, '$1', 'onion'],
+  // Quorn (mycoprotein) is a meat substitute, as meatless as "vegetarian mince".
+  [/\bquorn\b/g, 'meatless', 'quorn'],
+  // Fried chicken, the dish, is fried in batter with its skin (a chain's keeps its name; strips, tenders and the rest theirs).
+  [/(?<!\b(?:kfc|popeyes|church'?s|chick[-\s]?fil[-\s]?a)\s+)\bfried\s+chicken(?:\s+(breasts?|thighs?|wings?|drumsticks?|legs?))?\b(?!\s+(?:rice|salad|sandwich|burger|tenders?|strips?|nuggets?|fingers?|steak|livers?|gizzards?|patt(?:y|ies)))/g, 'chicken $1 meat and skin fried batter', 'fried'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */

@@ -58,7 +58,7 @@ export const VARIETY_WORDS = stems(
   'light lite reduced low free nonfat sodium sweetened flavored flavor frozen canned concentrate instant microwave ' +
     'fortified solution enhanced kosher school lunch restaurant deli prepackaged packaged seasoned marinated smoked brine ' +
     'pickled candied syrup heavy extra calorie calories sugar sugarless lowfat decaffeinated decaf mini baby dried non chocolate ' +
-    'mocha caramel fudge butterscotch patty patties brown podded cooking high ' +
+    'mocha caramel fudge butterscotch patty patties brown podded cooking high fully ' +
     // Infant formulas made for babies born early ("ENFAMIL, Premature"): the everyday formula unless said.
     'premature preterm',
 );
@@ -113,6 +113,8 @@ export const COOKED_FOOD_WORDS = stems('buttered');
 export const COOK_BEFORE_EATING_GROUPS: ReadonlySet<string> = new Set([
   'Beef Products', 'Pork Products', 'Poultry Products', 'Lamb, Veal, and Game Products', 'Finfish and Shellfish Products',
   'Cereal Grains and Pasta', 'Legumes and Legume Products', 'Sausages and Luncheon Meats', 'Breakfast Cereals',
+  // Mostly game, fish and sea mammals eaten cooked (its raw berries and greens have no cooked form to lose to).
+  'American Indian/Alaska Native Foods',
 ]);
 
 /** Groups eaten raw by default: a person naming a fruit or vegetable means it fresh and raw. */
@@ -159,6 +161,9 @@ export const CUT_WORDS = stems('steak steaks chop chops roast roasts rib ribs cu
  * food but not the cut, it still has the food.
  */
 export const PART_WORDS = stems('seeds steak steaks leg legs tail tails claw claws fillet fillets filet filets loin loins cutlet cutlets chop chops');
+
+/** The part of a plant USDA names after the plant ("Ginger root", "Dill weed"): the plant's word before it names the food, not a qualifier. */
+export const PLANT_PART_WORDS = stems('root roots weed');
 
 /**
  * Dishes named by the word before them ("shepherd's pie", "sushi roll", "bubble tea"): when
