@@ -394,6 +394,25 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
   // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
   [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
+  // blind6 (session 15): British, Australian, New Zealand and Canadian names USDA names otherwise.
+  // A muesli bar is the granola bar; Kraft Dinner the boxed macaroni and cheese made up; a chook a whole
+  // chicken (meat and skin); granary bread the multi-grain loaf; kumara the sweet potato; an icy pole the
+  // ice pop; bicarbonate of soda (bicarb, bread soda) baking soda; peameal bacon Canadian bacon; chip-shop
+  // chips fast-food fries; homo (homogenised) milk whole milk; demerara and muscovado sugar the turbinado
+  // and brown sugars; mature and vintage cheddar the sharp one.
+  [/\bmuesli\s+bars?\b/g, 'granola bar', 'muesli'],
+  [/\bkraft\s+dinners?\b/g, 'macaroni and cheese box mix prepared', 'kraft'],
+  [/\b(?:roast(?:ed)?\s+)?chooks?\b/g, 'chicken broilers or fryers meat and skin roasted', 'chook'],
+  [/\bgranary\b/g, 'multi-grain', 'granary'],
+  [/\bkumaras?\b/g, 'sweet potato', 'kumara'],
+  [/\bicy\s+poles?\b/g, 'frozen novelties ice pop', 'icy'],
+  [/\bbicarbonate\s+of\s+soda\b|\bbicarb(?:onate)?(?:\s+soda)?\b|\bbread\s+soda\b|\bsodium\s+bicarbonate\b/g, 'baking soda'],
+  [/\bpea\s*meal\s+bacon\b/g, 'canadian bacon', 'meal'],
+  [/\b(?:chip\s*shop|chippy|chipper)\s+chips\b/g, 'fast foods french fries', 'chip'],
+  [/\bhomo(?:geni[sz]ed)?\s+milk\b/g, 'whole milk', 'homo'],
+  [/\bdemerara\b/g, 'turbinado', 'demerara'],
+  [/\b(?:light|dark)?\s*muscovado\b/g, 'brown', 'muscovado'],
+  [/\b(?:extra\s+)?(?:mature|vintage)\s+(?=(?:white\s+)?cheddar\b)/g, 'sharp ', 'cheddar'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
