@@ -10,6 +10,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "pb&j" reaches here as "pbj" (an ampersand between letters joins them, as in "M&M's").
   [/\bpb\s*(?:&|and|n)?\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
+  // Hot dog buns are USDA's "Rolls, hamburger or hotdog", not the frankfurter.
+  [/\bhot\s*dog\s+(?:buns?|rolls?)\b/g, 'hamburger rolls', 'dog'],
   [/\bhot\s*dogs?\b/g, 'frankfurter'],
   [/\bhamburger\s+meat\b/g, 'ground beef'],
   [/\bstring\s+beans?\b/g, 'snap green beans'],
@@ -413,6 +415,16 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bdemerara\b/g, 'turbinado', 'demerara'],
   [/\b(?:light|dark)?\s*muscovado\b/g, 'brown', 'muscovado'],
   [/\b(?:extra\s+)?(?:mature|vintage)\s+(?=(?:white\s+)?cheddar\b)/g, 'sharp ', 'cheddar'],
+  // blind6 (session 15): what Americans call a food USDA names otherwise. Caramel corn (and kettle corn's
+  // sweet cousin) is the caramel-coated popcorn; creamed corn the cream-style corn; store-bought the
+  // commercial product; Dr Pepper the pepper-type soda (diet: the low calorie one, with its caffeine); a
+  // powdered-sugar or cinnamon-sugar doughnut the sugared one.
+  [/\bcaramel\s+corn\b/g, 'caramel popcorn', 'caramel'],
+  [/\bcreamed\s+corn\b/g, 'corn cream style', 'creamed'],
+  [/\b(?:store|shop)[-\s]?bought\b/g, 'commercial', 'bought'],
+  [/\bdiet\s+dr\.?\s*pepp?ers?\b/g, 'low calorie pepper-type carbonated beverage contains caffeine', 'dr'],
+  [/\bdr\.?\s*pepp?ers?\b/g, 'pepper-type carbonated beverage', 'dr'],
+  [/\b(?:powdered|confectioners?'?|icing|cinnamon)\s+sugar\s+(?=(?:donuts?|doughnuts?)\b)/g, 'sugared ', 'sugar'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
@@ -496,4 +508,10 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   steamed: ['moist', 'heat'],
   poached: ['moist', 'heat'],
   crunchi: ['chunk', 'chunki'],
+  // blind6 (session 15): a bun is USDA's roll; chewy is its soft (granola bars); a skinless piece of poultry
+  // its "meat only"; a bottled drink its ready-to-drink one.
+  bun: ['roll'],
+  chewi: ['soft'],
+  skinless: ['onli'],
+  bottled: ['readi'],
 };
