@@ -389,7 +389,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bmarshmallow\s+(?:fluff|creme|spread)\b/g, 'marshmallow cream topping', 'marshmallow'],
   [/\brice[-\s]?a[-\s]?roni\b/g, 'rice and vermicelli mix', 'roni'],
   // "90 lean" and "90/10" ground beef are USDA's "90% lean meat / 10% fat".
-  [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
+  [/\b([5-9]\d)\s*(?:%\s*)?lean\b/g, '$1% lean meat', 'lean'],
+  // The ratio said before or after the meat ("80/20 ground beef", "a hamburger patty 90/10"), "lean" said or not:
+  // "80% lean", which beef's "80% lean meat / 20% fat" and turkey's "85% lean, 15% fat" both have.
+  [/\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b)|(?<=\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b.*)\b([5-9]\d)\s*\/\s*\d{1,2}\b/g, '$1$2% lean', '/'],
   // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
   [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
   // Sugar-free pudding is USDA's low calorie pudding.
