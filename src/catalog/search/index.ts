@@ -147,6 +147,8 @@ interface Term {
   factor: number;
 }
 
+/** How many foods a word must name for a brand's one-letter respelling of it to be read as it too (turkey 177, steak 480). */
+const COINED_FROM_FOODS = 100;
 const MAX_TERMS = 16;
 /** Below the last kept score by more than this, a bound rules a food out (far above any rounding of the sums). */
 const BOUND_MARGIN = 1e-6;
@@ -581,8 +583,11 @@ export class FoodSearchIndex {
         if (this.surfaceWords[index] !== word && stemId !== own) offer(stemId, weight, MATCH_PREFIX);
       }
     }
-    // Typos: only when the word itself is unknown, so a real word is never "corrected".
-    if (found.size === 0 && word.length >= 4 && !/\d/.test(word)) {
+    // Typos: only when the word itself is unknown, so a real word is never "corrected", or known
+    // only as a brand's coinage ("Turk'y Burger", "Swiss Stake") one letter from one of the
+    // catalog's commonest food words: "turky", "stake" are also turkey, steak (not shake).
+    const coinage = found.size > 0 && own !== undefined && this.onlyBrandsSpell(own);
+    if ((found.size === 0 || coinage) && word.length >= 4 && !/\d/.test(word)) {
       const max = word.length >= 8 ? 2 : 1;
       const mask = letterMask(word);
       for (let length = word.length - max; length <= word.length + max; length++) {
@@ -591,6 +596,7 @@ export class FoodSearchIndex {
           const d = editDistanceWithin(word, this.surfaceWords[index]!, max);
           if (d > max) continue;
           const kind = this.surfaceWords[index]!.charCodeAt(0) !== word.charCodeAt(0) ? MATCH_FUZZY_OTHER_START : d === 1 ? MATCH_FUZZY : MATCH_FUZZY_FAR;
+          if (coinage && (kind !== MATCH_FUZZY || this.postings[this.surfaceStem[index]!]!.length < COINED_FROM_FOODS)) continue;
           offer(this.surfaceStem[index]!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2, kind);
         }
       }
@@ -611,6 +617,14 @@ export class FoodSearchIndex {
       this.expansionCache.set(key, expansion);
     }
     return expansion;
+  }
+
+  /** Whether the stem is in the names of no more than two foods, each a brand's product. */
+  private onlyBrandsSpell(stemId: number): boolean {
+    const foods = this.postings[stemId]!;
+    if (foods.length > 2) return false;
+    for (const f of foods) if (!(this.foodKind[f]! & FOOD_BRANDED)) return false;
+    return true;
   }
 
   private wordsStartingWith(prefix: string): number[] {
@@ -1095,7 +1109,7 @@ export class FoodSearchIndex {
     const kept = this.compoundCache.get(key);
     if (kept !== undefined) return kept;
     let split = '';
-    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0)) {
+    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0) && !this.transposes(w)) {
       for (let i = 3; i <= w.length - 3; i++) {
         const a = w.slice(0, i);
         const b = w.slice(i);
@@ -1110,6 +1124,19 @@ export class FoodSearchIndex {
       this.compoundCache.set(key, split);
     }
     return split;
+  }
+
+  /**
+   * Whether swapping two neighbouring letters of `w` gives a word the catalog has: the commonest
+   * typing slip, read as that word rather than as two words ("tenderlion" is tenderloin, not
+   * tender and the sea lion).
+   */
+  private transposes(w: string): boolean {
+    for (let i = 0; i + 1 < w.length; i++) {
+      if (w[i] === w[i + 1]) continue;
+      if (this.knows(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
+    }
+    return false;
   }
 
   /**

@@ -145,7 +145,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bbangers?\b/g, 'pork sausage'],
   // Breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties.
   [/\bbreakfast\s+sausages?(?:\s+(?:links?|patty|patties))?\b/g, 'pork sausage link patty', 'sausage'],
-  [/(?<!\b(?:italian|turkey|chicken|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
+  // (The meat named before the links stops it even misspelt: "turky sausage links", "chiken sausage patties".)
+  [/(?<!\b(?:italian|turk[a-z]*|chi?c?k[a-z]*|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
@@ -428,6 +429,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bdiet\s+dr\.?\s*pepp?ers?\b/g, 'low calorie pepper-type carbonated beverage contains caffeine', 'dr'],
   [/\bdr\.?\s*pepp?ers?\b/g, 'pepper-type carbonated beverage', 'dr'],
   [/\b(?:powdered|confectioners?'?|icing|cinnamon)\s+sugar\s+(?=(?:donuts?|doughnuts?)\b)/g, 'sugared ', 'sugar'],
+  // Words typed for the food word they sound like: a stake is a steak (but Loma Linda's Swiss Stake), a serial a
+  // cereal. (Not muscles for mussels: Muscle Milk.)
+  [/(?<!\bswiss\s+)\bstakes?\b/g, 'steak', 'stake'],
+  [/\bserials?\b/g, 'cereal', 'serial'],
 ];
 
 /** Word (already stemmed) -> other stems that name the same thing in USDA's vocabulary. */
