@@ -432,6 +432,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Words typed for the food word they sound like: a stake is a steak (but Loma Linda's Swiss Stake), a serial a
   // cereal. (Not muscles for mussels: Muscle Milk.)
   [/(?<!\bswiss\s+)\bstakes?\b/g, 'steak', 'stake'],
+  // Wendy's cheeseburgers are its hamburgers with cheese ("WENDY'S, Jr. Hamburger, with cheese").
+  [/(?<=\bwend(?:y|ys|ie)s?\b.*)\bcheeseburgers?\b/g, 'hamburger with cheese', 'cheeseburger'],
   // Black coffee is coffee with nothing added; elsewhere black names the variety (black beans, olives, tea).
   [/\bblack\s+(?=(?:brewed\s+)?coffees?\b)|(?<=\bcoffees?\s+)black\b/g, '', 'black'],
   [/\bserials?\b/g, 'cereal', 'serial'],
