@@ -996,7 +996,9 @@ export class FoodSearchIndex {
       return { id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match };
     });
     // A flavour let go is missing; the plain food is close ("fudge brownie": brownies), one of another flavour is not ("chocolate muffin": blueberry).
-    const close = best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && this.namesAnotherVariety(best[0]!.index));
+    // A first food that has every word let go lacks nothing ("instant grits": QUAKER's instant grits, plain).
+    const close =
+      best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && hits[0]!.match !== 'exact' && this.namesAnotherVariety(best[0]!.index));
     return { hits, closeMatch: close };
   }
 
