@@ -77,3 +77,10 @@ test('several words narrow to the food that has them all', () => {
   const top = index.search('chicken breast roasted', 3).hits[0]!.id;
   assert.match(foods.find((f) => f.id === top)!.name, /^Chicken.*breast.*roasted/);
 });
+
+test('what the query says the food is without ranks the food named so first, over one that has it', () => {
+  const name = (query: string) => foods.find((f) => f.id === index.search(query, 3).hits[0]?.id)!.name;
+  for (const query of ['chili no beans', 'chili without beans']) assert.match(name(query), /^Chili, no beans/, query);
+  assert.match(name('chili'), /^Chili with beans/);
+  assert.match(name('peanuts without salt'), /without salt/);
+});

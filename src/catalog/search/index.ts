@@ -114,6 +114,9 @@ export const RANKING = {
   otherForm: 1.2,
   /** When no food has every word of the query: having the word naming the food. */
   headWordKept: 1.5,
+  /** What the query says the food is without ("chili no beans"): named so in the food ("Chili, no beans"), or had by it ("Chili with beans"). */
+  lackingNamed: 1,
+  lackingHad: 1,
 } as const;
 
 /** A word of this many foods' names or more is a kind of food, not a maker's name. */
@@ -619,6 +622,26 @@ export class FoodSearchIndex {
     return expansion;
   }
 
+  /**
+   * What food `f`'s name says of the stems the query says it is without: each it names as lacking
+   * ("Chili, no beans") earns RANKING.lackingNamed, each it has ("Chili with beans") costs RANKING.lackingHad.
+   */
+  private lackingScore(f: number, lacking: readonly number[]): number {
+    let score = 0;
+    for (const stemId of lacking) {
+      let named = false;
+      let had = false;
+      for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+        if (this.positionStem[p] !== stemId) continue;
+        if (this.positionFlags[p]! & NEGATED) named = true;
+        else had = true;
+      }
+      if (named) score += RANKING.lackingNamed;
+      else if (had) score -= RANKING.lackingHad;
+    }
+    return score;
+  }
+
   /** Whether the stem is in the names of no more than two foods, each a brand's product. */
   private onlyBrandsSpell(stemId: number): boolean {
     const foods = this.postings[stemId]!;
@@ -914,6 +937,11 @@ export class FoodSearchIndex {
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
     this.freshAsked = parsed.words.some((w) => w.stem === FRESH_STEM);
+    const lacking: number[] = [];
+    for (const s of parsed.lacking) {
+      const id = this.stemIds.get(s);
+      if (id !== undefined && this.postings[id]!.length > 0) lacking.push(id);
+    }
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
       let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
       // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
@@ -927,6 +955,7 @@ export class FoodSearchIndex {
         let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
         // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
         if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
+        if (lacking.length > 0) score += this.lackingScore(f, lacking);
         if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) return;
         // Keep the best `limit` in order: a short insertion beats sorting every candidate.
         let at = best.length;
@@ -942,7 +971,7 @@ export class FoodSearchIndex {
       // bound on its score first (never below it), the foods of the highest bounds are scored
       // first, and then a food only when its bound reaches the last score kept. Scoring in
       // another order keeps the same results (ranksBefore is a total order).
-      const ceilings = this.ceilings(terms, leadingTerm, phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0);
+      const ceilings = this.ceilings(terms, leadingTerm, (phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0) + (lacking.length > 0 ? RANKING.lackingNamed * lacking.length : 0));
       const brandPossible = this.brandPossible(terms);
       if (this.bounds.length < found.length) this.bounds = new Float64Array(Math.max(found.length, this.bounds.length * 2));
       const bounds = this.bounds;

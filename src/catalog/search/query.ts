@@ -54,6 +54,8 @@ export interface ParsedQuery {
   head: number;
   /** The same within the first part of "X and Y" (X's last core word), for when only X is found. */
   firstHead: number;
+  /** Stems of what the query says the food is without ("chili no beans", "chicken without skin"). */
+  lacking: string[];
 }
 
 /**
@@ -128,23 +130,29 @@ export function parseQuery(query: string): ParsedQuery {
   let mode: 'core' | 'side' | 'dropped' | 'packed' = 'core';
   let secondConjunct = false;
   let afterFrom = false;
+  // After "without" or "no" (not after "for breakfast"): what the food is without.
+  let lackingFrom = false;
+  const lacking: string[] = [];
   let state: RequestedState = 'unspecified';
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (WITH_WORDS.has(token)) {
       if (parsed.some((w) => w.role !== 'side')) mode = 'side';
+      lackingFrom = false;
       afterFrom = token === 'from' && mode === 'side';
       continue;
     }
     if (WITHOUT_WORDS.has(token)) {
       mode = 'dropped';
+      lackingFrom = true;
       continue;
     }
     const named = parsed.some((w) => w.role === 'core');
     // "grapefruit for breakfast", "eggs at lunch": when it was eaten, not what.
     if (OCCASION_WORDS.has(token) && named) {
       mode = 'dropped';
+      lackingFrom = false;
       continue;
     }
     if (IN_WORDS.has(token) && named && mode === 'core') {
@@ -155,6 +163,7 @@ export function parseQuery(query: string): ParsedQuery {
       if (mode === 'core' && parsed.length > 0) secondConjunct = true;
       continue;
     }
+    if (mode === 'dropped' && lackingFrom && !STOPWORDS.has(token) && !AND_WORDS.has(token)) lacking.push(stem(token));
     if (mode === 'dropped' || STOPWORDS.has(token)) continue;
     // "instant oatmeal packet": the package it came in, last, after the food.
     if (PACKAGE_WORDS.has(token) && named && i === tokens.length - 1) continue;
@@ -215,5 +224,5 @@ export function parseQuery(query: string): ParsedQuery {
     head = i;
     if (!word.secondConjunct) firstHead = i;
   }
-  return { words: parsed, state, head, firstHead };
+  return { words: parsed, state, head, firstHead, lacking };
 }
