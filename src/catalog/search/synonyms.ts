@@ -233,8 +233,13 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bvictoria\s+sponge(?:\s+cake)?\b/g, 'sponge cake', 'victoria'],
   [/\b(?:egg\s+)?custard\s+tarts?\b/g, 'egg custard pie', 'tart'],
   // Further brands and British and Australian names, from this round's own probes.
+  // Diet and zero sodas other than colas are USDA's low calorie "other than cola or pepper" (Diet Mountain Dew with its caffeine).
+  [/\bdiet\s+(?:mountain\s+dew|mtn\s+dew)\b/g, 'low calorie carbonated beverage other than cola or pepper contains caffeine', 'dew'],
+  [/\bdiet\s+(?:sprite|7\s*-?\s*up|seven\s+up|ginger\s+ale|root\s+beer|orange\s+soda|fanta|sierra\s+mist|cream\s+soda)\b|\b(?:sprite|7\s*-?\s*up|fanta)\s+zero\b/g, 'low calorie carbonated beverage other than cola or pepper without caffeine'],
   [/\b(?:7\s*-?\s*up|seven\s+up)\b/g, 'lemon-lime soda'],
-  [/\bdr\.?\s+pepper\b/g, 'carbonated pepper-type', 'pepper'],
+  // Dr Pepper (misspelt or not) and Mr Pibb are the pepper-type soda; diet Dr Pepper the low calorie one, with its caffeine.
+  [/\bdiet\s+dr\.?\s*pepp?ers?\b/g, 'low calorie pepper-type carbonated beverage contains caffeine', 'dr'],
+  [/\bdr\.?\s*pepp?ers?\b|\bmr\.?\s*pibb\b|\bpibb(?:\s+xtra)?\b/g, 'pepper-type carbonated beverage'],
   [/\bmountain\s+dew\b/g, 'citrus soft drink with caffeine', 'dew'],
   [/\bkool\s*-?\s*aid\b/g, 'fruit-flavored drink', 'aid'],
   [/\b(?:ben\s*(?:and|&|n)?\s*jerry'?s?|h[aä]agen[-\s]?dazs)\b/g, 'ice cream'],
@@ -419,15 +424,15 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bdemerara\b/g, 'turbinado', 'demerara'],
   [/\b(?:light|dark)?\s*muscovado\b/g, 'brown', 'muscovado'],
   [/\b(?:extra\s+)?(?:mature|vintage)\s+(?=(?:white\s+)?cheddar\b)/g, 'sharp ', 'cheddar'],
-  // blind6 (session 15): what Americans call a food USDA names otherwise. Caramel corn (and kettle corn's
-  // sweet cousin) is the caramel-coated popcorn; creamed corn the cream-style corn; store-bought the
-  // commercial product; Dr Pepper the pepper-type soda (diet: the low calorie one, with its caffeine); a
-  // powdered-sugar or cinnamon-sugar doughnut the sugared one.
+  // blind6 (session 15): what Americans call a food USDA names otherwise. Caramel corn is the caramel-coated
+  // popcorn; creamed corn the cream-style corn; store-bought the commercial product; a powdered-sugar or
+  // cinnamon-sugar doughnut the sugared one (Dr Pepper and diet sodas: with the other sodas above).
   [/\bcaramel\s+corn\b/g, 'caramel popcorn', 'caramel'],
   [/\bcreamed\s+corn\b/g, 'corn cream style', 'creamed'],
   [/\b(?:store|shop)[-\s]?bought\b/g, 'commercial', 'bought'],
-  [/\bdiet\s+dr\.?\s*pepp?ers?\b/g, 'low calorie pepper-type carbonated beverage contains caffeine', 'dr'],
-  [/\bdr\.?\s*pepp?ers?\b/g, 'pepper-type carbonated beverage', 'dr'],
+  // Fanta is the orange soda (its other flavours named); A&W (read "aw") the maker of the root beer and cream soda.
+  [/\bfanta(?:\s+orange)?\b(?!\s+(?:grape|pineapple|strawberry))/g, 'orange carbonated beverage', 'fanta'],
+  [/\baw\s+(?=(?:root\s+beer|cream\s+soda)\b)/g, '', 'aw'],
   [/\b(?:powdered|confectioners?'?|icing|cinnamon)\s+sugar\s+(?=(?:donuts?|doughnuts?)\b)/g, 'sugared ', 'sugar'],
   // Words typed for the food word they sound like: a stake is a steak (but Loma Linda's Swiss Stake), a serial a
   // cereal. (Not muscles for mussels: Muscle Milk.)
