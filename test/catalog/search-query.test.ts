@@ -88,3 +88,8 @@ test('what follows "no" or "without" is what the food lacks, not a food word; "w
   assert.deepEqual(parseQuery('a hot dog no bun with mustard').lacking, ['bun']);
   assert.deepEqual(parseQuery('eggs for breakfast').lacking, []);
 });
+
+test('"crisp" after the food names the dish or product; before it, how crisp it is', () => {
+  assert.deepEqual(roles('apple crisp'), ['apple:core', 'crisp:core']);
+  assert.deepEqual(roles('crisp apple'), ['crisp:optional', 'apple:core']);
+});

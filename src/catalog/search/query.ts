@@ -63,6 +63,8 @@ export interface ParsedQuery {
  * implied by slices ("a tin of chopped tomatoes" is canned tomatoes, not fresh ones chopped).
  */
 const CANNED_WEIGHT = 1.2;
+/** "crisp" after the food is the dish or product ("apple crisp", "coffee crisp"), not how crisp it is ("crisp apple"). */
+const CRISP = stem('crisp');
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
 /** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
 const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
@@ -184,7 +186,7 @@ export function parseQuery(query: string): ParsedQuery {
       } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
-      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
+      } else if ((OPTIONAL_WORDS.has(s) && !(s === CRISP && named && i === tokens.length - 1)) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
         // "fresh", "large", "deli": weak evidence either way.
         role = 'optional';
         weight = 0.4;
