@@ -76,7 +76,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcapsicums?\b/g, 'sweet peppers'],
   [/\bhot\s+chips\b/g, 'french fries'],
   [/\bpaw\s*paws?\b/g, 'papaya'],
-  [/\bsnags\b/g, 'sausages'],
+  [/\bsnags?\b/g, 'sausages'],
   [/\bbrown\s+bread\b/g, 'wheat bread'],
   [/\bdouble\s+cream\b/g, 'heavy cream'],
   [/\bsingle\s+cream\b/g, 'light cream'],
@@ -424,6 +424,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bdemerara\b/g, 'turbinado', 'demerara'],
   [/\b(?:light|dark)?\s*muscovado\b/g, 'brown', 'muscovado'],
   [/\b(?:extra\s+)?(?:mature|vintage)\s+(?=(?:white\s+)?cheddar\b)/g, 'sharp ', 'cheddar'],
+  // Australian names of chains (Maccas, Hungry Jack's: McDonald's, Burger King) and Milo, the chocolate malted drink.
+  [/\bmacc?as\b/g, 'mcdonalds', 'mac'],
+  [/\bhungry\s+jacks?\b/g, 'burger king', 'hungry'],
+  [/\bmilo\b/g, 'chocolate malted drink mix', 'milo'],
   // blind6 (session 15): what Americans call a food USDA names otherwise. Caramel corn is the caramel-coated
   // popcorn; creamed corn the cream-style corn; store-bought the commercial product; a powdered-sugar or
   // cinnamon-sugar doughnut the sugared one (Dr Pepper and diet sodas: with the other sodas above).
