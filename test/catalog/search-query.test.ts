@@ -87,6 +87,7 @@ test('what follows "no" or "without" is what the food lacks, not a food word; "w
   assert.deepEqual(parseQuery('coffee with milk').lacking, []);
   assert.deepEqual(parseQuery('a hot dog no bun with mustard').lacking, ['bun']);
   assert.deepEqual(parseQuery('eggs for breakfast').lacking, []);
+  assert.deepEqual(parseQuery('latte no sugar 2% milk').lacking, ['sugar']);
 });
 
 test('"crisp" after the food names the dish or product; before it, how crisp it is', () => {

@@ -165,7 +165,11 @@ export function parseQuery(query: string): ParsedQuery {
       if (mode === 'core' && parsed.length > 0) secondConjunct = true;
       continue;
     }
-    if (mode === 'dropped' && lackingFrom && !STOPWORDS.has(token) && !AND_WORDS.has(token)) lacking.push(stem(token));
+    // The one or two words said lacking ("no beans", "without sour cream"), not an amount or what came after it.
+    if (mode === 'dropped' && lackingFrom && !STOPWORDS.has(token) && !AND_WORDS.has(token)) {
+      if (NUMBER.test(token) || lacking.length === 2) lackingFrom = false;
+      else lacking.push(stem(token));
+    }
     if (mode === 'dropped' || STOPWORDS.has(token)) continue;
     // "instant oatmeal packet": the package it came in, last, after the food.
     if (PACKAGE_WORDS.has(token) && named && i === tokens.length - 1) continue;
