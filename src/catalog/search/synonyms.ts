@@ -146,7 +146,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties.
   [/\bbreakfast\s+sausages?(?:\s+(?:links?|patty|patties))?\b/g, 'pork sausage link patty', 'sausage'],
   // (The meat named before the links stops it even misspelt: "turky sausage links", "chiken sausage patties".)
-  [/(?<!\b(?:italian|turk[a-z]*|chi?c?k[a-z]*|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
+  [/\bsausage(?<!\b(?:italian|turk[a-z]*|chi?c?k[a-z]*|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+sausage)\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
@@ -398,7 +398,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b([5-9]\d)\s*(?:%\s*)?lean\b/g, '$1% lean meat', 'lean'],
   // The ratio said before or after the meat ("80/20 ground beef", "a hamburger patty 90/10"), "lean" said or not:
   // "80% lean", which beef's "80% lean meat / 20% fat" and turkey's "85% lean, 15% fat" both have.
-  [/\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b)|(?<=\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b.*)\b([5-9]\d)\s*\/\s*\d{1,2}\b/g, '$1$2% lean', '/'],
+  [/\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b)/g, '$1% lean', '/'],
+  [/\b(beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b(.*?)\b([5-9]\d)\s*\/\s*\d{1,2}\b/g, '$1$2$3% lean', '/'],
   // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
   [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
   // Sugar-free pudding is USDA's low calorie pudding.
@@ -440,11 +441,11 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(?:powdered|confectioners?'?|icing|cinnamon)\s+sugar\s+(?=(?:donuts?|doughnuts?)\b)/g, 'sugared ', 'sugar'],
   // Words typed for the food word they sound like: a stake is a steak (but Loma Linda's Swiss Stake), a serial a
   // cereal. (Not muscles for mussels: Muscle Milk.)
-  [/(?<!\bswiss\s+)\bstakes?\b/g, 'steak', 'stake'],
+  [/\bstake(?<!\bswiss\s+stake)s?\b/g, 'steak', 'stake'],
   // Wendy's cheeseburgers are its hamburgers with cheese ("WENDY'S, Jr. Hamburger, with cheese").
-  [/(?<=\bwend(?:y|ys|ie)s?\b.*)\bcheeseburgers?\b/g, 'hamburger with cheese', 'cheeseburger'],
+  [/\b(wend(?:y|ys|ie)s?\b.*?)\bcheeseburgers?\b/g, '$1hamburger with cheese', 'cheeseburger'],
   // Black coffee is coffee with nothing added; elsewhere black names the variety (black beans, olives, tea).
-  [/\bblack\s+(?=(?:brewed\s+)?coffees?\b)|(?<=\bcoffees?\s+)black\b/g, '', 'black'],
+  [/\bblack\s+(?=(?:brewed\s+)?coffees?\b)|\b(coffees?\s+)black\b/g, '$1', 'black'],
   [/\bserials?\b/g, 'cereal', 'serial'],
 ];
 
