@@ -30,7 +30,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'blind3 (issue 10, session 13; tuned on from round 9)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: false },
   { name: 'blind4 (issue 10, session 13; tuned on from session 14)', file: path.join(repoRoot, 'bench', 'search-blind4.json'), blind: false },
   { name: 'blind5 (issue 10, session 14; tuned on)', file: path.join(repoRoot, 'bench', 'search-blind5.json'), blind: false },
-  { name: 'blind6 (issue 10, session 14)', file: path.join(repoRoot, 'bench', 'search-blind6.json'), blind: true },
+  { name: 'blind6 (issue 10, session 14; tuned on)', file: path.join(repoRoot, 'bench', 'search-blind6.json'), blind: false },
   { name: 'blind7 (issue 10, session 15)', file: path.join(repoRoot, 'bench', 'search-blind7.json'), blind: true },
 ];
 

@@ -29,17 +29,22 @@ const SETS = [
   { label: 'new set (logging phrasing)', file: path.join(repoRoot, 'bench', 'search-new.json'), at1: 0.9, at3: 0.96, falseSignal: 0.04, blind: false },
   // Written before the ranking was run on it, then tuned on (bench/README.md): its first figures were 0.926 and 0.974.
   { label: 'everyday set', file: path.join(repoRoot, 'bench', 'search-everyday.json'), at1: 0.94, at3: 0.98, falseSignal: 0.03, blind: false },
-  // Blind sets spent as tuning sets in session 14 (first figures 0.771 / 0.882 and 0.826 / 0.888), and the
-  // survey set written from USDA's survey foods (first figures 0.690 / 0.842; 0.901 / 0.988 after session 15's round two).
+  // Blind sets spent as tuning sets in sessions 14 and 15 (first figures 0.771 / 0.882, 0.826 / 0.888 and
+  // 0.826 / 0.884), and the survey set written from USDA's survey foods (first figures 0.690 / 0.842;
+  // 0.901 / 0.988 after session 15's round two).
   { label: 'blind4 set (tuned on)', file: path.join(repoRoot, 'bench', 'search-blind4.json'), at1: 0.94, at3: 0.98, falseSignal: 0.03, blind: false },
   { label: 'blind5 set (tuned on)', file: path.join(repoRoot, 'bench', 'search-blind5.json'), at1: 0.93, at3: 0.97, falseSignal: 0.03, blind: false },
+  { label: 'blind6 set (tuned on)', file: path.join(repoRoot, 'bench', 'search-blind6.json'), at1: 0.95, at3: 0.98, falseSignal: 0.02, blind: false },
   { label: 'survey set', file: path.join(repoRoot, 'bench', 'search-survey.json'), at1: 0.89, at3: 0.98, falseSignal: 0.08, blind: false },
   // The unseen (mixed) set, blind until session 15 (its blind figure 0.914 / 0.961), then tuned on.
   { label: 'unseen set (tuned on)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.98, at3: 0.99, falseSignal: 0.02, blind: false },
   // Measured, never tuned on (bench/README.md): below issue 10's goal of 0.90 and 0.97, kept from slipping.
   { label: 'blind day-logging set', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.85, at3: 0.9, falseSignal: 0.06, blind: true },
-  { label: 'blind6 set (session 14)', file: path.join(repoRoot, 'bench', 'search-blind6.json'), at1: 0.78, at3: 0.85, falseSignal: 0.12, blind: true },
-] as const;
+  // Its first figures 0.841 / 0.894, absent foods told 75%. It judges the Australian Milo absent, which a rule
+  // of session 15's blind6 round reads as the chocolate malted drink mix (a judgment the two differ on, left as
+  // is while the set is blind): told 70% since.
+  { label: 'blind7 set (session 15)', file: path.join(repoRoot, 'bench', 'search-blind7.json'), at1: 0.8, at3: 0.86, falseSignal: 0.12, absent: 0.65, blind: true },
+] as const satisfies ReadonlyArray<{ label: string; file: string; at1: number; at3: number; falseSignal: number; absent?: number; blind: boolean }>;
 
 for (const set of SETS) {
   test(`search quality on the ${set.label} (success@1, success@3, no-close-match signal)`, (t) => {
@@ -57,7 +62,8 @@ for (const set of SETS) {
     assert.ok(quality.successAt3 >= set.at3, `success@3 ${quality.successAt3} < ${set.at3}`);
     assert.ok(quality.successAt1 >= set.at1, `success@1 ${quality.successAt1} < ${set.at1}`);
     assert.ok(quality.falseSignal <= set.falseSignal, `false no-close-match signals ${quality.falseSignal} > ${set.falseSignal}`);
-    if (quality.noMatchQueries > 0) assert.ok(quality.noMatchSignalled >= 0.75, `absent foods signalled ${quality.noMatchSignalled} < 0.75`);
+    const absent = 'absent' in set ? set.absent : 0.75;
+    if (quality.noMatchQueries > 0) assert.ok(quality.noMatchSignalled >= absent, `absent foods signalled ${quality.noMatchSignalled} < ${absent}`);
   });
 }
 
@@ -77,4 +83,11 @@ test('plurals, word order, typos and partial words find the same food', () => {
 test('several words narrow to the food that has them all', () => {
   const top = index.search('chicken breast roasted', 3).hits[0]!.id;
   assert.match(foods.find((f) => f.id === top)!.name, /^Chicken.*breast.*roasted/);
+});
+
+test('what the query says the food is without ranks the food named so first, over one that has it', () => {
+  const name = (query: string) => foods.find((f) => f.id === index.search(query, 3).hits[0]?.id)!.name;
+  for (const query of ['chili no beans', 'chili without beans']) assert.match(name(query), /^Chili, no beans/, query);
+  assert.match(name('chili'), /^Chili with beans/);
+  assert.match(name('peanuts without salt'), /without salt/);
 });

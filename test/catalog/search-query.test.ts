@@ -78,3 +78,19 @@ test('"X in Y" is X packed in Y; the occasion, the place it came from and the pa
   assert.deepEqual(roles('a side of hash browns'), ['hash:core', 'browns:core']);
   assert.deepEqual(roles('an order of french fries'), ['french:core', 'fries:core']);
 });
+
+test('what follows "no" or "without" is what the food lacks, not a food word; "with" and an occasion end it', () => {
+  const chili = parseQuery('chili no beans');
+  assert.deepEqual(roles('chili no beans'), ['chili:core']);
+  assert.deepEqual(chili.lacking, ['bean']);
+  assert.deepEqual(parseQuery('chicken breast without the skin').lacking, ['skin']);
+  assert.deepEqual(parseQuery('coffee with milk').lacking, []);
+  assert.deepEqual(parseQuery('a hot dog no bun with mustard').lacking, ['bun']);
+  assert.deepEqual(parseQuery('eggs for breakfast').lacking, []);
+  assert.deepEqual(parseQuery('latte no sugar 2% milk').lacking, ['sugar']);
+});
+
+test('"crisp" after the food names the dish or product; before it, how crisp it is', () => {
+  assert.deepEqual(roles('apple crisp'), ['apple:core', 'crisp:core']);
+  assert.deepEqual(roles('crisp apple'), ['crisp:optional', 'apple:core']);
+});

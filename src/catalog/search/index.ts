@@ -115,6 +115,9 @@ export const RANKING = {
   otherForm: 1.2,
   /** When no food has every word of the query: having the word naming the food. */
   headWordKept: 1.5,
+  /** What the query says the food is without ("chili no beans"): named so in the food ("Chili, no beans"), or had by it ("Chili with beans"). */
+  lackingNamed: 1,
+  lackingHad: 1,
 } as const;
 
 /** A word of this many foods' names or more is a kind of food, not a maker's name. */
@@ -148,6 +151,8 @@ interface Term {
   factor: number;
 }
 
+/** How many foods a word must name for a brand's one-letter respelling of it to be read as it too (turkey 177, steak 480). */
+const COINED_FROM_FOODS = 100;
 const MAX_TERMS = 16;
 /** Below the last kept score by more than this, a bound rules a food out (far above any rounding of the sums). */
 const BOUND_MARGIN = 1e-6;
@@ -592,8 +597,11 @@ export class FoodSearchIndex {
         if (this.surfaceWords[index] !== word && stemId !== own) offer(stemId, weight, MATCH_PREFIX);
       }
     }
-    // Typos: only when the word itself is unknown, so a real word is never "corrected".
-    if (found.size === 0 && word.length >= 4 && !/\d/.test(word)) {
+    // Typos: only when the word itself is unknown, so a real word is never "corrected", or known
+    // only as a brand's coinage ("Turk'y Burger", "Swiss Stake") one letter from one of the
+    // catalog's commonest food words: "turky", "stake" are also turkey, steak (not shake).
+    const coinage = found.size > 0 && own !== undefined && this.onlyBrandsSpell(own);
+    if ((found.size === 0 || coinage) && word.length >= 4 && !/\d/.test(word)) {
       const max = word.length >= 8 ? 2 : 1;
       const mask = letterMask(word);
       for (let length = word.length - max; length <= word.length + max; length++) {
@@ -602,6 +610,7 @@ export class FoodSearchIndex {
           const d = editDistanceWithin(word, this.surfaceWords[index]!, max);
           if (d > max) continue;
           const kind = this.surfaceWords[index]!.charCodeAt(0) !== word.charCodeAt(0) ? MATCH_FUZZY_OTHER_START : d === 1 ? MATCH_FUZZY : MATCH_FUZZY_FAR;
+          if (coinage && (kind !== MATCH_FUZZY || this.postings[this.surfaceStem[index]!]!.length < COINED_FROM_FOODS)) continue;
           offer(this.surfaceStem[index]!, d === 1 ? RANKING.fuzzyMatch1 : RANKING.fuzzyMatch2, kind);
         }
       }
@@ -622,6 +631,34 @@ export class FoodSearchIndex {
       this.expansionCache.set(key, expansion);
     }
     return expansion;
+  }
+
+  /**
+   * What food `f`'s name says of the stems the query says it is without: each it names as lacking
+   * ("Chili, no beans") earns RANKING.lackingNamed, each it has ("Chili with beans") costs RANKING.lackingHad.
+   */
+  private lackingScore(f: number, lacking: readonly number[]): number {
+    let score = 0;
+    for (const stemId of lacking) {
+      let named = false;
+      let had = false;
+      for (let p = this.positionStart[f]!, end = this.positionStart[f + 1]!; p < end; p++) {
+        if (this.positionStem[p] !== stemId) continue;
+        if (this.positionFlags[p]! & NEGATED) named = true;
+        else had = true;
+      }
+      if (named) score += RANKING.lackingNamed;
+      else if (had) score -= RANKING.lackingHad;
+    }
+    return score;
+  }
+
+  /** Whether the stem is in the names of no more than two foods, each a brand's product. */
+  private onlyBrandsSpell(stemId: number): boolean {
+    const foods = this.postings[stemId]!;
+    if (foods.length > 2) return false;
+    for (const f of foods) if (!(this.foodKind[f]! & FOOD_BRANDED)) return false;
+    return true;
   }
 
   private wordsStartingWith(prefix: string): number[] {
@@ -911,6 +948,11 @@ export class FoodSearchIndex {
     const alcohol = parsed.words.some((w) => ALCOHOL_REQUEST_WORDS.has(w.stem));
     const filingAsked = parsed.words.some((w) => FILING_STEMS.has(w.stem));
     this.freshAsked = parsed.words.some((w) => w.stem === FRESH_STEM);
+    const lacking: number[] = [];
+    for (const s of parsed.lacking) {
+      const id = this.stemIds.get(s);
+      if (id !== undefined && this.postings[id]!.length > 0) lacking.push(id);
+    }
     const rank = (): { best: Array<{ index: number; score: number }>; headTerm: number; headWord: QueryWord | undefined } => {
       let headWord = parsed.words[phase === 'first' ? parsed.firstHead : parsed.head];
       // No drink has both of "vodka soda", "rum and coke": the spirit is the drink, the other its mixer.
@@ -924,6 +966,7 @@ export class FoodSearchIndex {
         let score = this.score(f, terms, leadingTerm, headTerm, parsed.state, namedGroups, alcohol, filingAsked);
         // No food has every word: the one with the word naming the food comes first ("cherry tomatoes": tomatoes).
         if (phase === 'most' && headTerm >= 0 && this.best[headTerm]! > 0) score += RANKING.headWordKept;
+        if (lacking.length > 0) score += this.lackingScore(f, lacking);
         if (best.length === limit && !this.ranksBefore(score, f, best[best.length - 1]!)) return;
         // Keep the best `limit` in order: a short insertion beats sorting every candidate.
         let at = best.length;
@@ -939,7 +982,7 @@ export class FoodSearchIndex {
       // bound on its score first (never below it), the foods of the highest bounds are scored
       // first, and then a food only when its bound reaches the last score kept. Scoring in
       // another order keeps the same results (ranksBefore is a total order).
-      const ceilings = this.ceilings(terms, leadingTerm, phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0);
+      const ceilings = this.ceilings(terms, leadingTerm, (phase === 'most' && headTerm >= 0 ? RANKING.headWordKept : 0) + (lacking.length > 0 ? RANKING.lackingNamed * lacking.length : 0));
       const brandPossible = this.brandPossible(terms);
       if (this.bounds.length < found.length) this.bounds = new Float64Array(Math.max(found.length, this.bounds.length * 2));
       const bounds = this.bounds;
@@ -993,7 +1036,9 @@ export class FoodSearchIndex {
       return { id: this.ids[r.index]!, score: Math.round(r.score * 1000) / 1000, match };
     });
     // A flavour let go is missing; the plain food is close ("fudge brownie": brownies), one of another flavour is not ("chocolate muffin": blueberry).
-    const close = best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && this.namesAnotherVariety(best[0]!.index));
+    // A first food that has every word let go lacks nothing ("instant grits": QUAKER's instant grits, plain).
+    const close =
+      best.length > 0 && this.isClose(best[0]!.index, terms, headTerm, headWord, unknown) && !(relaxed && hits[0]!.match !== 'exact' && this.namesAnotherVariety(best[0]!.index));
     return { hits, closeMatch: close };
   }
 
@@ -1159,7 +1204,7 @@ export class FoodSearchIndex {
     const kept = this.compoundCache.get(key);
     if (kept !== undefined) return kept;
     let split = '';
-    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0)) {
+    if (!/\d/.test(w) && !this.knows(w) && !(last && this.wordsStartingWith(w).length > 0) && !this.transposes(w)) {
       for (let i = 3; i <= w.length - 3; i++) {
         const a = w.slice(0, i);
         const b = w.slice(i);
@@ -1174,6 +1219,19 @@ export class FoodSearchIndex {
       this.compoundCache.set(key, split);
     }
     return split;
+  }
+
+  /**
+   * Whether swapping two neighbouring letters of `w` gives a word the catalog has: the commonest
+   * typing slip, read as that word rather than as two words ("tenderlion" is tenderloin, not
+   * tender and the sea lion).
+   */
+  private transposes(w: string): boolean {
+    for (let i = 0; i + 1 < w.length; i++) {
+      if (w[i] === w[i + 1]) continue;
+      if (this.knows(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
+    }
+    return false;
   }
 
   /**

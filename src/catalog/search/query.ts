@@ -56,6 +56,8 @@ export interface ParsedQuery {
   head: number;
   /** The same within the first part of "X and Y" (X's last core word), for when only X is found. */
   firstHead: number;
+  /** Stems of what the query says the food is without ("chili no beans", "chicken without skin"). */
+  lacking: string[];
 }
 
 /**
@@ -63,6 +65,8 @@ export interface ParsedQuery {
  * implied by slices ("a tin of chopped tomatoes" is canned tomatoes, not fresh ones chopped).
  */
 const CANNED_WEIGHT = 1.2;
+/** "crisp" after the food is the dish or product ("apple crisp", "coffee crisp"), not how crisp it is ("crisp apple"). */
+const CRISP = stem('crisp');
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
 /** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
 const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
@@ -130,23 +134,29 @@ export function parseQuery(query: string): ParsedQuery {
   let mode: 'core' | 'side' | 'dropped' | 'packed' = 'core';
   let secondConjunct = false;
   let afterFrom = false;
+  // After "without" or "no" (not after "for breakfast"): what the food is without.
+  let lackingFrom = false;
+  const lacking: string[] = [];
   let state: RequestedState = 'unspecified';
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (WITH_WORDS.has(token)) {
       if (parsed.some((w) => w.role !== 'side')) mode = 'side';
+      lackingFrom = false;
       afterFrom = token === 'from' && mode === 'side';
       continue;
     }
     if (WITHOUT_WORDS.has(token)) {
       mode = 'dropped';
+      lackingFrom = true;
       continue;
     }
     const named = parsed.some((w) => w.role === 'core');
     // "grapefruit for breakfast", "eggs at lunch": when it was eaten, not what.
     if (OCCASION_WORDS.has(token) && named) {
       mode = 'dropped';
+      lackingFrom = false;
       continue;
     }
     if (IN_WORDS.has(token) && named && mode === 'core') {
@@ -156,6 +166,11 @@ export function parseQuery(query: string): ParsedQuery {
     if (AND_WORDS.has(token)) {
       if (mode === 'core' && parsed.length > 0) secondConjunct = true;
       continue;
+    }
+    // The one or two words said lacking ("no beans", "without sour cream"), not an amount or what came after it.
+    if (mode === 'dropped' && lackingFrom && !STOPWORDS.has(token) && !AND_WORDS.has(token)) {
+      if (NUMBER.test(token) || lacking.length === 2) lackingFrom = false;
+      else lacking.push(stem(token));
     }
     if (mode === 'dropped' || STOPWORDS.has(token)) continue;
     // "instant oatmeal packet": the package it came in, last, after the food.
@@ -177,7 +192,7 @@ export function parseQuery(query: string): ParsedQuery {
       } else if (COOKED_REQUEST_WORDS.has(s) || cookingPhrase) {
         if (state === 'unspecified') state = 'cooked';
         role = 'optional';
-      } else if (OPTIONAL_WORDS.has(s) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
+      } else if ((OPTIONAL_WORDS.has(s) && !(s === CRISP && named && i === tokens.length - 1)) || SIZE_WORDS.has(s) || (SERVING_CONTAINERS.has(token) && named && i === tokens.length - 1)) {
         // "fresh", "large", "deli": weak evidence either way. How hot a food is that comes hot or mild
         // ("hot turkey sausage", "mild salsa") names its variety, as much as any food word.
         role = 'optional';
@@ -218,5 +233,5 @@ export function parseQuery(query: string): ParsedQuery {
     head = i;
     if (!word.secondConjunct) firstHead = i;
   }
-  return { words: parsed, state, head, firstHead };
+  return { words: parsed, state, head, firstHead, lacking };
 }

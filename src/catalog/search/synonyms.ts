@@ -10,6 +10,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "pb&j" reaches here as "pbj" (an ampersand between letters joins them, as in "M&M's").
   [/\bpb\s*(?:&|and|n)?\s*j\b/g, 'peanut butter and jelly sandwich'],
   [/\bpb\b/g, 'peanut butter'],
+  // Hot dog buns are USDA's "Rolls, hamburger or hotdog", not the frankfurter.
+  [/\bhot\s*dog\s+(?:buns?|rolls?)\b/g, 'hamburger rolls', 'dog'],
   [/\bhot\s*dogs?\b/g, 'frankfurter'],
   [/\bhamburger\s+meat\b/g, 'ground beef'],
   // Mixed berries (plural: the fruit, not a "mixed berry" flavour) are berries; the catalog has no mix of them.
@@ -81,7 +83,7 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bcapsicums?\b/g, 'sweet peppers'],
   [/\bhot\s+chips\b/g, 'french fries'],
   [/\bpaw\s*paws?\b/g, 'papaya'],
-  [/\bsnags\b/g, 'sausages'],
+  [/\bsnags?\b/g, 'sausages'],
   [/\bbrown\s+bread\b/g, 'wheat bread'],
   [/\bdouble\s+cream\b/g, 'heavy cream'],
   [/\bsingle\s+cream\b/g, 'light cream'],
@@ -150,7 +152,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bbangers?\b/g, 'pork sausage'],
   // Breakfast sausage, and sausage links or patties of no other kind, are pork sausage links and patties.
   [/\bbreakfast\s+sausages?(?:\s+(?:links?|patty|patties))?\b/g, 'pork sausage link patty', 'sausage'],
-  [/(?<!\b(?:italian|turkey|chicken|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+)\bsausage\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
+  // (The meat named before the links stops it even misspelt: "turky sausage links", "chiken sausage patties".)
+  [/\bsausage(?<!\b(?:italian|turk[a-z]*|chi?c?k[a-z]*|beef|pork|polish|smoked|vegetarian|veggie|meatless|vegan|venison|link)\s+sausage)\s+(?:links?|patty|patties)\b/g, 'pork sausage link patty', 'sausage'],
   // "swede mash", "carrot mash": that vegetable mashed; "mash" alone (or after "bangers and") is mashed potatoes.
   [/(?<!\b(?:and|n|with|of|potato|potatoes|a|some|the)\s+)\b([a-z]{3,})\s+mash\b/g, '$1 mashed', 'mash'],
   [/\bmash\b/g, 'mashed potatoes'],
@@ -237,8 +240,13 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bvictoria\s+sponge(?:\s+cake)?\b/g, 'sponge cake', 'victoria'],
   [/\b(?:egg\s+)?custard\s+tarts?\b/g, 'egg custard pie', 'tart'],
   // Further brands and British and Australian names, from this round's own probes.
+  // Diet and zero sodas other than colas are USDA's low calorie "other than cola or pepper" (Diet Mountain Dew with its caffeine).
+  [/\bdiet\s+(?:mountain\s+dew|mtn\s+dew)\b/g, 'low calorie carbonated beverage other than cola or pepper contains caffeine', 'dew'],
+  [/\bdiet\s+(?:sprite|7\s*-?\s*up|seven\s+up|ginger\s+ale|root\s+beer|orange\s+soda|fanta|sierra\s+mist|cream\s+soda)\b|\b(?:sprite|7\s*-?\s*up|fanta)\s+zero\b/g, 'low calorie carbonated beverage other than cola or pepper without caffeine'],
   [/\b(?:7\s*-?\s*up|seven\s+up)\b/g, 'lemon-lime soda'],
-  [/\bdr\.?\s+pepper\b/g, 'carbonated pepper-type', 'pepper'],
+  // Dr Pepper (misspelt or not) and Mr Pibb are the pepper-type soda; diet Dr Pepper the low calorie one, with its caffeine.
+  [/\bdiet\s+dr\.?\s*pepp?ers?\b/g, 'low calorie pepper-type carbonated beverage contains caffeine', 'dr'],
+  [/\bdr\.?\s*pepp?ers?\b|\bmr\.?\s*pibb\b|\bpibb(?:\s+xtra)?\b/g, 'pepper-type carbonated beverage'],
   [/\bmountain\s+dew\b/g, 'citrus soft drink with caffeine', 'dew'],
   [/\bkool\s*-?\s*aid\b/g, 'fruit-flavored drink', 'aid'],
   [/\b(?:ben\s*(?:and|&|n)?\s*jerry'?s?|h[aä]agen[-\s]?dazs)\b/g, 'ice cream'],
@@ -394,13 +402,58 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bmarshmallow\s+(?:fluff|creme|spread)\b/g, 'marshmallow cream topping', 'marshmallow'],
   [/\brice[-\s]?a[-\s]?roni\b/g, 'rice and vermicelli mix', 'roni'],
   // "90 lean" and "90/10" ground beef are USDA's "90% lean meat / 10% fat".
-  [/\b([5-9]\d)\s*(?:%\s*)?lean\b|\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|ground|hamburger|mince)\b)/g, '$1$2% lean meat', 'lean'],
+  [/\b([5-9]\d)\s*(?:%\s*)?lean\b/g, '$1% lean meat', 'lean'],
+  // The ratio said before or after the meat ("80/20 ground beef", "a hamburger patty 90/10"), "lean" said or not:
+  // "80% lean", which beef's "80% lean meat / 20% fat" and turkey's "85% lean, 15% fat" both have.
+  [/\b([5-9]\d)\s*\/\s*\d{1,2}\b(?=.*\b(?:beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b)/g, '$1% lean', '/'],
+  [/\b(beef|turkey|ground|hamburger|burgers?|mince|patt(?:y|ies))\b(.*?)\b([5-9]\d)\s*\/\s*\d{1,2}\b/g, '$1$2$3% lean', '/'],
   // Chicken and turkey "white meat" is USDA's "light meat" (its nuggets, tenders and patties keep "white meat").
   [/\bwhite\s+meat\b(?!.*\b(?:nuggets?|tenders?|strips?|patt(?:y|ies)|fingers?)\b)(?=.*\b(?:chicken|turkey|roast(?:ed)?|baked)\b|(?<=\b(?:chicken|turkey|roast(?:ed)?)\b.*))/g, 'light meat', 'white'],
   // Sugar-free pudding is USDA's low calorie pudding.
   [/\bsugar[-\s]?free\b(?=(?:\s+\w+)?\s+puddings?\b)/g, 'low calorie', 'free'],
   // A whole chicken is USDA's broiler or fryer, meat and skin (not "whole grain" or "whole milk").
   [/\bwhole\s+chickens?\b(?!\s+(?:soup|noodle|sandwich|wings?|legs?|breasts?|thighs?))/g, 'chicken broilers or fryers meat and skin', 'whole'],
+  // blind6 (session 15): British, Australian, New Zealand and Canadian names USDA names otherwise.
+  // A muesli bar is the granola bar; Kraft Dinner the boxed macaroni and cheese made up; a chook a whole
+  // chicken (meat and skin); granary bread the multi-grain loaf; kumara the sweet potato; an icy pole the
+  // ice pop; bicarbonate of soda (bicarb, bread soda) baking soda; peameal bacon Canadian bacon; chip-shop
+  // chips fast-food fries; homo (homogenised) milk whole milk; demerara and muscovado sugar the turbinado
+  // and brown sugars; mature and vintage cheddar the sharp one.
+  [/\bmuesli\s+bars?\b/g, 'granola bar', 'muesli'],
+  [/\bkraft\s+dinners?\b/g, 'macaroni and cheese box mix prepared', 'kraft'],
+  [/\b(?:roast(?:ed)?\s+)?chooks?\b/g, 'chicken broilers or fryers meat and skin roasted', 'chook'],
+  [/\bgranary\b/g, 'multi-grain', 'granary'],
+  [/\bkumaras?\b/g, 'sweet potato', 'kumara'],
+  [/\bicy\s+poles?\b/g, 'frozen novelties ice pop', 'icy'],
+  [/\bbicarbonate\s+of\s+soda\b|\bbicarb(?:onate)?(?:\s+soda)?\b|\bbread\s+soda\b|\bsodium\s+bicarbonate\b/g, 'baking soda'],
+  [/\bpea\s*meal\s+bacon\b/g, 'canadian bacon', 'meal'],
+  [/\b(?:chip\s*shop|chippy|chipper)\s+chips\b/g, 'fast foods french fries', 'chip'],
+  [/\bhomo(?:geni[sz]ed)?\s+milk\b/g, 'whole milk', 'homo'],
+  [/\bdemerara\b/g, 'turbinado', 'demerara'],
+  [/\b(?:light|dark)?\s*muscovado\b/g, 'brown', 'muscovado'],
+  [/\b(?:extra\s+)?(?:mature|vintage)\s+(?=(?:white\s+)?cheddar\b)/g, 'sharp ', 'cheddar'],
+  // Australian names of chains (Maccas, Hungry Jack's: McDonald's, Burger King) and Milo, the chocolate malted drink.
+  [/\bmacc?as\b/g, 'mcdonalds', 'mac'],
+  [/\bhungry\s+jacks?\b/g, 'burger king', 'hungry'],
+  [/\bmilo\b/g, 'chocolate malted drink mix', 'milo'],
+  // blind6 (session 15): what Americans call a food USDA names otherwise. Caramel corn is the caramel-coated
+  // popcorn; creamed corn the cream-style corn; store-bought the commercial product; a powdered-sugar or
+  // cinnamon-sugar doughnut the sugared one (Dr Pepper and diet sodas: with the other sodas above).
+  [/\bcaramel\s+corn\b/g, 'caramel popcorn', 'caramel'],
+  [/\bcreamed\s+corn\b/g, 'corn cream style', 'creamed'],
+  [/\b(?:store|shop)[-\s]?bought\b/g, 'commercial', 'bought'],
+  // Fanta is the orange soda (its other flavours named); A&W (read "aw") the maker of the root beer and cream soda.
+  [/\bfanta(?:\s+orange)?\b(?!\s+(?:grape|pineapple|strawberry))/g, 'orange carbonated beverage', 'fanta'],
+  [/\baw\s+(?=(?:root\s+beer|cream\s+soda)\b)/g, '', 'aw'],
+  [/\b(?:powdered|confectioners?'?|icing|cinnamon)\s+sugar\s+(?=(?:donuts?|doughnuts?)\b)/g, 'sugared ', 'sugar'],
+  // Words typed for the food word they sound like: a stake is a steak (but Loma Linda's Swiss Stake), a serial a
+  // cereal. (Not muscles for mussels: Muscle Milk.)
+  [/\bstake(?<!\bswiss\s+stake)s?\b/g, 'steak', 'stake'],
+  // Wendy's cheeseburgers are its hamburgers with cheese ("WENDY'S, Jr. Hamburger, with cheese").
+  [/\b(wend(?:y|ys|ie)s?\b.*?)\bcheeseburgers?\b/g, '$1hamburger with cheese', 'cheeseburger'],
+  // Black coffee is coffee with nothing added; elsewhere black names the variety (black beans, olives, tea).
+  [/\bblack\s+(?=(?:brewed\s+)?coffees?\b)|\b(coffees?\s+)black\b/g, '$1', 'black'],
+  [/\bserials?\b/g, 'cereal', 'serial'],
   // Unseen set (session 15): household, British and brand names USDA files under another name.
   // Crab (seafood) sticks and krab are the imitation crab; ghee is clarified butter, USDA's anhydrous butter oil.
   [/\b(?:crab|seafood)\s+sticks?\b|\bkrab\b|\bimitation\s+crab(?:\s*meat)?\b/g, 'crab imitation surimi', 'ab'],
@@ -414,9 +467,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bshredded\s+wheat\b/g, 'shredded wheat cereals ready-to-eat', 'shredded'],
   // A bun for a burger or a hot dog (made "frankfurter" above) is USDA's hamburger or hotdog roll.
   [/\b(?:hamburger|burger|frankfurter|hotdog)\s+(?:buns?|rolls?)\b/g, 'rolls hamburger or hotdog', 'bun'],
-  // Stackable crisps made from dried potato; Fanta and Sunkist are the orange soda.
+  // Stackable crisps made from dried potato; Sunkist is the orange soda (Fanta: above, with its flavours).
   [/\bpringles?\b/g, 'potato chips made from dried potatoes', 'pringle'],
-  [/\b(?:fanta|sunkist)(?:\s+orange)?(?:\s+(?:soda|pop|drink))?\b/g, 'carbonated orange'],
+  [/\bsunkist(?:\s+orange)?(?:\s+(?:soda|pop|drink))?\b/g, 'carbonated orange'],
   // A vegetable by its colour: a red, green, yellow or orange pepper is the sweet (bell) pepper, not the
   // cayenne spice (flakes, crushed, hot or chili peppers keep their words); an onion's colour (red, white,
   // yellow, brown, Spanish) is not in USDA's names, whose onions are all colours.
@@ -509,4 +562,10 @@ export const WORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   steamed: ['moist', 'heat'],
   poached: ['moist', 'heat'],
   crunchi: ['chunk', 'chunki'],
+  // blind6 (session 15): a bun is USDA's roll; chewy is its soft (granola bars); a skinless piece of poultry
+  // its "meat only"; a bottled drink its ready-to-drink one.
+  bun: ['roll'],
+  chewi: ['soft'],
+  skinless: ['onli'],
+  bottled: ['readi'],
 };

@@ -261,7 +261,7 @@ export const SIZE_WORDS = stems('small medium large big little jumbo giant regul
  * was asked ("fresh strawberries", "homemade", "leftover").
  */
 export const OPTIONAL_WORDS = stems(
-  'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli black ' +
+  'fresh homemade leftover leftovers organic plain simple hot cold warm chopped diced cubed natural regular normal typical deli drained rinsed ' +
     'standard usual ordinary classic my our lovely nice tasty healthy quick iced sliced shredded grated halved quartered ' +
     'easy big small medium large little jumbo giant crispy crisp crunchy crumbled crushed thin thick thinly thickly ' +
     'spicy mild tiny fun size sized party family sharing bite homestyle authentic artisan gourmet premium deluxe crusty fluffy yummy delicious ' +
