@@ -107,31 +107,37 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
 
   // The SDK, the tools and their schemas are loaded by the first /mcp request rather than at every start.
   let serving: Promise<McpServing> | undefined;
+  /** The serving once loaded, taken without awaiting its promise again. */
+  let ready: McpServing | undefined;
   const mcpServing = () =>
-    (serving ??= import('./serving.js').then(({ createMcpServing }) =>
-      createMcpServing({ deps, views: options.views, bodyLimit: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') }),
-    ));
+    (serving ??= import('./serving.js').then(async ({ createMcpServing }) => {
+      ready = await createMcpServing({ deps, views: options.views, bodyLimit: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') });
+      return ready;
+    }));
   app.addHook('onClose', async () => {
     if (serving) await (await serving).close();
   });
 
+  /** The AuthInfo the SDK's handlers read of a POST with a caller (its `extra` is the McpCall the tools read). */
+  const authInfoOf = (call: McpCall): AuthInfo => ({
+    token: '',
+    clientId: call.caller.clientId,
+    scopes: [...call.caller.scopes],
+    resource: new URL(resource.resource),
+    resourceMetadataUrl: resource.metadataUrl,
+    extra: call as unknown as Record<string, unknown>,
+  });
+
   const serve = async (request: FastifyRequest, reply: FastifyReply, call?: McpCall) => {
-    const authInfo: AuthInfo | undefined = call && {
-      token: '',
-      clientId: call.caller.clientId,
-      scopes: [...call.caller.scopes],
-      resource: new URL(resource.resource),
-      resourceMetadataUrl: resource.metadataUrl,
-      extra: call as unknown as Record<string, unknown>,
-    };
     const message = parsedMessage(request);
-    const served = await mcpServing();
+    const served = ready ?? (await mcpServing());
     // A 2025-era tool call, the hot path: answered by the process's tool server, no web Request or
     // Response; as bytes, so the Content-Type stays the SDK's `application/json` (no charset added).
-    if (authInfo && served.toolCallable(request, message, call)) {
-      const { status, text } = await served.callTool(message, authInfo);
-      return reply.code(status).header('content-type', 'application/json').send(Buffer.from(text));
+    if (call && served.toolCallable(request, message, call)) {
+      const { status, body } = await served.callTool(message, call, () => authInfoOf(call));
+      return reply.code(status).header('content-type', 'application/json').send(body);
     }
+    const authInfo = call && authInfoOf(call);
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
     const response = await served.answer(request, web, message, call, authInfo);
     return reply.send(call ? await afterFirstEvent(response) : response);
