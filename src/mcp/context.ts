@@ -11,7 +11,7 @@ import { quotaFields } from '../api/steps/quota-fields.js';
 import { loadCaller } from '../api/steps/load-caller.js';
 import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
 import { recordCall } from '../api/steps/record-usage.js';
-import { requireScopes } from '../api/steps/require-scopes.js';
+import { requireScopesNow } from '../api/steps/require-scopes.js';
 import type { UsageLedger } from '../api/usage-ledger.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
@@ -154,7 +154,17 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       protectedMcp.addHook('onRequest', readBearerToken(options.findAccessToken, resource));
       protectedMcp.addHook('onRequest', checkAudience(resource));
       protectedMcp.addHook('onRequest', loadCaller(options.findUser, resource));
-      protectedMcp.addHook('preHandler', requireScopes(resource, toolScopes, { askForGranted: true }));
+      // Done at once, in a callback hook: no promise made for it on every POST.
+      const scopesStep = requireScopesNow(resource, toolScopes, { askForGranted: true });
+      protectedMcp.addHook('preHandler', (request, _reply, done) => {
+        try {
+          scopesStep(request);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
+      });
       // The RateLimit fields, as on the API: after the tool calls of this POST were counted.
       protectedMcp.addHook('onSend', quotaFields(options.usage, config.quotas));
       protectedMcp.post(MCP_PATH, { schema: { hide: true } }, (request, reply) => {
