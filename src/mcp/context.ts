@@ -6,11 +6,11 @@ import { callerOf } from '../api/caller.js';
 import { markJsonReplies } from '../api/context.js';
 import type { ProtectedResource } from '../api/protected-resource.js';
 import { checkAudience } from '../api/steps/check-audience.js';
-import { enforceQuota } from '../api/steps/enforce-quota.js';
+import { enforceQuotaNow } from '../api/steps/enforce-quota.js';
 import { quotaFields } from '../api/steps/quota-fields.js';
 import { loadCaller } from '../api/steps/load-caller.js';
 import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
-import { recordCall } from '../api/steps/record-usage.js';
+import { recordCallNow } from '../api/steps/record-usage.js';
 import { requireScopesNow } from '../api/steps/require-scopes.js';
 import type { UsageLedger } from '../api/usage-ledger.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -103,7 +103,7 @@ async function afterFirstEvent(response: Response): Promise<Response> {
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
-  const quota = enforceQuota(options.usage, config.quotas, resource);
+  const quota = enforceQuotaNow(options.usage, config.quotas, resource);
 
   // The SDK, the tools and their schemas are loaded by the first /mcp request rather than at every start.
   let serving: Promise<McpServing> | undefined;
@@ -171,7 +171,7 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
         const caller = callerOf(request);
         const steps: ToolCallSteps = {
           enforceQuota: () => quota(request),
-          recordCall: (tool, status, durationMs, activity) => recordCall(options.usage, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
+          recordCall: (tool, status, durationMs, activity) => recordCallNow(options.usage, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
           logError: (error) => request.log.error({ err: error }, 'MCP tool failed'),
         };
         return serve(request, reply, { caller, steps });

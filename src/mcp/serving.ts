@@ -334,17 +334,24 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
       (version) => classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: KEPT_TOOL, arguments: {} } } }).kind === 'legacy',
     ),
   );
-  /** A kept result's answer, after the quota step and with the usage record, as the tool would; undefined to run the call. */
-  const answerKept = async (message: JSONRPCRequest, call: McpCall, result: KeptResult): Promise<Buffer | undefined> => {
+  /**
+   * A kept result's answer, after the quota step and with the usage record, as the tool would;
+   * undefined to run the call. At once when the quota admits the call at once (the usual case).
+   */
+  const answerKept = (message: JSONRPCRequest, call: McpCall, result: KeptResult): Buffer | undefined | Promise<Buffer | undefined> => {
     const started = performance.now();
+    let admitted: void | Promise<void>;
     try {
-      await call.steps.enforceQuota();
+      admitted = call.steps.enforceQuota();
     } catch {
       // Refused (or failed): the call goes the whole way, which answers that as it always does.
       return undefined;
     }
-    await call.steps.recordCall(result.call.tool, result.call.status, performance.now() - started, result.call.activity);
-    return keptAnswer(result, message.id);
+    const answer = (): Buffer => {
+      call.steps.recordCall(result.call.tool, result.call.status, performance.now() - started, result.call.activity);
+      return keptAnswer(result, message.id);
+    };
+    return admitted instanceof Promise ? admitted.then(answer, () => undefined) : answer();
   };
   return {
     callTool: async (message, call, authInfoOf) => {
@@ -352,7 +359,8 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
         const key = keptResultKey(message, call);
         if (key !== undefined) {
           const result = kept.get(key);
-          const body = result && (await answerKept(message, call, result));
+          const quick = result && answerKept(message, call, result);
+          const body = quick instanceof Promise ? await quick : quick;
           if (body !== undefined) return { status: 200, body };
           const version = kept.version;
           const authInfo = authInfoOf();
