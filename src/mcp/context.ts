@@ -6,12 +6,12 @@ import { callerOf } from '../api/caller.js';
 import { markJsonReplies } from '../api/context.js';
 import type { ProtectedResource } from '../api/protected-resource.js';
 import { checkAudience } from '../api/steps/check-audience.js';
-import { enforceQuota } from '../api/steps/enforce-quota.js';
+import { enforceQuotaNow } from '../api/steps/enforce-quota.js';
 import { quotaFields } from '../api/steps/quota-fields.js';
 import { loadCaller } from '../api/steps/load-caller.js';
 import { readBearerToken, type FindAccessToken } from '../api/steps/read-bearer-token.js';
-import { recordCall } from '../api/steps/record-usage.js';
-import { requireScopes } from '../api/steps/require-scopes.js';
+import { recordCallNow } from '../api/steps/record-usage.js';
+import { requireScopesNow } from '../api/steps/require-scopes.js';
 import type { UsageLedger } from '../api/usage-ledger.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Config } from '../config.js';
@@ -103,35 +103,41 @@ async function afterFirstEvent(response: Response): Promise<Response> {
 export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions): Promise<void> {
   const { resource, config, db } = options;
   const deps = { catalog: options.catalog, appUrl: config.appUrl, db, responseBudget: RESPONSE_BUDGET_CHARS - RESULT_ENVELOPE_RESERVE };
-  const quota = enforceQuota(options.usage, config.quotas, resource);
+  const quota = enforceQuotaNow(options.usage, config.quotas, resource);
 
   // The SDK, the tools and their schemas are loaded by the first /mcp request rather than at every start.
   let serving: Promise<McpServing> | undefined;
+  /** The serving once loaded, taken without awaiting its promise again. */
+  let ready: McpServing | undefined;
   const mcpServing = () =>
-    (serving ??= import('./serving.js').then(({ createMcpServing }) =>
-      createMcpServing({ deps, views: options.views, bodyLimit: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') }),
-    ));
+    (serving ??= import('./serving.js').then(async ({ createMcpServing }) => {
+      ready = await createMcpServing({ deps, views: options.views, bodyLimit: MCP_BODY_LIMIT, onerror: (error) => app.log.debug({ err: error }, 'MCP request refused') });
+      return ready;
+    }));
   app.addHook('onClose', async () => {
     if (serving) await (await serving).close();
   });
 
+  /** The AuthInfo the SDK's handlers read of a POST with a caller (its `extra` is the McpCall the tools read). */
+  const authInfoOf = (call: McpCall): AuthInfo => ({
+    token: '',
+    clientId: call.caller.clientId,
+    scopes: [...call.caller.scopes],
+    resource: new URL(resource.resource),
+    resourceMetadataUrl: resource.metadataUrl,
+    extra: call as unknown as Record<string, unknown>,
+  });
+
   const serve = async (request: FastifyRequest, reply: FastifyReply, call?: McpCall) => {
-    const authInfo: AuthInfo | undefined = call && {
-      token: '',
-      clientId: call.caller.clientId,
-      scopes: [...call.caller.scopes],
-      resource: new URL(resource.resource),
-      resourceMetadataUrl: resource.metadataUrl,
-      extra: call as unknown as Record<string, unknown>,
-    };
     const message = parsedMessage(request);
-    const served = await mcpServing();
+    const served = ready ?? (await mcpServing());
     // A 2025-era tool call, the hot path: answered by the process's tool server, no web Request or
     // Response; as bytes, so the Content-Type stays the SDK's `application/json` (no charset added).
-    if (authInfo && served.toolCallable(request, message, call)) {
-      const { status, text } = await served.callTool(message, authInfo);
-      return reply.code(status).header('content-type', 'application/json').send(Buffer.from(text));
+    if (call && served.toolCallable(request, message, call)) {
+      const { status, body } = await served.callTool(message, call, () => authInfoOf(call));
+      return reply.code(status).header('content-type', 'application/json').send(body);
     }
+    const authInfo = call && authInfoOf(call);
     const web = webRequest(config.appUrl, request, reply, message !== undefined);
     const response = await served.answer(request, web, message, call, authInfo);
     return reply.send(call ? await afterFirstEvent(response) : response);
@@ -148,14 +154,24 @@ export async function mcpRoutes(app: FastifyInstance, options: McpRoutesOptions)
       protectedMcp.addHook('onRequest', readBearerToken(options.findAccessToken, resource));
       protectedMcp.addHook('onRequest', checkAudience(resource));
       protectedMcp.addHook('onRequest', loadCaller(options.findUser, resource));
-      protectedMcp.addHook('preHandler', requireScopes(resource, toolScopes, { askForGranted: true }));
+      // Done at once, in a callback hook: no promise made for it on every POST.
+      const scopesStep = requireScopesNow(resource, toolScopes, { askForGranted: true });
+      protectedMcp.addHook('preHandler', (request, _reply, done) => {
+        try {
+          scopesStep(request);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
+      });
       // The RateLimit fields, as on the API: after the tool calls of this POST were counted.
       protectedMcp.addHook('onSend', quotaFields(options.usage, config.quotas));
       protectedMcp.post(MCP_PATH, { schema: { hide: true } }, (request, reply) => {
         const caller = callerOf(request);
         const steps: ToolCallSteps = {
           enforceQuota: () => quota(request),
-          recordCall: (tool, status, durationMs, activity) => recordCall(options.usage, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
+          recordCall: (tool, status, durationMs, activity) => recordCallNow(options.usage, request, { route: `${MCP_PATH} ${tool.name}`, status, durationMs, activity }),
           logError: (error) => request.log.error({ err: error }, 'MCP tool failed'),
         };
         return serve(request, reply, { caller, steps });

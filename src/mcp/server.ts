@@ -11,9 +11,10 @@ import { byToolName, MCP_TOOLS, type McpTool, type McpToolDeps } from './tools.j
 
 /** What one tool call does around the operation: the quota step before, the usage record after. */
 export interface ToolCallSteps {
-  enforceQuota(): Promise<void>;
-  /** `activity` is what the call did, for the person's history (api/activity.ts). */
-  recordCall(tool: McpTool, status: number, durationMs: number, activity: Activity): Promise<void>;
+  /** Done at once (returns) unless it waits (returns a promise); throws or rejects to refuse the call. */
+  enforceQuota(): void | Promise<void>;
+  /** `activity` is what the call did, for the person's history (api/activity.ts); buffered at once. */
+  recordCall(tool: McpTool, status: number, durationMs: number, activity: Activity): void;
   logError(error: unknown): void;
 }
 
@@ -108,7 +109,7 @@ export function createLarderMcpServer(options: LarderMcpServerOptions): McpServe
       } catch (error) {
         outcome = failure(error, steps);
       }
-      await steps.recordCall(tool, outcome.status, performance.now() - started, activity);
+      steps.recordCall(tool, outcome.status, performance.now() - started, activity);
       options.made?.(context, outcome.result, { tool, status: outcome.status, activity });
       return outcome.result;
     };

@@ -38,9 +38,10 @@ export interface McpCall {
 export interface McpServing {
   /**
    * The JSON-RPC response to a 2025-era `tools/call` POST that the SDK's transport would
-   * answer with that response in JSON (`toolCallable`): its status and serialized text.
+   * answer with that response in JSON (`toolCallable`): its status and bytes. `authInfo`
+   * makes the POST's AuthInfo, needed only when the call runs (not for a kept result).
    */
-  callTool(message: JSONRPCRequest, authInfo: AuthInfo): Promise<{ status: number; text: string }>;
+  callTool(message: JSONRPCRequest, call: McpCall, authInfo: () => AuthInfo): Promise<{ status: number; body: Buffer }>;
   /** Whether `callTool` answers this POST: any other goes to `answer`. */
   toolCallable(request: FastifyRequest, message: unknown, call: McpCall | undefined): message is JSONRPCRequest;
   /** The answer to one /mcp request; `message` is its parsed JSON-RPC body, if it had one. */
@@ -126,9 +127,34 @@ const RESULT_TAIL = ',"jsonrpc":"2.0","id":';
 
 /** A kept result, valid while the catalog version it was made from is current (RecentValues). */
 interface KeptResult {
-  /** The JSON text of the JSON-RPC result, as answered with. */
-  text: string;
+  /**
+   * The last answer made from it: the JSON-RPC response's bytes, as sent, ending with the
+   * id of the call it answered and `}`. Never changed once sent: an answer to another id
+   * is a new Buffer (keptAnswer), which then becomes the one kept.
+   */
+  answer: Buffer;
+  /** Where the id starts in `answer` (the bytes before it are the same for every call). */
+  idAt: number;
+  /** The id's JSON in `answer`. */
+  idJson: string;
   call: MadeCall;
+}
+
+/**
+ * A `tools/call` request whose params are only a `name` and `arguments`, as a client sends
+ * one (no `_meta`, so no 2026-07-28 envelope claim): everything the SDK's JSON-RPC request
+ * schema checks of it (the version, an id that is a string or a safe integer, a method,
+ * params an object, no other member), checked without its zod walk. Of this shape the SDK's
+ * classification (classifyInboundRequest) reads only the MCP-Protocol-Version header.
+ */
+function isPlainToolCall(message: unknown): message is JSONRPCRequest {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return false;
+  for (const key in message) if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
+  const { jsonrpc, id, method, params } = message as Record<string, unknown>;
+  if (jsonrpc !== '2.0' || method !== 'tools/call' || (typeof id !== 'string' && !Number.isSafeInteger(id))) return false;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return false;
+  for (const key in params) if (key !== 'name' && key !== 'arguments') return false;
+  return true;
 }
 
 /**
@@ -171,21 +197,33 @@ class KeptResults {
     return this.results.get(key);
   }
 
-  /** Keeps the result of a call answered with `text` (as made from `version`), if it did its work. */
-  keep(key: string, version: number, id: JSONRPCRequest['id'], text: string, call: MadeCall | undefined): void {
+  /** Keeps the result of a call answered with `answer` (as made from `version`), if it did its work. */
+  keep(key: string, version: number, id: JSONRPCRequest['id'], text: string, answer: Buffer, call: MadeCall | undefined): void {
     if (!call || call.status !== 200 || version !== this.results.version) return;
-    const tail = `${RESULT_TAIL}${JSON.stringify(id)}}`;
-    if (!text.startsWith(RESULT_HEAD) || !text.endsWith(tail)) return;
-    const result = text.slice(RESULT_HEAD.length, -tail.length);
+    const idJson = JSON.stringify(id);
+    if (!text.startsWith(RESULT_HEAD) || !text.endsWith(`${RESULT_TAIL}${idJson}}`)) return;
     // A tool failure is a result too (isError): never kept, it may not happen again.
-    if (result.includes('"isError":true')) return;
-    this.results.keep(key, version, { text: result, call });
+    if (text.slice(RESULT_HEAD.length, -(RESULT_TAIL.length + idJson.length + 1)).includes('"isError":true')) return;
+    this.results.keep(key, version, { answer, idAt: answer.length - Buffer.byteLength(idJson) - 1, idJson, call });
   }
 }
 
-/** A kept result's answer to the call with this id: the same bytes responseText makes. */
-function keptAnswer(kept: KeptResult, id: JSONRPCRequest['id']): string {
-  return `${RESULT_HEAD}${kept.text}${RESULT_TAIL}${JSON.stringify(id)}}`;
+/**
+ * A kept result's answer to the call with this id: the same bytes responseText makes. The
+ * answer last made when the id is the same, else a copy of its bytes up to the id with this
+ * id spliced in (no text encoded again but the id's), kept for the next call in its place.
+ */
+function keptAnswer(kept: KeptResult, id: JSONRPCRequest['id']): Buffer {
+  const idJson = JSON.stringify(id);
+  if (idJson === kept.idJson) return kept.answer;
+  const idBytes = Buffer.byteLength(idJson);
+  const answer = Buffer.allocUnsafe(kept.idAt + idBytes + 1);
+  kept.answer.copy(answer, 0, 0, kept.idAt);
+  answer.write(idJson, kept.idAt);
+  answer[kept.idAt + idBytes] = 0x7d; // }
+  kept.answer = answer;
+  kept.idJson = idJson;
+  return answer;
 }
 
 /**
@@ -286,47 +324,69 @@ export async function createMcpServing(options: { deps: McpToolDeps; views: View
   exchange.onerror = onerror;
   await toolServer.connect(exchange);
   const kept = new KeptResults(deps.catalog);
-  /** A kept result's answer, after the quota step and with the usage record, as the tool would; undefined to run the call. */
-  const answerKept = async (message: JSONRPCRequest, call: McpCall, result: KeptResult): Promise<string | undefined> => {
+  /**
+   * The MCP-Protocol-Version values toolCallable takes for a plain tool call (isPlainToolCall)
+   * without asking the SDK's classification again: those of the server's versions the SDK
+   * classifies as the 2025 era for that shape (no header at all is one too).
+   */
+  const legacyVersions = new Set(
+    exchange.supportedVersions.filter(
+      (version) => classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: KEPT_TOOL, arguments: {} } } }).kind === 'legacy',
+    ),
+  );
+  /**
+   * A kept result's answer, after the quota step and with the usage record, as the tool would;
+   * undefined to run the call. At once when the quota admits the call at once (the usual case).
+   */
+  const answerKept = (message: JSONRPCRequest, call: McpCall, result: KeptResult): Buffer | undefined | Promise<Buffer | undefined> => {
     const started = performance.now();
+    let admitted: void | Promise<void>;
     try {
-      await call.steps.enforceQuota();
+      admitted = call.steps.enforceQuota();
     } catch {
       // Refused (or failed): the call goes the whole way, which answers that as it always does.
       return undefined;
     }
-    await call.steps.recordCall(result.call.tool, result.call.status, performance.now() - started, result.call.activity);
-    return keptAnswer(result, message.id);
+    const answer = (): Buffer => {
+      call.steps.recordCall(result.call.tool, result.call.status, performance.now() - started, result.call.activity);
+      return keptAnswer(result, message.id);
+    };
+    return admitted instanceof Promise ? admitted.then(answer, () => undefined) : answer();
   };
   return {
-    callTool: async (message, authInfo) => {
+    callTool: async (message, call, authInfoOf) => {
       try {
-        const call = authInfo.extra as McpCall | undefined;
-        const key = call && keptResultKey(message, call);
-        if (call && key !== undefined) {
+        const key = keptResultKey(message, call);
+        if (key !== undefined) {
           const result = kept.get(key);
-          const text = result && (await answerKept(message, call, result));
-          if (text !== undefined) return { status: 200, text };
+          const quick = result && answerKept(message, call, result);
+          const body = quick instanceof Promise ? await quick : quick;
+          if (body !== undefined) return { status: 200, body };
           const version = kept.version;
+          const authInfo = authInfoOf();
           const answered = await exchange.exchange(message, authInfo);
-          kept.keep(key, version, message.id, answered, madeCalls.get(authInfo));
-          return { status: 200, text: answered };
+          const answer = Buffer.from(answered);
+          kept.keep(key, version, message.id, answered, answer, madeCalls.get(authInfo));
+          return { status: 200, body: answer };
         }
-        return { status: 200, text: await exchange.exchange(message, authInfo) };
+        return { status: 200, body: Buffer.from(await exchange.exchange(message, authInfoOf())) };
       } catch (error) {
         // As serveLegacyAsJson answers a failure of the SDK's own.
         onerror(error);
-        return { status: 500, text: JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: message.id }) };
+        return { status: 500, body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: message.id })) };
       }
     },
     toolCallable(request, message, call): message is JSONRPCRequest {
       // What the SDK's transport would take and answer with the response in JSON: one
       // request (no batch, no notification) that accepts both JSON and an event stream,
       // in a protocol version the server speaks; anything else gets the SDK's own answer.
-      if (!call || !isLegacyMessage(request, message) || !isJSONRPCRequest(message) || message.method !== 'tools/call') return false;
+      if (!call) return false;
       const accept = request.headers.accept ?? '';
       if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
       const version = request.headers['mcp-protocol-version'];
+      // The usual call, told apart without the SDK's schema checks (isPlainToolCall): the same answer.
+      if (isPlainToolCall(message) && (version === undefined || (typeof version === 'string' && legacyVersions.has(version))) && isJsonContentType(request.headers['content-type'] ?? null)) return true;
+      if (!isLegacyMessage(request, message) || !isJSONRPCRequest(message) || message.method !== 'tools/call') return false;
       return version === undefined || (typeof version === 'string' && exchange.supportedVersions.includes(version));
     },
     answer(request, web, message, call, authInfo) {

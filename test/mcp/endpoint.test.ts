@@ -141,6 +141,10 @@ describe('the /mcp endpoint', () => {
     // What the SDK's transport refuses, it still refuses.
     const version = await postMcp(t, call('search_foods', { query: 'banana' }), { ...auth, 'mcp-protocol-version': '1999-01-01' });
     assert.equal(version.status, 400, version.text);
+    // A plain call under the 2026-07-28 header lacks that era's envelope: refused, never answered as a 2025-era call.
+    const modernHeader = await postMcp(t, call('search_foods', { query: 'banana', limit: 3 }, 41), { ...auth, 'mcp-protocol-version': '2026-07-28' });
+    assert.equal(modernHeader.status, 400, modernHeader.text);
+    assert.equal((modernHeader.message?.error as { code: number }).code, -32602, modernHeader.text);
     const accept = await postMcp(t, call('search_foods', { query: 'banana' }), { ...auth, accept: 'application/json' });
     assert.equal(accept.status, 406, accept.text);
     // Calls in flight at once, every one with id 1: each POST gets the answer to its own query.

@@ -31,7 +31,8 @@ describe('a repeated search_foods call', () => {
     assert.equal(again.status, 200);
     assert.equal(again.headers.get('content-type'), 'application/json');
     assert.equal(again.text, first.text);
-    for (const id of ['a"b\\c', 0, 9007199254740991]) {
+    // Ids of other lengths in bytes (a multi-byte one too), and the first id again after them.
+    for (const id of ['a"b\\c', 0, 9007199254740991, 'ü→1', 'ü→1', 1]) {
       const other = await postMcp(t, call({ query: 'chicken breast roasted', limit: 2 }, id), auth);
       assert.equal(other.text, `${first.text.slice(0, -'1}'.length)}${JSON.stringify(id)}}`);
       assert.deepEqual(other.message?.id, id);
@@ -43,7 +44,7 @@ describe('a repeated search_foods call', () => {
     const rows = await usageRows(user.id);
     assert.deepEqual(
       rows.map((r) => [r.route, Number(r.status)]),
-      Array.from({ length: 6 }, () => ['/mcp search_foods', 200]),
+      Array.from({ length: 9 }, () => ['/mcp search_foods', 200]),
     );
   });
 

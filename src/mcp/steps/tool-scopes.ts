@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { orderScopes, type Scope } from '../../oauth/scopes.js';
-import { findTool } from '../tools.js';
+import { findTool, MCP_TOOLS } from '../tools.js';
 
 /** Each POST's body as parsed JSON (`undefined`: none, or not JSON), parsed once for every step that reads it. */
 const parsedBodies = new WeakMap<FastifyRequest, { message: unknown }>();
@@ -46,5 +46,15 @@ export function calledToolNames(parsed: unknown): string[] {
  * 2025-11-25, "Scope Challenge Handling": 403 with error="insufficient_scope").
  */
 export function toolScopes(request: FastifyRequest): readonly Scope[] {
-  return orderScopes(calledToolNames(parsedMessage(request)).flatMap((name) => findTool(name)?.operation.scopes ?? []));
+  const parsed = parsedMessage(request);
+  // One message (the usual POST): its tool's scopes, ordered once; none for anything but a tools/call.
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const { method, params } = parsed as { method?: unknown; params?: { name?: unknown } };
+    return (method === 'tools/call' && typeof params?.name === 'string' && SCOPES_BY_TOOL.get(params.name)) || NO_SCOPES;
+  }
+  return orderScopes(calledToolNames(parsed).flatMap((name) => findTool(name)?.operation.scopes ?? []));
 }
+
+const NO_SCOPES: readonly Scope[] = Object.freeze([]);
+/** Each tool's scopes in the canonical order, as toolScopes answers for a call of it alone. */
+const SCOPES_BY_TOOL = new Map<string, readonly Scope[]>(MCP_TOOLS.map((tool) => [tool.name, Object.freeze(orderScopes(tool.operation.scopes))]));
