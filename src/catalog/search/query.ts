@@ -1,3 +1,4 @@
+import { PhraseRewriter } from './phrase-rewriter.js';
 import { PHRASE_REWRITES } from './synonyms.js';
 import { normalize, stem, STOPWORDS, words } from './text.js';
 import {
@@ -68,8 +69,8 @@ const CANNED_WEIGHT = 1.2;
 /** "crisp" after the food is the dish or product ("apple crisp", "coffee crisp"), not how crisp it is ("crisp apple"). */
 const CRISP = stem('crisp');
 const NUMBER = /^\d+(?:[./]\d+)*%?$/;
-/** Any of PHRASE_REWRITES' patterns (each alone in a group, so their alternatives stay theirs). */
-const ANY_PHRASE_REWRITE = new RegExp(PHRASE_REWRITES.map(([pattern]) => `(?:${pattern.source})`).join('|'));
+/** PHRASE_REWRITES applied in order, each tried only when the text has a literal its pattern needs. */
+const PHRASE_REWRITER = new PhraseRewriter(PHRASE_REWRITES);
 /** Count words that are amounts whatever follows them ("two eggs", "some grapes"); "half" only before a unit ("half a cup"). */
 /** Words after which "one" is still an amount ("tea and one sugar", "toast plus one egg"). */
 const AMOUNT_BREAKS = new Set(['and', 'n', 'plus', 'with', 'w', 'or', 'then', 'also']);
@@ -120,13 +121,8 @@ function withoutAmounts(tokens: string[]): { kept: string[]; implied: string[] }
  *   parseQuery('a bowl of oatmeal with milk') // oatmeal (core), milk (side)
  */
 export function parseQuery(query: string): ParsedQuery {
-  let text = normalize(query).replace(/&/g, ' and ');
-  // Most queries have no phrase to rewrite: one pass of all the patterns at once tells, and
-  // when none matches the text no rewrite changes it (each is tried on what the ones before
-  // left), so the rewrites one by one run only for a query that has one.
-  if (ANY_PHRASE_REWRITE.test(text)) {
-    for (const [pattern, replacement, needs] of PHRASE_REWRITES) if (needs === undefined || text.includes(needs)) text = text.replace(pattern, replacement);
-  }
+  // Every rewrite in turn, each on what the ones before left (the ones that cannot match skipped).
+  const text = PHRASE_REWRITER.apply(normalize(query).replace(/&/g, ' and '));
   const { kept: tokens, implied } = withoutAmounts(words(text));
 
   const parsed: QueryWord[] = [];
