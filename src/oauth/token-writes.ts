@@ -133,8 +133,11 @@ export class TokenWriteBatch {
   async settled(): Promise<void> {
     const open = this.#open;
     if (open.writes.length > 0) {
+      // On PostgreSQL the batches already on their way are earlier writes too: wait for them as
+      // well as the open one (a revocation must not run while an earlier token save is uncommitted).
+      const onTheirWay = this.#flushed.map((batch) => batch.settled);
       if (this.#mayFlush()) this.#flush();
-      await open.settled;
+      await Promise.all([open.settled, ...onTheirWay]);
     } else if (this.#connection) {
       if (this.#behind) await this.#behind;
     } else if (this.#flushed.length > 0) {

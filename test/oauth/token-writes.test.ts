@@ -342,6 +342,29 @@ describe('token writes with a real oidc-provider', () => {
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   }
 
+  test('settling waits for a batch already on its way as well as the open one: a revocation after it leaves no token of the grant', { skip: testDatabaseKind() !== 'postgres' && 'PostgreSQL: two batches on their way at once' }, async () => {
+    const database = await freshDatabase();
+    const db = database.db;
+    // Batch A (one access token's save) is held up in PostgreSQL for half a second.
+    await sql`CREATE FUNCTION larder_test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER larder_test_slow_insert BEFORE INSERT ON oauth_models FOR EACH ROW WHEN (NEW.payload LIKE '%slow-save%') EXECUTE FUNCTION larder_test_slow_insert()`.execute(db);
+    try {
+      const Adapter = createKyselyAdapter(db);
+      const tokens = new Adapter('AccessToken');
+      const slow = tokens.upsert('at-slow', { jti: 'at-slow', grantId: 'g-1', marker: 'slow-save' }, 600);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // A is on its way
+      const fast = tokens.upsert('at-fast', { jti: 'at-fast', grantId: 'g-1' }, 600); // the open batch
+      await settleTokenWrites(db); // what a revocation awaits before it deletes the grant's rows
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [hashModelId('at-fast'), hashModelId('at-slow')].sort(), 'both saves committed when settled');
+      await db.deleteFrom('oauth_models').where('grant_id', '=', 'g-1').execute();
+      await Promise.all([slow, fast]);
+      assert.deepEqual(await storedIds(database, 'AccessToken'), [], 'nothing of the revoked grant lands after the revocation');
+    } finally {
+      await sql`DROP TRIGGER larder_test_slow_insert ON oauth_models`.execute(db);
+      await sql`DROP FUNCTION larder_test_slow_insert()`.execute(db);
+    }
+  });
+
   test('concurrent exchanges and refreshes all succeed, and every token answered is stored', async () => {
     const minted = await Promise.all(Array.from({ length: 24 }, mintCode));
     const exchanged = await Promise.all(minted.map(({ code }) => token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri })));
