@@ -365,6 +365,27 @@ describe('token writes with a real oidc-provider', () => {
     }
   });
 
+  test('a batch that writes a row a batch on its way writes waits for it: a refresh token consumed while its save is still on its way is consumed, not refused', { skip: testDatabaseKind() !== 'postgres' && 'PostgreSQL: two batches on their way at once' }, async () => {
+    const database = await freshDatabase();
+    const db = database.db;
+    await sql`CREATE FUNCTION larder_test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER larder_test_slow_insert BEFORE INSERT ON oauth_models FOR EACH ROW WHEN (NEW.payload LIKE '%slow-save%') EXECUTE FUNCTION larder_test_slow_insert()`.execute(db);
+    try {
+      const Adapter = createKyselyAdapter(db);
+      const tokens = new Adapter('RefreshToken');
+      const saved = tokens.upsert('rt-slow', { jti: 'rt-slow', grantId: 'g-1', marker: 'slow-save' }, 600);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the save is on its way
+      // Run beside it, the consume's UPDATE would find no committed row and be taken for a replay.
+      await tokens.consume('rt-slow');
+      await saved;
+      const [row] = await db.selectFrom('oauth_models').select('consumed_at').where('model', '=', 'RefreshToken').execute();
+      assert.notEqual(row?.consumed_at ?? null, null, 'consumed after the save committed');
+    } finally {
+      await sql`DROP TRIGGER larder_test_slow_insert ON oauth_models`.execute(db);
+      await sql`DROP FUNCTION larder_test_slow_insert()`.execute(db);
+    }
+  });
+
   test('concurrent exchanges and refreshes all succeed, and every token answered is stored', async () => {
     const minted = await Promise.all(Array.from({ length: 24 }, mintCode));
     const exchanged = await Promise.all(minted.map(({ code }) => token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri })));
