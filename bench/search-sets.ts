@@ -25,7 +25,7 @@ export const SEARCH_SETS: readonly JudgedSet[] = [
   { name: 'eighth (issue 10, eighth round)', file: path.join(repoRoot, 'bench', 'search-eighth.json'), blind: false },
   { name: 'eighth, second batch', file: path.join(repoRoot, 'bench', 'search-eighth-b.json'), blind: false },
   { name: 'survey (issue 10, session 14)', file: path.join(repoRoot, 'bench', 'search-survey.json'), blind: false },
-  { name: 'day (blind)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: true },
+  { name: 'day (issue 10; tuned on in session 15)', file: path.join(repoRoot, 'bench', 'search-day.json'), blind: false },
   { name: 'unseen (issue 10; tuned on in session 15)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), blind: false },
   { name: 'blind3 (issue 10, session 13; tuned on from round 9)', file: path.join(repoRoot, 'bench', 'search-blind3.json'), blind: false },
   { name: 'blind4 (issue 10, session 13; tuned on from session 14)', file: path.join(repoRoot, 'bench', 'search-blind4.json'), blind: false },
