@@ -178,6 +178,10 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\b(turkey|chicken|lamb|pork|bison|venison|elk)\s+burgers?\b/g, 'ground $1 patty', 'burger'],
   // Toast is toasted bread ("whole wheat toast", "a slice of toast"); after another food it is
   // what that food is on ("avocado toast", "peanut butter toast"); some dishes are named after it.
+  // Butter spread on bread is a side, not the food: "buttered toast", "a buttered roll" are the bread.
+  [/\bbuttered\s+(?=(?:toast|bread|rolls?|bagels?|(?:english\s+)?muffins?|crumpets?|baps?|buns?)\b)/g, '', 'buttered'],
+  // A shot after a drink is its serving: "an espresso shot", "a double espresso shot".
+  [/\b(espresso|ristretto|wheatgrass|vodka|tequila|whiskey|whisky|rum|gin)\s+shots?\b/g, '$1', 'shot'],
   [/(^|\d\s*|\b(?:of|a|an|slices?|pieces?|rounds?|white|wheat|whole\s*wheat|wholemeal|whole\s*grain|multi-?grain|rye|sourdough|brown|raisin|texas|italian|granary|seeded|gluten[-\s]free|buttered|dry|plain|hot)\s+)toast\b(?!\s+crunch)/g, '$1toasted bread', 'toast'],
   [/(?<!(?:french|melba|cinnamon)\s+)\btoast\b(?!\s+crunch)/g, 'with toasted bread', 'toast'],
   // Every shake is a milk shake: USDA names the fast-food ones "shake" alone ("Beverages, shake, fast food, strawberry").
