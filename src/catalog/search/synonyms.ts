@@ -201,6 +201,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // Session 13 (blind3's misses, by family): brands and British names of everyday foods that USDA
   // lists generically or under their American name.
   // Crisps and biscuits.
+  // Biscuits had with tea or coffee are the British sweet biscuits, cookies (not the American scone-like bread).
+  [/\bbiscuits?(?=\s+(?:with|and)\s+(?:(?:my|a|an|some|the)\s+)?(?:cup\s+of\s+|mug\s+of\s+)?(?:tea|cuppa|coffee|brew)\b)/g, 'cookies', 'biscuit'],
   [/\bwalkers(?:\s+(?:crisps|ready\s+salted))?\b/g, 'potato chips', 'walkers'],
   [/\b(?:wotsits|quavers|cheesy\s+puffs)\b/g, 'cheese flavor puffs'],
   [/\bhob\s*nobs?\b/g, 'oatmeal cookies', 'nob'],
