@@ -203,6 +203,9 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // A pizza named for its style is its topping as USDA names it: a margherita (tomato, mozzarella, basil) is a
   // cheese pizza; KASHI alone names one "Margherita".
   [/(?<!\bkashi\s+)\b(?:margh?erita|margarita)\s+pizzas?\b|(?<!\bkashi\s+)\bpizzas?\s+(?:margh?erita|margarita)\b/g, 'cheese pizza', 'pizza'],
+  // Crackers after "and" are a side, as after "with": "cheese and crackers", "soup and crackers" are the first food
+  // (not a cracker sandwich filled with it).
+  [/\b(?:and|&|n)\s+crackers\b/g, 'with crackers', 'crackers'],
   // Crisps and biscuits.
   // Biscuits had with tea or coffee are the British sweet biscuits, cookies (not the American scone-like bread).
   [/\bbiscuits?(?=\s+(?:with|and)\s+(?:(?:my|a|an|some|the)\s+)?(?:cup\s+of\s+|mug\s+of\s+)?(?:tea|cuppa|coffee|brew)\b)/g, 'cookies', 'biscuit'],
