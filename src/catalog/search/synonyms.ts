@@ -84,6 +84,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   [/\bsilver\s*beet\b/g, 'swiss chard'],
   [/\bcapsicums?\b/g, 'sweet peppers'],
   [/\bhot\s+chips\b/g, 'french fries'],
+  // "A portion of chips", "a plate of chips": the British serving of chips, which are fries (a bag of chips stays either).
+  [/\b(portions?|plates?|platefuls?)\s+of\s+chips\b/g, '$1 of french fries', 'chips'],
   [/\bpaw\s*paws?\b/g, 'papaya'],
   [/\bsnags?\b/g, 'sausages'],
   [/\bbrown\s+bread\b/g, 'wheat bread'],
