@@ -39,7 +39,7 @@ const SETS = [
   // The unseen (mixed) set, blind until session 15 (its blind figure 0.914 / 0.961), then tuned on.
   { label: 'unseen set (tuned on)', file: path.join(repoRoot, 'bench', 'search-unseen.json'), at1: 0.98, at3: 0.99, falseSignal: 0.02, blind: false },
   // The day-logging set, blind until session 15 (its blind figure 0.912 / 0.956), then tuned on.
-  { label: 'day-logging set (tuned on)', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.98, at3: 0.98, falseSignal: 0.02, blind: false },
+  { label: 'day-logging set (tuned on)', file: path.join(repoRoot, 'bench', 'search-day.json'), at1: 0.99, at3: 0.99, falseSignal: 0.02, blind: false },
   // Its first figures 0.841 / 0.894, absent foods told 75%. It judges the Australian Milo absent, which a rule
   // of session 15's blind6 round reads as the chocolate malted drink mix (a judgment the two differ on, left as
   // is while the set is blind): told 70% since.

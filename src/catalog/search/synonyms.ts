@@ -43,7 +43,8 @@ export const PHRASE_REWRITES: ReadonlyArray<readonly [RegExp, string, string?]> 
   // "2 percent milk", "1 per cent": the percentage as USDA writes it.
   [/(\d)\s*(?:percent|per\s+cent|pct)\b/g, '$1%'],
   // An egg sunny side up or over easy, medium or hard is a fried egg: USDA's "Egg, whole, cooked, fried".
-  [/\b(?:sunny[-\s]side[-\s]up|over[-\s](?:easy|medium|hard))\b/g, 'fried'],
+  [/\bsunny[-\s]side[-\s]up\b/g, 'fried', 'sunny'],
+  [/\bover[-\s](?:easy|medium|hard)\b/g, 'fried', 'over'],
   // How a dish was served or how done it is: not a word of any food's name.
   [/\b(?:medium[-\s]rare|well[-\s]done|take[-\s]?out|take[-\s]?away|to\s+go)\b/g, ' '],
   [/\ba\s+la\s+mode\b/g, 'with vanilla ice cream'],
