@@ -32,6 +32,18 @@ async function storedIds(database: TestDatabase, model: string): Promise<string[
   return rows.map((r) => r.id).sort();
 }
 
+/** Runs `body` while PostgreSQL holds up, by half a second each, the inserts of rows whose payload says "slow-save". */
+async function withSlowSaves(db: Db, body: () => Promise<void>): Promise<void> {
+  await sql`CREATE FUNCTION larder_test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(db);
+  await sql`CREATE TRIGGER larder_test_slow_insert BEFORE INSERT ON oauth_models FOR EACH ROW WHEN (NEW.payload LIKE '%slow-save%') EXECUTE FUNCTION larder_test_slow_insert()`.execute(db);
+  try {
+    await body();
+  } finally {
+    await sql`DROP TRIGGER larder_test_slow_insert ON oauth_models`.execute(db);
+    await sql`DROP FUNCTION larder_test_slow_insert()`.execute(db);
+  }
+}
+
 describe('token writes', () => {
   test('a queued write is seen by finds in this process at once, and is in the database when its promise resolves', async () => {
     const database = await freshDatabase();
@@ -346,9 +358,7 @@ describe('token writes with a real oidc-provider', () => {
     const database = await freshDatabase();
     const db = database.db;
     // Batch A (one access token's save) is held up in PostgreSQL for half a second.
-    await sql`CREATE FUNCTION larder_test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(db);
-    await sql`CREATE TRIGGER larder_test_slow_insert BEFORE INSERT ON oauth_models FOR EACH ROW WHEN (NEW.payload LIKE '%slow-save%') EXECUTE FUNCTION larder_test_slow_insert()`.execute(db);
-    try {
+    await withSlowSaves(db, async () => {
       const Adapter = createKyselyAdapter(db);
       const tokens = new Adapter('AccessToken');
       const slow = tokens.upsert('at-slow', { jti: 'at-slow', grantId: 'g-1', marker: 'slow-save' }, 600);
@@ -359,18 +369,13 @@ describe('token writes with a real oidc-provider', () => {
       await db.deleteFrom('oauth_models').where('grant_id', '=', 'g-1').execute();
       await Promise.all([slow, fast]);
       assert.deepEqual(await storedIds(database, 'AccessToken'), [], 'nothing of the revoked grant lands after the revocation');
-    } finally {
-      await sql`DROP TRIGGER larder_test_slow_insert ON oauth_models`.execute(db);
-      await sql`DROP FUNCTION larder_test_slow_insert()`.execute(db);
-    }
+    });
   });
 
   test('a batch that writes a row a batch on its way writes waits for it: a refresh token consumed while its save is still on its way is consumed, not refused', { skip: testDatabaseKind() !== 'postgres' && 'PostgreSQL: two batches on their way at once' }, async () => {
     const database = await freshDatabase();
     const db = database.db;
-    await sql`CREATE FUNCTION larder_test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(db);
-    await sql`CREATE TRIGGER larder_test_slow_insert BEFORE INSERT ON oauth_models FOR EACH ROW WHEN (NEW.payload LIKE '%slow-save%') EXECUTE FUNCTION larder_test_slow_insert()`.execute(db);
-    try {
+    await withSlowSaves(db, async () => {
       const Adapter = createKyselyAdapter(db);
       const tokens = new Adapter('RefreshToken');
       const saved = tokens.upsert('rt-slow', { jti: 'rt-slow', grantId: 'g-1', marker: 'slow-save' }, 600);
@@ -380,10 +385,7 @@ describe('token writes with a real oidc-provider', () => {
       await saved;
       const [row] = await db.selectFrom('oauth_models').select('consumed_at').where('model', '=', 'RefreshToken').execute();
       assert.notEqual(row?.consumed_at ?? null, null, 'consumed after the save committed');
-    } finally {
-      await sql`DROP TRIGGER larder_test_slow_insert ON oauth_models`.execute(db);
-      await sql`DROP FUNCTION larder_test_slow_insert()`.execute(db);
-    }
+    });
   });
 
   test('concurrent exchanges and refreshes all succeed, and every token answered is stored', async () => {
