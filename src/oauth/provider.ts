@@ -272,6 +272,8 @@ export function createProvider(options: LarderProviderOptions): Provider {
  * 500 `server_error`, logged; the tokens of that answer are never sent.
  */
 function answerAfterTokenWrites(provider: Provider): void {
+  // oidc-provider's events, which its types leave out of Provider.
+  const events = provider as unknown as { emit(event: string, ...args: unknown[]): boolean };
   provider.use(async (ctx, next) => {
     if (ctx.method !== 'POST') return next();
     holdAnswerForTokenSaves(ctx);
@@ -293,10 +295,10 @@ function answerAfterTokenWrites(provider: Provider): void {
         const refused = error as unknown as { statusCode: number; message: string; error_description?: string };
         ctx.status = refused.statusCode;
         ctx.body = { error: refused.message, error_description: refused.error_description };
-        (provider as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit('grant.error', ctx, error);
+        events.emit('grant.error', ctx, error);
         return;
       }
-      (provider as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit('server_error', ctx, error);
+      events.emit('server_error', ctx, error);
       ctx.status = 500;
       ctx.body = { error: 'server_error', error_description: 'Larder could not complete this request. Please try again; if it keeps failing, tell the operator.' };
     }

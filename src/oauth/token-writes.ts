@@ -131,18 +131,16 @@ export class TokenWriteBatch {
 
   /** Resolves once every write queued so far has settled (committed or failed). */
   async settled(): Promise<void> {
+    // The writes before the open batch: on SQLite the last batch flushed (each commits after the
+    // one before); on PostgreSQL every batch on its way (they commit side by side), so that a
+    // revocation never runs while an earlier token save is uncommitted.
+    const earlier = this.#connection ? (this.#behind ? [this.#behind] : []) : this.#flushed.map((batch) => batch.settled);
     const open = this.#open;
     if (open.writes.length > 0) {
-      // On PostgreSQL the batches already on their way are earlier writes too: wait for them as
-      // well as the open one (a revocation must not run while an earlier token save is uncommitted).
-      const onTheirWay = this.#flushed.map((batch) => batch.settled);
       if (this.#mayFlush()) this.#flush();
-      await Promise.all([open.settled, ...onTheirWay]);
-    } else if (this.#connection) {
-      if (this.#behind) await this.#behind;
-    } else if (this.#flushed.length > 0) {
-      await Promise.all(this.#flushed.map((batch) => batch.settled));
+      earlier.push(open.settled);
     }
+    await Promise.all(earlier);
   }
 
   #flush(): void {
