@@ -151,6 +151,9 @@ interface Term {
   factor: number;
 }
 
+/** The space between two words of a query, with any stopwords in it ("cup of tea"): a pattern's text. */
+const STOPWORD_GAP = `\\s+(?:(?:${[...STOPWORDS].join('|')})\\s+)*`;
+
 /** How many foods a word must name for a brand's one-letter respelling of it to be read as it too (turkey 177, steak 480). */
 const COINED_FROM_FOODS = 100;
 const MAX_TERMS = 16;
@@ -1168,8 +1171,7 @@ export class FoodSearchIndex {
         const after = list[i + n]?.text ?? '';
         if ([before, ...phrase.map((w) => w.text), after].some((w, k, all) => k > 0 && w !== '' && all[k - 1] !== '' && this.knows(`${all[k - 1]}${w}`))) continue;
         if (!this.namesAll(words(target).map(stem))) continue;
-        const between = `\\s+(?:(?:${[...STOPWORDS].join('|')})\\s+)*`;
-        const pattern = new RegExp(`\\b${phrase.map((w) => w.text).join(between)}\\b`);
+        const pattern = new RegExp(`\\b${phrase.map((w) => w.text).join(STOPWORD_GAP)}\\b`);
         const replaced = (renamed ?? text).replace(pattern, target);
         if (replaced === (renamed ?? text)) continue;
         renamed = replaced;
